@@ -1,0 +1,52 @@
+"""Customer flags (DOMAIN.md §4): who is elderly, and who must confirm the work is done."""
+
+from datetime import date, datetime
+
+from fieldapp.rules.calendar import WorkCalendar
+from fieldapp.rules.state import Customer
+
+ELDERLY_MEN = 62
+ELDERLY_WOMEN = 60
+FLAGS = ("elderly", "difficult", "important", "repeat", "media")
+CONFIRMATION_FLAGS = frozenset({"elderly", "difficult", "important"})
+
+
+def age_at(customer: Customer, on: date) -> int | None:
+    """Full years of age on a day; from the birth year alone, on.year - birth_year."""
+    born = customer.birth_date
+    if born is not None:
+        before_birthday = (on.month, on.day) < (born.month, born.day)
+        return on.year - born.year - int(before_birthday)
+    if customer.birth_year is not None:
+        return on.year - customer.birth_year
+    return None
+
+
+def elderly_threshold(sex: str | None) -> int:
+    """62 for men, 60 for women; unknown sex gets 60, which protects the customer."""
+    return ELDERLY_MEN if (sex or "").upper() == "M" else ELDERLY_WOMEN
+
+
+def is_elderly(customer: Customer, at: datetime, cal: WorkCalendar) -> bool:
+    """Whether the customer is elderly on the local day of the request."""
+    age = age_at(customer, cal.local(at).date())
+    return age is not None and age >= elderly_threshold(customer.sex)
+
+
+def customer_flags(
+    customer: Customer, received_at: datetime, cal: WorkCalendar, *, repeat: bool, type_code: str
+) -> frozenset[str]:
+    """The flags of a new ticket: elderly, difficult, important, repeat, media."""
+    flags = {
+        "elderly": is_elderly(customer, received_at, cal),
+        "difficult": customer.difficult,
+        "important": customer.important,
+        "repeat": repeat,
+        "media": type_code == "MEDIA_COMPLAINT",
+    }
+    return frozenset(name for name, on in flags.items() if on)
+
+
+def needs_confirmation(flags) -> bool:
+    """Whether the customer must confirm the work before the ticket can be completed."""
+    return bool(CONFIRMATION_FLAGS & set(flags))
