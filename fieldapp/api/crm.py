@@ -1,0 +1,95 @@
+"""POST /api/v1/crm/tickets: the CRM pushes a signed ticket (CONTRACT "CRM → app")."""
+
+import json
+import time
+
+from flask import abort, current_app, request
+
+from fieldapp.api import bp
+from fieldapp.api.errors import error_response
+from fieldapp.api.schemas import IntakeSchema, TicketSchema
+from fieldapp.errors.nul_guard import nul_error, nul_paths
+from fieldapp.extensions import csrf
+from fieldapp.services.intake import UnknownTeam, receive
+from fieldapp.services.signing import verify
+
+# Built once: a schema instance holds no per-request state, and building one costs more than
+# a push's rules.
+INTAKE, TICKET = IntakeSchema(), TicketSchema()
+
+
+@bp.post("/crm/tickets")
+@csrf.exempt  # authenticated by its HMAC signature instead of a session
+def crm_push():
+    """Receive a ticket from the CRM.
+    ---
+    post:
+      summary: Push a ticket (signed with X-CRM-Timestamp and X-CRM-Signature).
+      requestBody:
+        content:
+          application/json:
+            schema: IntakeSchema
+      responses:
+        201:
+          description: Created.
+          content:
+            application/json:
+              schema: TicketSchema
+        200:
+          description: This crm_id was pushed before; the existing ticket, unchanged.
+          content:
+            application/json:
+              schema: TicketSchema
+        400: BadInput
+        401:
+          description: Not signed in, or a bad signature.
+          content:
+            application/json:
+              schema: ErrorSchema
+        413:
+          description: Body too large.
+          content:
+            application/json:
+              schema: ErrorSchema
+    """
+    body = _bounded_body()
+    if not _signed(body):
+        return error_response({"signature": ["Chữ ký hoặc thời điểm không hợp lệ."]}, 401)
+    payload = _json_object(body)
+    if fields := nul_paths(payload):
+        return nul_error(fields)
+    data = INTAKE.load(payload)
+    try:
+        ticket, created = receive(data)
+    except UnknownTeam:
+        return error_response({"team": ["Không có đội này."]}, 400)
+    return TICKET.dump(ticket), 201 if created else 200
+
+
+def _bounded_body() -> bytes:
+    """The raw body, refusing anything larger than a ticket can be."""
+    limit = current_app.config["CRM_MAX_BODY_BYTES"]
+    if (request.content_length or 0) > limit:
+        abort(413)
+    body = request.get_data(cache=True)
+    if len(body) > limit:
+        abort(413)
+    return body
+
+
+def _signed(body: bytes) -> bool:
+    return verify(current_app.config["CRM_SHARED_SECRET"],
+                  request.headers.get("X-CRM-Timestamp"), request.headers.get("X-CRM-Signature"),
+                  body, time.time(), current_app.config["CRM_CLOCK_TOLERANCE_SECONDS"])
+
+
+def _json_object(body: bytes) -> dict:
+    """The body as a JSON object, or a 400 that says it is not one."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        data = None
+    if not isinstance(data, dict):
+        abort(error_response({"_body": ["Nội dung phải là một đối tượng JSON."]}, 400))
+    return data
+

@@ -1,0 +1,38 @@
+"""JSON errors for the API: {"errors": {field: [messages]}}, never an HTML page."""
+
+from flask import jsonify
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from fieldapp.api import bp
+
+_GENERIC = {400: "Yêu cầu không hợp lệ.", 401: "Bạn cần đăng nhập.", 403: "Không có quyền.",
+            404: "Không tìm thấy.", 405: "Phương thức không được hỗ trợ.",
+            413: "Dữ liệu gửi lên quá lớn.", 429: "Quá nhiều yêu cầu, hãy thử lại sau."}
+
+
+def error_response(errors: dict, status: int):
+    """The API's one error shape, as a response (so it can also be raised with abort)."""
+    response = jsonify(errors=errors)
+    response.status_code = status
+    return response
+
+
+@bp.app_errorhandler(ValidationError)
+def validation_error(err: ValidationError):
+    return error_response(err.messages if isinstance(err.messages, dict)
+                          else {"_body": err.messages}, 400)
+
+
+@bp.errorhandler(CSRFError)
+def csrf_error(err: CSRFError):
+    if not current_user.is_authenticated:  # no session at all: that is the real problem
+        return error_response({"session": ["Bạn cần đăng nhập."]}, 401)
+    return error_response({"csrf": ["Phiên làm việc đã hết hạn, hãy đăng nhập lại."]}, 400)
+
+
+@bp.errorhandler(HTTPException)
+def http_error(err: HTTPException):
+    return error_response({"_request": [_GENERIC.get(err.code, err.name)]}, err.code or 500)

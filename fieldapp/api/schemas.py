@@ -1,0 +1,168 @@
+"""Marshmallow schemas of the JSON API (CONTRACT): what comes in, what goes out."""
+
+from datetime import UTC, datetime, timedelta
+
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+
+from fieldapp.models import utcnow
+from fieldapp.rules.catalog import CHANNELS, TYPES
+
+_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+class CustomerSchema(Schema):
+    """The customer block of a CRM push."""
+
+    code = fields.String(validate=validate.Length(min=1, max=32), allow_none=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    phone = fields.String(validate=validate.Regexp(r"^\+?[0-9 .-]{6,20}$"), allow_none=True)
+    address = fields.String(validate=validate.Length(max=400), load_default="")
+    birth_date = fields.Date(allow_none=True)
+    birth_year = fields.Integer(strict=True, allow_none=True,
+                                validate=validate.Range(min=1900, max=2100))
+    sex = fields.String(validate=validate.OneOf(("M", "F")), allow_none=True)
+    important = fields.Boolean(load_default=False)
+    difficult = fields.Boolean(load_default=False)
+
+    @validates("birth_date")
+    def _plausible_birth_date(self, value, **_):
+        if value is not None and not (1900 <= value.year <= utcnow().year):
+            raise ValidationError("Ngày sinh không hợp lý.")
+
+
+class IntakeSchema(Schema):
+    """A ticket pushed by the CRM (CONTRACT "CRM → app")."""
+
+    crm_id = fields.String(required=True,
+                           validate=validate.Regexp(r"^[A-Za-z0-9._:/-]{1,64}$"))
+    type = fields.String(required=True, validate=validate.OneOf(sorted(TYPES)))
+    received_at = fields.AwareDateTime(required=True)
+    team = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    content = fields.String(required=True, validate=validate.Length(max=4000))
+    customer = fields.Nested(CustomerSchema, required=True)
+    repeat_of = fields.String(allow_none=True, validate=validate.Length(min=1, max=64))
+    contact_count = fields.Integer(strict=True, allow_none=True,
+                                   validate=validate.Range(min=1, max=1000))
+
+    @validates("received_at")
+    def _plausible_received_at(self, value, **_):
+        if not (_EARLIEST <= value <= utcnow() + timedelta(days=1)):
+            raise ValidationError("Thời điểm tiếp nhận không hợp lý.")
+
+    @validates_schema
+    def _born_before_request(self, data, **_):
+        born = (data.get("customer") or {}).get("birth_date")
+        received = data.get("received_at")
+        if born and received and born > received.date():
+            raise ValidationError("Ngày sinh sau ngày yêu cầu.", "customer")
+
+
+class PersonSchema(Schema):
+    """A user as shown on a ticket."""
+
+    id = fields.Integer()
+    username = fields.String()
+    name = fields.String()
+
+
+class EventSchema(Schema):
+    id = fields.Integer()
+    action = fields.String()
+    at = fields.AwareDateTime()
+    by = fields.Nested(PersonSchema, attribute="user", allow_none=True)
+    data = fields.Dict()
+
+
+class ReminderSchema(Schema):
+    kind = fields.String()
+    due_at = fields.AwareDateTime()
+    sent_at = fields.AwareDateTime(allow_none=True)
+
+
+class TicketCustomerSchema(Schema):
+    code = fields.String(attribute="customer_code")
+    name = fields.String(attribute="customer_name")
+    phone = fields.String(attribute="customer_phone")
+    address = fields.String(attribute="customer_address")
+
+
+CUSTOMER = TicketCustomerSchema()  # one instance for every ticket dumped
+
+
+class LateSchema(Schema):
+    accept = fields.Boolean()
+    contact = fields.Boolean()
+    resolve = fields.Boolean()
+
+
+class TicketSchema(Schema):
+    """A ticket as read by its team (CONTRACT "Reading a ticket")."""
+
+    id = fields.Integer()
+    crm_id = fields.String()
+    type = fields.String()
+    status = fields.String()
+    team = fields.Function(lambda t: t.team.code)
+    desk = fields.String()
+    assignee = fields.Nested(PersonSchema, allow_none=True)
+    channel = fields.String()
+    content = fields.String()
+    customer = fields.Function(lambda t: CUSTOMER.dump(t))
+    received_at = fields.AwareDateTime()
+    accept_by = fields.AwareDateTime()
+    contact_by = fields.AwareDateTime(allow_none=True)
+    resolve_by = fields.AwareDateTime()
+    accepted_at = fields.AwareDateTime(allow_none=True)
+    contacted_at = fields.AwareDateTime(allow_none=True)
+    completed_at = fields.AwareDateTime(allow_none=True)
+    returned_at = fields.AwareDateTime(allow_none=True)
+    expected_at = fields.AwareDateTime(allow_none=True)
+    late = fields.Method("_late")
+    flags = fields.List(fields.String())
+    repeat_of = fields.String(allow_none=True)
+    contact_count = fields.Integer()
+    extensions = fields.Integer()
+    customer_confirmed = fields.Boolean()
+    version = fields.Integer()
+    events = fields.List(fields.Nested(EventSchema))
+    reminders = fields.List(fields.Nested(ReminderSchema))
+
+    def _late(self, ticket):
+        """Late so far: a deadline missed by an action, or passed while still waiting."""
+        now = self.context_now()
+        open_ = ticket.status in ("received", "accepted", "in_progress")
+        waiting = ticket.status == "received"
+        return {
+            "accept": ticket.late_accept or (waiting and now > ticket.accept_by),
+            "contact": ticket.late_contact or bool(
+                open_ and ticket.contact_by and not ticket.contacted_at
+                and now > ticket.contact_by),
+            "resolve": ticket.late_resolve or (open_ and now > ticket.resolve_by),
+        }
+
+    @staticmethod
+    def context_now() -> datetime:
+        return utcnow()
+
+
+class TicketListSchema(Schema):
+    """A page of tickets."""
+
+    tickets = fields.List(fields.Nested(TicketSchema))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+
+
+class LoginSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class CsrfSchema(Schema):
+    csrf_token = fields.String()
+
+
+class ErrorSchema(Schema):
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))

@@ -1,0 +1,78 @@
+"""POST /api/v1/sync applies a phone's ops; GET reads the change feed."""
+
+from flask import abort, request
+from flask_login import current_user, login_required
+
+from fieldapp.api import bp
+from fieldapp.api.errors import error_response
+from fieldapp.api.schemas import TicketSchema
+from fieldapp.models import utcnow
+from sync.batch import apply_batch
+from sync.feed import changes_since, decode_cursor
+from sync.schemas import FeedSchema, SyncResponseSchema
+
+
+@bp.post("/sync")
+@login_required
+def sync_push():
+    """Apply a batch of ops.
+    ---
+    post:
+      summary: Apply ops in order; each comes back applied, duplicate or rejected.
+      requestBody:
+        content:
+          application/json:
+            schema: SyncRequestSchema
+      responses:
+        200:
+          description: OK.
+          content:
+            application/json:
+              schema: SyncResponseSchema
+        400: BadInput
+    """
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return error_response({"_body": ["Nội dung phải là một đối tượng JSON."]}, 400)
+    outcome = apply_batch(current_user, body, utcnow())
+    results = [_result_json(r) for r in outcome["results"]]
+    return SyncResponseSchema().dump({"server_time": outcome["server_time"], "results": results})
+
+
+@bp.get("/sync")
+@login_required
+def sync_feed():
+    """Tickets changed since a cursor.
+    ---
+    get:
+      summary: The user's tickets changed since `since` (all open ones without it).
+      parameters:
+      - in: query
+        name: since
+        schema:
+          type: string
+      responses:
+        200:
+          description: OK.
+          content:
+            application/json:
+              schema: FeedSchema
+        400: BadInput
+    """
+    cursor = request.args.get("since") or None
+    if cursor is not None and decode_cursor(cursor) is None:
+        abort(error_response({"since": ["Con trỏ đồng bộ không hợp lệ."]}, 400))
+    next_cursor, tickets = changes_since(current_user, cursor, utcnow())
+    return FeedSchema().dump({"cursor": next_cursor,
+                              "tickets": TicketSchema(many=True).dump(tickets)})
+
+
+def _result_json(result) -> dict:
+    """One op's result in the CONTRACT shape."""
+    error = result.error
+    return {
+        "op_id": result.op_id, "status": result.status,
+        "error": None if error is None else {"code": error.code, "message": error.message,
+                                             "fields": list(error.fields)},
+        "ticket": TicketSchema().dump(result.ticket) if result.ticket is not None else None,
+    }

@@ -1,0 +1,145 @@
+"""Commands of `flask --app wsgi ...`: the worker, loading the organisation, the demo CRM."""
+
+import json
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the project's commands to the app."""
+    app.cli.add_command(worker_command)
+    app.cli.add_command(org_cli)
+    app.cli.add_command(crm_cli)
+    app.cli.add_command(calendar_cli)
+    app.cli.add_command(push_cli)
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Run what is queued and due, then exit.")
+@click.option("--sweep-interval", type=float, default=None,
+              help="Seconds between sweeps (default: SWEEP_INTERVAL_SECONDS).")
+@with_appcontext
+def worker_command(burst: bool, sweep_interval: float | None) -> None:
+    """Run an RQ worker with the scheduler and the periodic sweep."""
+    from rq import Worker
+
+    from workers.queues import get_queue
+    from workers.tickers import start_tickers, stop_tickers
+
+    # Jobs run in forks of this process and inherit its app context (workers.context).
+    queue = get_queue()
+    tickers = start_tickers(current_app._get_current_object(), queue,
+                            sweep_interval or current_app.config["SWEEP_INTERVAL_SECONDS"],
+                            current_app.config["DISPATCH_INTERVAL_SECONDS"])
+    try:
+        Worker([queue], connection=queue.connection).work(with_scheduler=True, burst=burst)
+    finally:
+        stop_tickers(tickers)
+
+
+org_cli = AppGroup("org", help="The organisation: power companies, teams and users.")
+
+
+@org_cli.command("load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def org_load(path: str) -> None:
+    """Create or update companies, teams and users from a JSON file."""
+    from fieldapp.services.org import OrgFileError, load_org
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+        counts = load_org(data)
+    except json.JSONDecodeError as err:
+        raise click.ClickException(f"{path} is not valid JSON: {err}") from None
+    except OrgFileError as err:
+        raise click.ClickException(f"{path}: {err}") from None
+    for kind, tally in counts.items():
+        click.echo(f"{kind}: {tally['created']} created, {tally['updated']} updated, "
+                   f"{tally['unchanged']} unchanged")
+
+
+crm_cli = AppGroup("crm", help="The call center's CRM, simulated for demos.")
+
+
+@crm_cli.command("simulate")
+@click.option("--url", required=True, help="The app's base URL, e.g. http://127.0.0.1:5000")
+@click.option("--interval", type=float, default=20.0, show_default=True,
+              help="Seconds between tickets after the first burst.")
+@click.option("--count", type=int, default=None, help="Stop after this many tickets.")
+@click.option("--burst", type=int, default=15, show_default=True,
+              help="Tickets sent at once when starting.")
+@click.option("--seed", type=int, default=None, help="Make the tickets reproducible.")
+def crm_simulate(url: str, interval: float, count: int | None, burst: int,
+                 seed: int | None) -> None:
+    """Push realistic signed tickets to the app, as the CRM would."""
+    from sqlalchemy import select
+
+    from fieldapp.demo.crm_simulator import simulate
+    from fieldapp.extensions import db
+    from fieldapp.models import Team
+
+    teams = db.session.scalars(select(Team.code).order_by(Team.code)).all()
+    if not teams:
+        raise click.ClickException("no teams yet: run `flask --app wsgi org load FILE` first")
+    simulate(url, current_app.config["CRM_SHARED_SECRET"], teams, interval=interval,
+             count=count, burst=burst, seed=seed)
+
+
+calendar_cli = AppGroup("calendar", help="Corrections to the Vietnamese holiday calendar.")
+
+
+@calendar_cli.command("off")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--note", default="", help="Why, e.g. the government decision.")
+def calendar_off(day, note: str) -> None:
+    """Declare DAY (YYYY-MM-DD) a non-working day."""
+    from fieldapp.services.calendar import set_override
+
+    set_override(day.date(), "off", note)
+    click.echo(f"{day.date()}: non-working day")
+
+
+@calendar_cli.command("work")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--note", default="", help="Why, e.g. the make-up Saturday's decision.")
+def calendar_work(day, note: str) -> None:
+    """Declare DAY (YYYY-MM-DD) a working day (a make-up Saturday, a cancelled holiday)."""
+    from fieldapp.services.calendar import set_override
+
+    set_override(day.date(), "work", note)
+    click.echo(f"{day.date()}: working day")
+
+
+@calendar_cli.command("remove")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+def calendar_remove(day) -> None:
+    """Drop the correction for DAY; the holidays package decides again."""
+    from fieldapp.services.calendar import set_override
+
+    set_override(day.date(), None)
+    click.echo(f"{day.date()}: as the holiday calendar says")
+
+
+@calendar_cli.command("list")
+def calendar_list() -> None:
+    """Every correction in force."""
+    from fieldapp.services.calendar import list_overrides
+
+    for row in list_overrides():
+        click.echo(f"{row.day}  {row.kind:<4}  {row.note}")
+
+
+push_cli = AppGroup("push", help="Web Push notifications.")
+
+
+@push_cli.command("keys")
+def push_keys() -> None:
+    """Print a new VAPID key pair, as the environment variables that configure it."""
+    from fieldapp.services.push import generate_keys
+
+    keys = generate_keys()
+    click.echo(f"VAPID_PRIVATE_KEY={keys.private_key}")
+    click.echo(f"VAPID_PUBLIC_KEY={keys.public_key}")

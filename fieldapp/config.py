@@ -1,0 +1,80 @@
+"""Configuration read from the environment (CONTRACT "Running it")."""
+
+import os
+from datetime import timedelta
+
+
+def _flag(name: str, default: bool) -> bool:
+    """An on/off setting from the environment ("1", "true", "yes", "on" mean on)."""
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+
+
+class Config:
+    """Settings for a real deployment; unset values fall back to development defaults."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # None → SQLite in instance/
+    REDIS_URL = os.environ.get("REDIS_URL")  # None → embedded Redis in instance/
+    CRM_SHARED_SECRET = os.environ.get("CRM_SHARED_SECRET", "dev-crm-secret")
+    CRM_CALLBACK_URL = os.environ.get("CRM_CALLBACK_URL")
+    VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY")
+    VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY")
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:ops@fieldapp.local")
+    FIELDAPP_TIMEZONE = os.environ.get("FIELDAPP_TIMEZONE", "Asia/Ho_Chi_Minh")
+
+    # A deployment sets SECRET_KEY and is served over HTTPS; without it this is a development
+    # run on http://127.0.0.1, where a Secure cookie would never come back. FIELDAPP_HTTPS=0/1
+    # says it outright.
+    HTTPS = _flag("FIELDAPP_HTTPS", default="SECRET_KEY" in os.environ)
+    SESSION_COOKIE_SECURE = HTTPS
+    # __Host-: the browser keeps it only if Secure, for this host, on every path.
+    SESSION_COOKIE_NAME = "__Host-session" if HTTPS else "session"
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+    HSTS = "max-age=31536000; includeSubDomains" if HTTPS else None
+
+    # A login lasts at most a working shift, and ends after a long pause.
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=float(os.environ.get("SESSION_HOURS", "12")))
+    SESSION_IDLE_TIMEOUT = timedelta(hours=float(os.environ.get("SESSION_IDLE_HOURS", "2")))
+    PERMANENT_SESSION_LIFETIME = SESSION_ABSOLUTE_TIMEOUT
+    # Failed sign-ins allowed per username and address (Flask-Limiter syntax); a success is free.
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute; 20 per hour")
+    RATELIMIT_STORAGE_URI = None  # None → the app's Redis
+    # A Redis that does not answer must not lock everyone out: count in memory meanwhile.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    # Photos are at most 5 MB each; a sync batch may carry a few.
+    MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+    CRM_MAX_BODY_BYTES = 64 * 1024
+    CRM_CLOCK_TOLERANCE_SECONDS = 300
+    # How often the worker re-does from the database what is due (reminders, callbacks).
+    SWEEP_INTERVAL_SECONDS = float(os.environ.get("SWEEP_INTERVAL_SECONDS", "30"))
+    # How often it asks the database whether a reminder or a callback has just become due.
+    DISPATCH_INTERVAL_SECONDS = float(os.environ.get("DISPATCH_INTERVAL_SECONDS", "1"))
+
+    # Static files are streamed; let them be gzipped too (every phone browser accepts gzip).
+    COMPRESS_ALGORITHM_STREAMING = ["zstd", "br", "gzip", "deflate"]
+
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+
+    # Statement parameters (customer phones among them) stay out of error messages and logs.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
+
+
+class TestConfig(Config):
+    """Throwaway database and Redis; never reaches a real CRM or push service."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    CRM_SHARED_SECRET = "test-crm-secret"
+    CRM_CALLBACK_URL = None
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or "sqlite://"
+    REDIS_URL = os.environ.get("REDIS_URL")
+    RATELIMIT_STORAGE_URI = "memory://"  # each test app counts from zero
+    # Plain http, as the development run (the production settings are tested on their own).
+    HTTPS = SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "session"
+    HSTS = None

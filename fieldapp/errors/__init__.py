@@ -1,0 +1,7 @@
+"""Error pages in the app's style and language (the API keeps its JSON errors)."""
+
+from flask import Blueprint
+
+bp = Blueprint("errors", __name__)
+
+from fieldapp.errors import handlers, nul_guard  # noqa: E402,F401

@@ -1,0 +1,27 @@
+"""Unbound Flask extensions, attached to the app in create_app()."""
+
+from flask_babel import Babel
+from flask_compress import Compress
+from flask_htmx import HTMX
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    """Declarative base shared by every model."""
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+babel = Babel()
+csrf = CSRFProtect()
+htmx = HTMX()
+compress = Compress()
+# Only the sign-in views are limited (fieldapp.auth.throttle); nothing else by default.
+limiter = Limiter(get_remote_address)

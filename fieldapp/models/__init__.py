@@ -1,0 +1,18 @@
+"""SQLAlchemy models; importing this package registers every table."""
+
+from fieldapp.models import sqlite as _sqlite  # noqa: F401  (SQLite connection settings)
+from fieldapp.models.delivery import (
+    CalendarOverride,
+    CrmCallback,
+    PushSubscription,
+    Reminder,
+    ReminderDelivery,
+)
+from fieldapp.models.org import DESKS, ROLES, Company, Team, User
+from fieldapp.models.tickets import AppliedOp, Attachment, Event, Ticket
+from fieldapp.models.types import utcnow
+
+__all__ = [
+    "AppliedOp", "Attachment", "CalendarOverride", "Company", "CrmCallback", "DESKS", "Event",
+    "PushSubscription", "ROLES", "Reminder", "ReminderDelivery", "Team", "Ticket", "User", "utcnow",
+]

@@ -1,0 +1,124 @@
+"""Tickets, their append-only events, and the op ids already applied."""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fieldapp.extensions import db
+from fieldapp.models.org import Team, User
+from fieldapp.models.types import UTCDateTime, utcnow
+
+
+class Ticket(db.Model):
+    """The current state of a ticket, derived from its events; `version` counts changes."""
+
+    __tablename__ = "tickets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crm_id: Mapped[str] = mapped_column(String(64), unique=True)
+    type: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="received")
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    desk: Mapped[str] = mapped_column(String(16))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    channel: Mapped[str] = mapped_column(String(16))
+    origin: Mapped[str] = mapped_column(String(16), default="crm")  # crm | counter
+    content: Mapped[str] = mapped_column(Text, default="")
+
+    customer_code: Mapped[str | None] = mapped_column(String(32), index=True)
+    customer_name: Mapped[str] = mapped_column(String(200))
+    customer_phone: Mapped[str | None] = mapped_column(String(32), index=True)
+    customer_address: Mapped[str] = mapped_column(String(400), default="")
+    customer_birth_date: Mapped[date | None] = mapped_column(Date)
+    customer_birth_year: Mapped[int | None]
+    customer_sex: Mapped[str | None] = mapped_column(String(1))
+    customer_important: Mapped[bool] = mapped_column(default=False)
+    customer_difficult: Mapped[bool] = mapped_column(default=False)
+
+    repeat_of: Mapped[str | None] = mapped_column(String(64))
+    contact_count: Mapped[int] = mapped_column(default=1)
+    # The customer called again after the earlier ticket's deadline had passed (reports).
+    repeat_after_deadline: Mapped[bool] = mapped_column(default=False)
+    flags: Mapped[list] = mapped_column(JSON, default=list)
+
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accept_by: Mapped[datetime] = mapped_column(UTCDateTime)
+    contact_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolve_by: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    contacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    late_accept: Mapped[bool] = mapped_column(default=False)
+    late_contact: Mapped[bool] = mapped_column(default=False)
+    late_resolve: Mapped[bool] = mapped_column(default=False)
+    late_reason: Mapped[dict | None] = mapped_column(JSON)  # the reason the completion was late
+    extensions: Mapped[int] = mapped_column(default=0)
+    expected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delay_reason: Mapped[dict | None] = mapped_column(JSON)
+    overdue_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    customer_confirmed: Mapped[bool] = mapped_column(default=False)
+
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    team: Mapped[Team] = relationship()
+    assignee: Mapped[User | None] = relationship()
+    events: Mapped[list["Event"]] = relationship(
+        back_populates="ticket", order_by="Event.id", cascade="all, delete-orphan"
+    )
+    reminders: Mapped[list["Reminder"]] = relationship(  # noqa: F821 (defined in delivery.py)
+        order_by="Reminder.due_at", viewonly=True
+    )
+
+    __table_args__ = (
+        Index("ix_tickets_team_status", "team_id", "status"),
+        Index("ix_tickets_customer_type", "customer_code", "type"),
+        # The list is newest first, for a team and for everyone (bench/ticket_list.py).
+        Index("ix_tickets_team_received", "team_id", "received_at", "id"),
+        Index("ix_tickets_received", "received_at", "id"),
+    )
+
+
+class Event(db.Model):
+    """One thing that happened to a ticket; never updated, never deleted."""
+
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)  # when it was done (phone time, corrected)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    op_id: Mapped[str | None] = mapped_column(String(64))
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="events")
+    user: Mapped[User | None] = relationship()
+
+
+class AppliedOp(db.Model):
+    """An op id that changed something; a resend of it is answered `duplicate`."""
+
+    __tablename__ = "applied_ops"
+    op_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    result: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class Attachment(db.Model):
+    """A photo or document attached to an update (kept in the database, so any host serves it)."""
+
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

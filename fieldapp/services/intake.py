@@ -1,0 +1,106 @@
+"""Creating tickets: the CRM's signed push and a counter clerk's walk-in request."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from fieldapp.extensions import db
+from fieldapp.models import Team, Ticket, User, utcnow
+from fieldapp.rules import customers, deadlines
+from fieldapp.rules.calendar import WorkCalendar
+from fieldapp.rules.state import Event, TicketState
+from fieldapp.services.calendar import current_calendar
+from fieldapp.services.recording import record_change
+from fieldapp.services.ticket_state import customer_of, write_state
+from fieldapp.services.transactions import begin_write, commit_keeping_state
+
+OPEN_STATUSES = ("received", "accepted", "in_progress")
+
+
+class UnknownTeam(ValueError):
+    """The intake names a team the app does not have; nothing was written."""
+
+
+def receive(data: dict, now: datetime | None = None, user: User | None = None,
+            origin: str = "crm") -> tuple[Ticket, bool]:
+    """Create the ticket described by validated intake data; (ticket, False) if known already.
+
+    Raises UnknownTeam, before anything is written, when the team code is not one of ours."""
+    now = now or utcnow()
+    begin_write()
+    team = db.session.execute(select(Team).where(Team.code == data["team"])).scalar_one_or_none()
+    if team is None:
+        db.session.rollback()
+        raise UnknownTeam(data["team"])
+    existing = _by_crm_id(data["crm_id"])
+    if existing is not None:
+        db.session.rollback()  # release the write lock: nothing to write
+        return existing, False
+    ticket = _new_ticket(data, team, origin)
+    earlier = _earlier_request(ticket, data.get("repeat_of"))
+    repeat = bool(data.get("repeat_of")) or ticket.contact_count >= 2 or earlier is not None
+    ticket.repeat_after_deadline = bool(earlier and _was_late_at(earlier, ticket.received_at))
+    cal = current_calendar()
+    state = _initial_state(ticket, repeat, cal)
+    write_state(ticket, state)  # the row needs its desk and deadlines before the insert
+    db.session.add(ticket)
+    event = Event("created" if origin == "counter" else "received", ticket.received_at,
+                  {"channel": ticket.channel, "origin": origin})
+    record_change(ticket, state, (event,), user, None, now, cal, new_ticket=True)
+    try:
+        commit_keeping_state()  # the caller answers with this ticket, as written
+    except IntegrityError:  # the same crm_id pushed twice at once: the first one wins
+        db.session.rollback()
+        return _by_crm_id(data["crm_id"]), False
+    return ticket, True
+
+
+def _new_ticket(data: dict, team: Team, origin: str) -> Ticket:
+    """The ticket row before any rule has run."""
+    customer = data["customer"]
+    return Ticket(
+        crm_id=data["crm_id"], type=data["type"], team_id=team.id, team=team,
+        channel=data["channel"], origin=origin, content=data.get("content") or "",
+        customer_code=customer.get("code"), customer_name=customer["name"],
+        customer_phone=customer.get("phone"), customer_address=customer.get("address") or "",
+        customer_birth_date=customer.get("birth_date"),
+        customer_birth_year=customer.get("birth_year"), customer_sex=customer.get("sex"),
+        customer_important=bool(customer.get("important")),
+        customer_difficult=bool(customer.get("difficult")),
+        repeat_of=data.get("repeat_of"), contact_count=data.get("contact_count") or 1,
+        received_at=data["received_at"], version=0,
+    )
+
+
+def _initial_state(ticket: Ticket, repeat: bool, cal: WorkCalendar) -> TicketState:
+    """Deadlines, desk and flags of a new ticket."""
+    due = deadlines.compute(ticket.type, ticket.received_at, cal)
+    flags = customers.customer_flags(customer_of(ticket), ticket.received_at, cal,
+                                     repeat=repeat, type_code=ticket.type)
+    return TicketState(type=ticket.type, status="received", desk=due.desk,
+                       received_at=ticket.received_at, accept_by=due.accept_by,
+                       contact_by=due.contact_by, resolve_by=due.resolve_by, flags=flags)
+
+
+def _earlier_request(ticket: Ticket, repeat_of: str | None) -> Ticket | None:
+    """The earlier ticket this one repeats: named by the CRM, or open for the same need."""
+    if repeat_of:
+        return _by_crm_id(repeat_of)
+    if not ticket.customer_code:
+        return None
+    query = select(Ticket).where(
+        Ticket.customer_code == ticket.customer_code, Ticket.type == ticket.type,
+        Ticket.status.in_(OPEN_STATUSES),
+    ).order_by(Ticket.received_at).limit(1)
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def _was_late_at(earlier: Ticket, at: datetime) -> bool:
+    """Had the earlier ticket passed its deadline unfinished when the customer called again?"""
+    finished = earlier.completed_at is not None and earlier.completed_at <= at
+    return earlier.resolve_by < at and not finished
+
+
+def _by_crm_id(crm_id: str) -> Ticket | None:
+    return db.session.execute(select(Ticket).where(Ticket.crm_id == crm_id)).scalar_one_or_none()

@@ -1,0 +1,53 @@
+"""Push subscriptions: one per browser, owned by whoever signed in on it last."""
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from fieldapp.extensions import db
+from fieldapp.models import PushSubscription, User, utcnow
+from fieldapp.services.transactions import begin_write
+
+
+def subscribe(user: User, endpoint: str, p256dh: str, auth: str) -> tuple[PushSubscription, bool]:
+    """Store the browser's subscription for the user; (row, created).
+
+    An endpoint already known moves to this user: a shared phone notifies whoever uses it."""
+    user_id = user.id  # read before a half-made row is in the session (no early autoflush)
+    for _ in range(2):  # a twin request may insert the same endpoint between our read and write
+        begin_write()
+        row = _by_endpoint(endpoint)
+        created = row is None
+        if created:
+            row = PushSubscription(endpoint=endpoint, created_at=utcnow())
+            db.session.add(row)
+        row.user_id, row.p256dh, row.auth = user_id, p256dh, auth
+        try:
+            db.session.commit()
+            return row, created
+        except IntegrityError:
+            db.session.rollback()
+    raise RuntimeError("could not store the push subscription")
+
+
+def unsubscribe(user: User, endpoint: str) -> bool:
+    """Remove the user's subscription with this endpoint; False when there is none."""
+    begin_write()
+    row = _by_endpoint(endpoint)
+    if row is None or row.user_id != user.id:
+        db.session.rollback()
+        return False
+    db.session.delete(row)
+    db.session.commit()
+    return True
+
+
+def own_subscription(user: User, endpoint: str) -> PushSubscription | None:
+    """The user's subscription with this endpoint."""
+    row = _by_endpoint(endpoint)
+    return row if row is not None and row.user_id == user.id else None
+
+
+def _by_endpoint(endpoint: str) -> PushSubscription | None:
+    return db.session.execute(
+        select(PushSubscription).where(PushSubscription.endpoint == endpoint)
+    ).scalar_one_or_none()

@@ -1,0 +1,27 @@
+"""Starting a transaction that will write, so that concurrent writers queue instead of clash."""
+
+from fieldapp.extensions import db
+from fieldapp.models.sqlite import IMMEDIATE
+
+
+def begin_write() -> None:
+    """End whatever the session was reading and open a write transaction.
+
+    On SQLite the transaction takes the database's write lock at once; on PostgreSQL the
+    caller locks the rows it changes (SELECT ... FOR UPDATE).
+    """
+    db.session.rollback()
+    db.session.connection(execution_options={IMMEDIATE: True})
+
+
+def commit_keeping_state() -> None:
+    """Commit, keeping the session's objects as written instead of expiring them.
+
+    For a caller that answers with what it has just written: reloading the row and each of
+    its collections after the commit would cost a round trip apiece, to read back the same."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True

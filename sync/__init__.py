@@ -1,0 +1,1 @@
+"""Offline sync, server side: batches of ops from phones and the change feed they read."""
