@@ -1,0 +1,55 @@
+"""The sign-in page, signing out, and the language switch of the menu."""
+
+from urllib.parse import urlsplit
+
+from flask import current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from fieldapp.auth import bp
+from fieldapp.auth.session import authenticate, end_session, start_session
+from fieldapp.auth.throttle import limit_sign_in
+from fieldapp.i18n import SESSION_KEY
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """A local path to go back to; anything pointing elsewhere becomes the default."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target.rstrip("?") or default
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limit_sign_in
+def login():
+    """Ask for username and password; a wrong pair is said in the user's language."""
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(safe_next(request.args.get("next")))
+    error, username = None, request.form.get("username", "").strip()
+    if request.method == "POST":
+        user = authenticate(username, request.form.get("password", ""))
+        if user is not None:
+            start_session(user)
+            return redirect(safe_next(request.form.get("next")), 303)
+        error = _("Sai tên đăng nhập hoặc mật khẩu.")
+    return render_template("auth/login.html", error=error, username=username,
+                           next=safe_next(request.values.get("next"), "")), 401 if error else 200
+
+
+@bp.post("/logout")
+def logout():
+    """End the session, on every device (the chosen language stays)."""
+    end_session()
+    return redirect(url_for("auth.login"), 303)
+
+
+@bp.post("/language")
+def set_language():
+    """Remember the language chosen in the menu, then go back where the user was."""
+    lang = request.form.get("lang")
+    if lang in current_app.config["LANGUAGES"]:
+        session[SESSION_KEY] = lang
+    return redirect(safe_next(request.form.get("next")), 303)

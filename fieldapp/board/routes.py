@@ -1,0 +1,71 @@
+"""/board: the leader's view of the team, and the leader's actions on a row."""
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from fieldapp.auth.routes import safe_next
+from fieldapp.board import bp
+from fieldapp.board.filters import Filters, board_rows, board_teams
+from fieldapp.labels import label, refusal_text
+from fieldapp.models import utcnow
+from fieldapp.pages import fragment, page_or_fragment, wants_fragment
+from fieldapp.rules.catalog import get_type
+from fieldapp.rules.lifecycle import WORKING_STATUSES, effective_deadline
+from fieldapp.services.ticket_state import to_state
+from fieldapp.tickets import forms, ops
+from fieldapp.tickets.views import make_row, team_members, visible_ticket
+
+BOARD_ROLES = ("team_lead", "company", "admin")
+BOARD_ACTIONS = ("assign", "transfer", "extend")
+
+
+@bp.before_request
+@login_required
+def _leaders_only():
+    """Leaders and the people above them read the board; crews have their own queue."""
+    if current_user.role not in BOARD_ROLES:
+        abort(403)
+
+
+@bp.get("")
+def index():
+    """The board (its list alone for htmx, when the filters change)."""
+    filters = Filters.from_args(request.args)
+    teams = board_teams(current_user)
+    team = next((t for t in teams if t.code == filters.team), teams[0] if teams else None)
+    if team is None:
+        abort(404)
+    rows = board_rows(current_user, team, filters, utcnow())
+    return page_or_fragment("board/index.html", "board/_list.html", rows=rows, teams=teams,
+                            team=team, filters=filters, **_row_context(team))
+
+
+@bp.post("/tickets/<int:ticket_id>/<action>")
+def act(ticket_id: int, action: str):
+    """Assign, transfer, or confirm an extension beyond the limit, from a board row."""
+    if action not in BOARD_ACTIONS:
+        abort(404)
+    ticket = visible_ticket(ticket_id, current_user)
+    data = forms.op_data(action, request.form)
+    result = ops.submit(ticket.id, action, data, request.form.get("op_id"), current_user)
+    error = refusal_text(result.error) if result.status == "rejected" else None
+    if wants_fragment():
+        row = make_row(result.ticket or ticket, current_user, utcnow())
+        return fragment("board/_row.html", 422 if error else 200, row=row, error=error,
+                        open_action=action if error else None, **_row_context(ticket.team))
+    flash(error or _("Đã ghi nhận: %(action)s.", action=label("action", action)))
+    return redirect(safe_next(request.form.get("next"), url_for("board.index")), 303)
+
+
+def _row_context(team) -> dict:
+    """What every board row needs: the team's people and the extension check."""
+    return {"members": team_members(team.id), "may_extend_beyond": may_extend_beyond,
+            "now": utcnow()}
+
+
+def may_extend_beyond(ticket, now) -> bool:
+    """The leader may confirm one more extension: limit reached, deadline not yet passed."""
+    limit = get_type(ticket.type).max_extensions
+    return (limit is not None and ticket.extensions >= limit
+            and ticket.status in WORKING_STATUSES and now <= effective_deadline(to_state(ticket)))

@@ -1,0 +1,45 @@
+"""The HTML screens: their blueprints, languages, static assets and template helpers."""
+
+import uuid
+
+from flask import Flask
+
+from fieldapp import assets, i18n
+from fieldapp.labels import label
+from fieldapp.rules.reasons import (
+    CONTACT_OUTCOMES,
+    OBJECTIVE_REASONS,
+    REASON_CODES,
+    RETURN_REASONS,
+)
+
+
+def init_app(app: Flask) -> None:
+    """Register the screens' blueprints and what their templates use."""
+    from fieldapp.auth import bp as auth_bp
+    from fieldapp.board import bp as board_bp
+    from fieldapp.desk import bp as desk_bp
+    from fieldapp.errors import bp as errors_bp
+    from fieldapp.tickets import bp as tickets_bp
+
+    i18n.init_app(app)
+    assets.init_app(app)
+    app.jinja_env.globals.update(
+        label=label, new_op_id=new_op_id, reason_codes=REASON_CODES,
+        objective_codes=OBJECTIVE_REASONS, return_reasons=RETURN_REASONS,
+        outcomes=CONTACT_OUTCOMES,
+    )
+    app.jinja_env.filters["sentence"] = sentence
+    for bp in (auth_bp, tickets_bp, desk_bp, board_bp, errors_bp):
+        app.register_blueprint(bp)
+
+
+def new_op_id() -> str:
+    """A fresh op id for a form, so submitting it twice applies it once."""
+    return uuid.uuid4().hex
+
+
+def sentence(text: str) -> str:
+    """The text with its first letter capitalised (and the rest left alone: "CMIS" stays)."""
+    text = str(text)
+    return text[:1].upper() + text[1:]

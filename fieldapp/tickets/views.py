@@ -1,0 +1,126 @@
+"""What the ticket screens show: the crew's queue, a ticket's page, the actions open to a user."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import abort
+from sqlalchemy import or_
+from sqlalchemy.orm import selectinload
+
+from fieldapp.extensions import db
+from fieldapp.models import Event, Ticket, User
+from fieldapp.rules.catalog import get_type
+from fieldapp.rules.customers import needs_confirmation
+from fieldapp.rules.lifecycle import OPEN_STATUSES, WORKING_STATUSES, effective_deadline
+from fieldapp.rules.state import TicketState
+from fieldapp.services.access import can_see, visible_tickets
+from fieldapp.services.ticket_state import to_state
+from fieldapp.tickets.deadlines import LATE_ACTIONS, Badge, badge, late_after
+from fieldapp.tickets.timeline import timeline
+
+ACTING_ROLES = ("crew", "desk", "team_lead")
+HISTORY_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class Row:
+    """A ticket in a list, with its deadline badge."""
+
+    ticket: Ticket
+    badge: Badge | None
+    mine: bool
+    can_accept: bool = False
+
+
+def visible_ticket(ticket_id: int, user: User) -> Ticket:
+    """The ticket if the user may see it; 404 otherwise (never says it exists)."""
+    events = selectinload(Ticket.events).selectinload(Event.user)
+    ticket = db.session.get(Ticket, ticket_id, options=[events])
+    if ticket is None or not can_see(user, ticket):
+        abort(404)
+    return ticket
+
+
+def make_row(ticket: Ticket, user: User, now: datetime) -> Row:
+    """A list row: badge, whether it is the user's, whether a one-tap accept is offered."""
+    state = to_state(ticket)
+    quick = ticket.status == "received" and may_act(ticket, user)
+    return Row(ticket, badge(state, now), ticket.assignee_id == user.id, quick)
+
+
+def queue(user: User, now: datetime) -> list[Row]:
+    """Open tickets of the user's desk: the user's own first, then by time left."""
+    query = visible_tickets(user).where(Ticket.status.in_(OPEN_STATUSES))
+    if user.role in ("crew", "desk") and user.desk:
+        query = query.where(Ticket.desk == user.desk)
+    query = query.options(selectinload(Ticket.assignee), selectinload(Ticket.team))
+    rows = [make_row(t, user, now) for t in db.session.execute(query).scalars()]
+    return sorted(rows, key=lambda r: (not r.mine, r.badge.due_at if r.badge else now))
+
+
+def may_act(ticket: Ticket, user: User) -> bool:
+    """Whether the user works this ticket: the team leader, or its desk's crew or clerk when
+    it is theirs or nobody's yet (the rules judge the op again)."""
+    if user.role == "team_lead":
+        return ticket.team_id == user.team_id
+    return (user.role in ("crew", "desk") and user.desk == ticket.desk
+            and ticket.assignee_id in (None, user.id))
+
+
+def available_actions(ticket: Ticket, state: TicketState, user: User, now: datetime) -> list:
+    """The actions the ticket page offers, in the order a crew needs them."""
+    if ticket.status not in OPEN_STATUSES or not may_act(ticket, user):
+        return []
+    overdue = now > effective_deadline(state)
+    working = ticket.status in WORKING_STATUSES
+    wanted = [
+        ("accept", ticket.status == "received"), ("contact", working), ("update", working),
+        ("extend", working and not overdue), ("overdue_update", overdue),
+        ("complete", working), ("assign", user.role == "team_lead"), ("transfer", True),
+        ("return", True),
+    ]
+    return [name for name, shown in wanted if shown]
+
+
+def extension_blocked(ticket: Ticket, user: User) -> bool:
+    """The type's extensions are used up and only the leader may confirm another."""
+    limit = get_type(ticket.type).max_extensions
+    return limit is not None and ticket.extensions >= limit and user.role != "team_lead"
+
+
+def customer_history(ticket: Ticket, user: User) -> list[Ticket]:
+    """The customer's other tickets the user may see, newest first (repeat requests)."""
+    keys = []
+    if ticket.customer_code:
+        keys.append(Ticket.customer_code == ticket.customer_code)
+    if ticket.customer_phone:
+        keys.append(Ticket.customer_phone == ticket.customer_phone)
+    if not keys:
+        return []
+    query = visible_tickets(user).where(or_(*keys), Ticket.id != ticket.id)
+    query = query.order_by(Ticket.received_at.desc()).limit(HISTORY_LIMIT)
+    return list(db.session.execute(query).scalars())
+
+
+def team_members(team_id: int) -> list[User]:
+    """Active crews and clerks of a team, to assign tickets to."""
+    query = db.select(User).where(User.team_id == team_id, User.active.is_(True),
+                                  User.role.in_(("crew", "desk"))).order_by(User.name)
+    return list(db.session.execute(query).scalars())
+
+
+def ticket_context(ticket: Ticket, user: User, now: datetime, **form_state) -> dict:
+    """Everything the ticket page renders; form_state names a refused form to reopen."""
+    state = to_state(ticket)
+    actions = available_actions(ticket, state, user, now)
+    return {
+        "t": ticket, "state": state, "badge": badge(state, now), "now": now,
+        "actions": actions, "late_after": {a: late_after(state, a) for a in LATE_ACTIONS},
+        "extension_blocked": extension_blocked(ticket, user),
+        "needs_confirmation": needs_confirmation(state.flags) and not ticket.customer_confirmed,
+        "facts": get_type(ticket.type).completion_facts,
+        "history": customer_history(ticket, user), "timeline": timeline(ticket.events),
+        "members": team_members(ticket.team_id) if "assign" in actions else [],
+        "open_action": None, "values": {}, "error": None, "error_fields": (),
+        "notice": None, **form_state,
+    }
