@@ -1,0 +1,95 @@
+/* The settings page: turn Web Push on or off for this device, and send it a test.
+ * The texts come from data-* attributes of #push-settings, translated with the page. */
+(function () {
+  'use strict';
+
+  const panel = document.getElementById('push-settings');
+  if (!panel) return;
+  const status = panel.querySelector('[data-push-status]');
+  const toggle = panel.querySelector('[data-push-toggle]');
+  const test = panel.querySelector('[data-push-test]');
+  const csrf = document.querySelector('meta[name="csrf-token"]');
+  let registration = null;
+
+  function say(key) {
+    status.textContent = panel.dataset[key] || '';
+  }
+
+  async function api(method, url, body) {
+    const response = await fetch(url, {
+      method, credentials: 'same-origin',
+      headers: {'Content-Type': 'application/json', 'X-CSRFToken': csrf ? csrf.content : ''},
+      body: JSON.stringify(body),
+    });
+    return response;
+  }
+
+  function keyBytes(base64url) {
+    const padded = (base64url + '='.repeat((4 - (base64url.length % 4)) % 4))
+      .replace(/-/g, '+').replace(/_/g, '/');
+    return Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
+  }
+
+  /* Show the device's state; a browser subscription the server lost is stored again. */
+  async function refresh() {
+    const subscription = await registration.pushManager.getSubscription();
+    const on = Boolean(subscription) && Notification.permission === 'granted';
+    if (on) await api('POST', '/api/v1/push/subscriptions', subscription.toJSON());
+    panel.dataset.state = on ? 'on' : 'off';
+    toggle.textContent = panel.dataset[on ? 'labelOff' : 'labelOn'];
+    toggle.disabled = false;
+    test.disabled = !on;
+    if (on) say('msgOn');
+    else say(Notification.permission === 'denied' ? 'msgDenied' : 'msgOff');
+  }
+
+  async function turnOn() {
+    if (await Notification.requestPermission() !== 'granted') return;
+    const key = await (await fetch('/api/v1/push/vapid-key')).json();
+    const subscription = await registration.pushManager.subscribe({
+      userVisibleOnly: true, applicationServerKey: keyBytes(key.public_key),
+    });
+    const response = await api('POST', '/api/v1/push/subscriptions', subscription.toJSON());
+    if (!response.ok) throw new Error(`subscribe: HTTP ${response.status}`);
+  }
+
+  async function turnOff() {
+    const subscription = await registration.pushManager.getSubscription();
+    if (!subscription) return;
+    await api('DELETE', '/api/v1/push/subscriptions', {endpoint: subscription.endpoint});
+    await subscription.unsubscribe();
+  }
+
+  toggle.addEventListener('click', async () => {
+    toggle.disabled = true;
+    say('msgChecking');
+    try {
+      await (panel.dataset.state === 'on' ? turnOff() : turnOn());
+      await refresh();
+    } catch (err) {
+      say('msgError');
+      toggle.disabled = false;
+    }
+  });
+
+  test.addEventListener('click', async () => {
+    test.disabled = true;
+    try {
+      const subscription = await registration.pushManager.getSubscription();
+      const response = await api('POST', '/api/v1/push/test', {endpoint: subscription.endpoint});
+      say(response.ok ? 'msgTestSent' : 'msgTestFailed');
+    } catch (err) {
+      say('msgTestFailed');
+    }
+    test.disabled = false;
+  });
+
+  if (!('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window)) {
+    say('msgUnsupported');
+    return;
+  }
+  navigator.serviceWorker.register('/sw.js')
+    .then(() => navigator.serviceWorker.ready)
+    .then((ready) => { registration = ready; return refresh(); })
+    .catch(() => say('msgError'));
+})();

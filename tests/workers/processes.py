@@ -1,0 +1,72 @@
+"""`flask worker` as a process of a test: starting it, killing it, watching its children."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start_worker(app, log: Path, **settings) -> subprocess.Popen:
+    """`flask worker` in its own process group, on the test's database and Redis; settings are
+    more environment variables (no periodic sweep unless SWEEP_INTERVAL_SECONDS is given)."""
+    settings.setdefault("SWEEP_INTERVAL_SECONDS", 3600)
+    env = {**os.environ, "FIELDAPP_INSTANCE": app.instance_path,
+           "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+           **{name: str(value) for name, value in settings.items()}}
+    if app.config.get("REDIS_URL"):
+        env["REDIS_URL"] = app.config["REDIS_URL"]
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "worker"],
+        cwd=ROOT, env=env, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=log.open("w"))
+
+
+def kill_with_its_jobs(worker: subprocess.Popen) -> None:
+    """SIGKILL the worker and the job process it forked (RQ puts that one in its own group)."""
+    doomed = descendants(worker.pid)
+    os.killpg(worker.pid, signal.SIGKILL)
+    for pid in doomed:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    worker.wait(timeout=10)
+    wait_until(lambda: not any(alive(pid) for pid in doomed), 10, "the job process to die")
+
+
+def alive(pid: int) -> bool:
+    """True while the process runs (a zombie has stopped running)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below pid, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        kids = children.get(todo.pop(), [])
+        found += kids
+        todo += kids
+    return found
+
+
+def wait_until(condition, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, \
+            f"timed out waiting for {what() if callable(what) else what}"
+        time.sleep(0.05)

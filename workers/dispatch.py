@@ -1,0 +1,41 @@
+"""The dispatch ticker: every second, enqueue jobs for what has just become due.
+
+The sweep (every 30 s) is what makes losing Redis harmless; this ticker is what makes
+reminders punctual. Each `flask worker` runs one (workers.tickers): it asks
+the database whether a reminder, a push retry or a CRM callback is due and, if so, enqueues
+one job for it with an id made of the second, so that however many workers tick, one job
+per kind and second is enqueued.
+"""
+
+import logging
+import threading
+import time
+
+from rq import Queue
+
+from fieldapp.extensions import db
+from workers import callbacks, push, reminders
+from workers.jobs import until_boundary
+
+log = logging.getLogger(__name__)
+
+
+def tick(queue: Queue, tag: str) -> list[str]:
+    """Enqueue the due work of this tick; the ids of the jobs enqueued."""
+    try:
+        jobs = [reminders.kick(queue, tag), push.kick(queue, tag, retries_only=True),
+                callbacks.kick(queue, tag)]
+    finally:
+        # The connection goes back to the pool even after an error (or the next tick would
+        # find the transaction aborted), and no fork of this process inherits it in use.
+        db.session.rollback()
+    return [job.id for job in jobs if job is not None]
+
+
+def dispatch_forever(queue: Queue, interval: float, stop: threading.Event) -> None:
+    """Tick at every interval boundary until stop (in the worker's tickers process)."""
+    while not stop.wait(until_boundary(interval)):
+        try:
+            tick(queue, str(int(time.time() // interval)))
+        except Exception:  # the database or Redis away for a moment: next tick
+            log.exception("dispatch tick failed")

@@ -1,0 +1,95 @@
+"""Firing due reminders: claim them in the database, escalate, fan out to devices, push.
+
+A reminder is claimed by setting its `sent_at` in the same transaction that writes one
+delivery row per target device (and, for an escalation, its event and CRM callback). That
+transaction commits once, whoever runs it and however often: a reminder is fanned out at
+most once, and because a claimed reminder keeps `sent_at`, replanning never deletes it.
+Delivery rows then go out at most once per device (workers.push).
+"""
+
+import time
+from datetime import datetime
+
+from rq import Queue
+from sqlalchemy import insert, select, update
+
+from fieldapp.extensions import db
+from fieldapp.models import Reminder, ReminderDelivery, Ticket, utcnow
+from fieldapp.services.audience import Devices
+from fieldapp.services.transactions import begin_write
+from workers import push
+from workers.context import job_context
+from workers.escalations import escalate, is_escalation
+from workers.jobs import enqueue_once, setting
+from workers.queues import get_queue
+
+BATCH = 100
+
+
+def send_due(limit: int | None = None) -> int:
+    """Job: claim up to `limit` due reminders and push them; how many it claimed."""
+    with job_context() as app:
+        limit = limit or int(setting(app, "REMINDER_BATCH", BATCH))
+        seen, claimed, delivery_ids = claim_due(utcnow(), limit)
+        if seen == limit and claimed:
+            get_queue(app).enqueue(send_due, limit)  # more are due: another worker helps
+        push.deliver(delivery_ids)
+        return claimed
+
+
+def claim_due(now: datetime, limit: int) -> tuple[int, int, list[int]]:
+    """Claim due reminders and write their deliveries; (seen, claimed, new delivery ids).
+
+    On PostgreSQL, rows another job is claiming and tickets being changed right now are
+    skipped (SKIP LOCKED), so parallel jobs share the work and never wait on each other."""
+    begin_write()
+    due = db.session.scalars(select(Reminder).where(
+        Reminder.sent_at.is_(None), Reminder.due_at <= now,
+    ).order_by(Reminder.due_at, Reminder.id).limit(limit).with_for_update(skip_locked=True)).all()
+    if not due:
+        db.session.rollback()
+        return 0, 0, []
+    tickets = {t.id: t for t in db.session.scalars(select(Ticket).where(
+        Ticket.id.in_({r.ticket_id for r in due})).with_for_update(skip_locked=True))}
+    claimed = [r for r in due if r.ticket_id in tickets]
+    claimed_ids = [r.id for r in claimed]  # read before the commit expires them: no reloads
+    _fan_out(claimed, tickets, now)
+    db.session.commit()
+    ids = db.session.scalars(select(ReminderDelivery.id).where(
+        ReminderDelivery.reminder_id.in_(claimed_ids),
+        ReminderDelivery.status == "pending").order_by(ReminderDelivery.id)).all()
+    db.session.rollback()
+    return len(due), len(claimed_ids), list(ids)
+
+
+def _fan_out(claimed: list[Reminder], tickets: dict[int, Ticket], now: datetime) -> None:
+    """Mark the reminders sent, write a delivery per device, record escalations (no commit)."""
+    if not claimed:
+        return
+    db.session.execute(update(Reminder).where(
+        Reminder.id.in_([r.id for r in claimed]), Reminder.sent_at.is_(None),
+    ).values(sent_at=now), execution_options={"synchronize_session": False})
+    devices = Devices(list(tickets.values()))
+    rows = []
+    for reminder in claimed:
+        ticket = tickets[reminder.ticket_id]
+        rows += [{"reminder_id": reminder.id, "user_id": user_id, "subscription_id": sub_id,
+                  "status": "pending", "attempts": 0, "created_at": now}
+                 for user_id, sub_id in devices.targets(reminder.audience, ticket)]
+        if is_escalation(reminder.kind):
+            escalate(ticket, reminder, now)
+    if rows:
+        db.session.execute(insert(ReminderDelivery), rows)
+
+
+def kick(queue: Queue, tag: str):
+    """Enqueue a send_due job when some reminder is due; the job or None."""
+    due = db.session.scalar(select(Reminder.id).where(
+        Reminder.sent_at.is_(None), Reminder.due_at <= utcnow()).limit(1))
+    db.session.rollback()
+    return enqueue_once(queue, send_due, f"due-{tag}") if due else None
+
+
+def sweep():
+    """Sweep step: enqueue whatever is due and unsent (Redis may have lost its job)."""
+    return kick(get_queue(), f"sweep-{int(time.time())}")
