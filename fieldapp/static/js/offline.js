@@ -1,0 +1,436 @@
+/* Working with no signal, on the page: registers the service worker, turns an action form sent
+ * offline (or whose request never got an answer) into an op in the outbox (js/outbox.js),
+ * shows queued and rejected ops on their ticket and a counter in the status bar, and replays
+ * the outbox on page load, `online`, visibility change and Background Sync. */
+(function () {
+  "use strict";
+
+  var O = window.FieldOutbox;
+  var bar = document.getElementById("sync-status");
+  if (!O || !bar || !("indexedDB" in window)) { return; }
+  var user = bar.getAttribute("data-user");
+  var csrfMeta = document.querySelector("meta[name=csrf-token]");
+  var csrf = csrfMeta ? csrfMeta.content : "";
+  var FORM_URL = /\/tickets\/(\d+)\/(\w+)$/;
+  var MAX_SIDE = 1600;
+  var REFRESH_EVERY = 60000;
+  var submitters = new WeakMap();
+  var syncing = null;
+  var syncAgain = false;  // asked while a sync ran: an op may have come after its replay
+  var lastFailed = false;
+
+  // What each action form sends, as tickets/forms.py reads it (CONTRACT's op data).
+  var TEXT = {
+    "return": ["reason", "note"], contact: ["outcome", "note"], update: ["note"],
+    extend: ["reason_code", "note"], overdue_update: ["status_note", "reason_code", "note"],
+    transfer: ["desk", "note"],
+    complete: ["result", "cause", "meter_serial", "energised_on", "inspection_result",
+               "certificate_no"]
+  };
+  var TIMES = {extend: ["new_eta"], overdue_update: ["new_eta"],
+               complete: ["restored_at", "reconnected_at"]};
+  var CHECKS = {complete: ["cmis_updated", "customer_confirmed"]};
+  var WITH_LATE_REASON = ["accept", "contact", "update", "complete"];
+
+  function text(el, key, vars) {
+    var s = el.getAttribute("data-msg-" + key) || "";
+    Object.keys(vars || {}).forEach(function (k) { s = s.replace("{" + k + "}", vars[k]); });
+    return s;
+  }
+
+  function hhmm(at) {
+    var d = new Date(at);
+    return String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0");
+  }
+
+  function formTarget(form) {
+    var m = form && form.getAttribute && FORM_URL.exec(form.getAttribute("action") || "");
+    return m ? {ticket: Number(m[1]), action: m[2]} : null;
+  }
+
+  function opData(action, fd) {
+    var data = {};
+    (TEXT[action] || []).forEach(function (name) {
+      var v = String(fd.get(name) || "").trim();
+      if (v) { data[name] = v; }
+    });
+    (TIMES[action] || []).forEach(function (name) {
+      var v = fd.get(name);
+      var at = v ? new Date(v) : null;  // datetime-local: the phone's local time
+      if (at && !isNaN(at)) { data[name] = at.toISOString(); }
+    });
+    (CHECKS[action] || []).forEach(function (name) { if (fd.get(name)) { data[name] = true; } });
+    if (action === "assign") { data.assignee_id = Number(fd.get("assignee_id")) || null; }
+    if (action === "update") {
+      var ids = fd.getAll("attachments").map(Number).filter(Boolean);
+      if (ids.length) { data.attachments = ids; }
+    }
+    if (WITH_LATE_REASON.indexOf(action) >= 0 && fd.get("late_code")) {
+      data.late_reason = {code: fd.get("late_code"),
+                          note: String(fd.get("late_note") || "").trim()};
+    }
+    return data;
+  }
+
+  function formFields(fd) {
+    var fields = {};
+    fd.forEach(function (value, name) {
+      if (typeof value !== "string" || name === "csrf_token" || name === "op_id") { return; }
+      (fields[name] = fields[name] || []).push(value);
+    });
+    return fields;
+  }
+
+  // A photo made small on the phone (longest side at most 1600 px, JPEG); a file the browser
+  // cannot decode is kept as it is, so that the server says what is wrong with it.
+  function downscale(file) {
+    return createImageBitmap(file).then(function (bitmap) {
+      var scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      bitmap.close();
+      return new Promise(function (resolve) { canvas.toBlob(resolve, "image/jpeg", 0.85); });
+    }).then(function (blob) {
+      return {blob: blob, name: (file.name || "anh").replace(/\.[^.]*$/, "") + ".jpg"};
+    }).catch(function () { return {blob: file, name: file.name}; });
+  }
+
+  function formData(form, submitter) {
+    var fd = new FormData(form);
+    if (submitter && submitter.name) { fd.append(submitter.name, submitter.value); }
+    return fd;
+  }
+
+  /* The form as an op in the outbox: a new one, or the fix of a rejected one (same op_id,
+   * same time done, new data). */
+  function queueForm(form, submitter, opId) {
+    var target = formTarget(form);
+    var fd = formData(form, submitter);
+    var files = fd.getAll("photos").filter(function (f) { return f && f.size; });
+    var fixing = Number(form.getAttribute("data-fixing")) || null;
+    return Promise.all(files.map(downscale)).then(function (photos) {
+      var changes = {data: opData(target.action, fd), fields: formFields(fd)};
+      if (fixing) {
+        if (photos.length) { changes.photos = photos; changes.attachments = null; }
+        return O.resend(fixing, changes);
+      }
+      return O.add(Object.assign(changes, {
+        op_id: opId, user: user, ticket_id: target.ticket, action: target.action,
+        at: new Date().toISOString(), photos: photos, attachments: null,
+        status: "pending", error: null
+      }));
+    }).then(function () {
+      settleForm(form);
+      notify(text(bar, "queued"));
+      askBackgroundSync();
+      return render().then(sync);
+    });
+  }
+
+  function settleForm(form) {
+    form.reset();
+    form.removeAttribute("data-fixing");
+    var hint = form.querySelector(".fix-hint");
+    if (hint) { hint.remove(); }
+    var opId = form.querySelector("input[name=op_id]");
+    if (opId) { opId.value = O.newId(); }
+    var panel = form.closest("details");
+    if (panel) { panel.open = false; }
+  }
+
+  function notify(message) {
+    var box = document.getElementById("notice");
+    if (!box) { return; }
+    var p = document.createElement("p");
+    p.className = "flash";
+    p.textContent = message;
+    box.replaceChildren(p);
+  }
+
+  function askBackgroundSync() {
+    if (!("serviceWorker" in navigator)) { return; }
+    navigator.serviceWorker.ready.then(function (reg) {
+      return reg.sync && reg.sync.register(O.SYNC_TAG);
+    }).catch(function () { /* no Background Sync here: online/visibility replay instead */ });
+  }
+
+  // ----- showing the outbox -----
+
+  function render() {
+    if (!user) { return Promise.resolve(); }
+    return Promise.all([O.opsOf(user), O.getMeta("synced_at")]).then(function (got) {
+      renderBar(got[0], got[1]);
+      document.querySelectorAll("[data-outbox-for]").forEach(function (box) {
+        renderTicket(box, got[0]);
+      });
+      renderRows(got[0]);
+    }).catch(function () { /* storage unavailable: the page still works online */ });
+  }
+
+  function renderBar(ops, syncedAt) {
+    var offline = !navigator.onLine;
+    var rejected = ops.filter(function (op) { return op.status === "rejected"; }).length;
+    var counts = [];
+    if (ops.length) { counts.push(text(bar, "pending", {n: ops.length})); }
+    if (rejected) { counts.push(text(bar, "rejected", {n: rejected})); }
+    bar.querySelector(".net").textContent = offline ? text(bar, "offline")
+      : (lastFailed && ops.length ? text(bar, "failed") : "");
+    bar.querySelector(".synced").textContent = syncedAt
+      ? text(bar, "synced", {time: hhmm(syncedAt)}) : "";
+    bar.querySelector(".pending").textContent = counts.join(" · ");
+    bar.classList.toggle("is-offline", offline);
+    bar.classList.toggle("has-rejected", rejected > 0);
+    bar.hidden = !(offline || syncedAt || ops.length);
+  }
+
+  function renderTicket(box, ops) {
+    var id = Number(box.getAttribute("data-outbox-for"));
+    var mine = ops.filter(function (op) { return op.ticket_id === id; });
+    var section = box.closest(".ticket") || document;
+    var accepted = mine.some(function (op) { return op.action === "accept"; });
+    section.querySelectorAll("form[data-action=accept]").forEach(function (f) {
+      f.hidden = accepted;
+    });
+    section.querySelectorAll("[data-after-accept]").forEach(function (p) {
+      p.hidden = !accepted;
+    });
+    var names = JSON.parse(box.getAttribute("data-names") || "{}");
+    var title = document.createElement("h2");
+    title.textContent = text(box, "title");
+    var list = document.createElement("ol");
+    list.className = "plain outbox-ops";
+    mine.forEach(function (op) { list.appendChild(opItem(box, op, names, section)); });
+    box.replaceChildren(title, list);
+    box.hidden = mine.length === 0;
+  }
+
+  function opItem(box, op, names, section) {
+    var li = document.createElement("li");
+    li.className = "outbox-op outbox-" + op.status;
+    li.setAttribute("data-seq", op.seq);
+    li.setAttribute("data-action", op.action);
+    var head = document.createElement("p");
+    var name = document.createElement("span");
+    name.className = "strong";
+    name.textContent = names[op.action] || op.action;
+    var when = document.createElement("span");
+    when.className = "muted small";
+    when.textContent = " " + hhmm(op.at) + " ";
+    var chip = document.createElement("span");
+    chip.className = "chip chip-" + op.status;
+    chip.textContent = text(box, op.status);
+    head.append(name, when, chip);
+    li.appendChild(head);
+    if (op.status !== "rejected") { return li; }
+    var why = document.createElement("p");
+    why.className = "error";
+    why.setAttribute("role", "alert");
+    why.textContent = (op.error && op.error.message) || "";
+    var buttons = document.createElement("p");
+    buttons.className = "choices";
+    if (section.querySelector("form[data-action=" + op.action + "]")) {
+      buttons.appendChild(button(text(box, "fix"), "secondary", "fix"));
+    }
+    buttons.appendChild(button(text(box, "resend"), "primary", "resend"));
+    buttons.appendChild(button(text(box, "discard"), "danger", "discard"));
+    li.append(why, buttons);
+    return li;
+  }
+
+  function button(label, style, job) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = style;
+    b.setAttribute("data-outbox", job);
+    b.textContent = label;
+    return b;
+  }
+
+  function renderRows(ops) {
+    document.querySelectorAll("li[id^=row-]").forEach(function (row) {
+      var id = Number(row.id.slice(4));
+      var mine = ops.filter(function (op) { return op.ticket_id === id; });
+      var chip = row.querySelector(".chip-queued");
+      if (mine.length && !chip) {
+        chip = document.createElement("span");
+        chip.className = "chip chip-queued";
+        chip.textContent = text(bar, "chip");
+        var meta = row.querySelector(".row-meta");
+        if (meta) { meta.appendChild(chip); }
+      } else if (!mine.length && chip) {
+        chip.remove();
+      }
+      var accept = row.querySelector("form.row-action");
+      if (accept) {
+        accept.hidden = mine.some(function (op) { return op.action === "accept"; });
+      }
+    });
+  }
+
+  // ----- fixing, resending, discarding a rejected op -----
+
+  function onOutboxButton(evt) {
+    var b = evt.target.closest && evt.target.closest("button[data-outbox]");
+    if (!b) { return; }
+    var item = b.closest("[data-seq]");
+    var seq = Number(item.getAttribute("data-seq"));
+    var job = b.getAttribute("data-outbox");
+    if (job === "discard") { O.remove(seq).then(render); return; }
+    if (job === "resend") { O.resend(seq).then(render).then(sync); return; }
+    O.all().then(function (ops) {
+      var op = ops.find(function (o) { return o.seq === seq; });
+      if (op) { openFix(item.closest(".ticket") || document, op); }
+    });
+  }
+
+  function openFix(section, op) {
+    var form = section.querySelector("form[data-action=" + op.action + "]");
+    if (!form) { return; }
+    fill(form, op.fields || {});
+    form.setAttribute("data-fixing", String(op.seq));
+    var box = section.querySelector("[data-outbox-for]");
+    if (!form.querySelector(".fix-hint")) {
+      var hint = document.createElement("p");
+      hint.className = "hint fix-hint";
+      hint.textContent = text(box, "fixing") + " " + ((op.error && op.error.message) || "");
+      form.prepend(hint);
+    }
+    var lateNeeded = op.error && (op.error.fields || []).indexOf("late_reason") >= 0;
+    form.querySelectorAll("fieldset.late").forEach(function (block) {
+      if (lateNeeded || !block.hidden) {
+        block.hidden = false;
+        var select = block.querySelector("select");
+        if (select) { select.required = true; }
+      }
+    });
+    var panel = form.closest("details");
+    if (panel) { panel.hidden = false; panel.open = true; }
+    form.hidden = false;
+    form.scrollIntoView({block: "center"});
+    var first = form.querySelector("select, textarea, input:not([type=hidden])");
+    if (first) { first.focus(); }
+  }
+
+  function fill(form, fields) {
+    Object.keys(fields).forEach(function (name) {
+      var values = fields[name];
+      form.querySelectorAll("[name='" + name + "']").forEach(function (el) {
+        if (el.type === "checkbox" || el.type === "radio") {
+          el.checked = values.indexOf(el.value) >= 0;
+        } else if (el.tagName !== "BUTTON" && el.type !== "hidden" && el.type !== "file") {
+          el.value = values[0];
+        }
+      });
+    });
+  }
+
+  // ----- syncing -----
+
+  function sync() {
+    if (!user || !navigator.onLine) { return render(); }
+    if (syncing) { syncAgain = true; return syncing; }
+    syncing = O.replay({user: user, csrf: csrf}).then(function (outcome) {
+      lastFailed = outcome.failed;
+      if (outcome.failed) { return outcome; }
+      return O.getMeta("synced_at").then(function (at) {
+        var stale = !at || Date.now() - at > REFRESH_EVERY || outcome.answered > 0;
+        return stale ? refreshPages() : null;
+      }).then(function () { return outcome; });
+    }).then(function (outcome) {
+      if (outcome.answered) { reloadView(); }
+    }).catch(function () { lastFailed = true; }).then(function () {
+      syncing = null;
+      if (syncAgain && !lastFailed) { syncAgain = false; return sync(); }
+      syncAgain = false;
+      return render();
+    });
+    return syncing;
+  }
+
+  // The service worker keeps the pages; it answers on the channel once they are refreshed.
+  function refreshPages() {
+    if (!("serviceWorker" in navigator)) { return Promise.resolve(false); }
+    return navigator.serviceWorker.ready.then(function (reg) {
+      return new Promise(function (resolve) {
+        var channel = new MessageChannel();
+        channel.port1.onmessage = function (e) { resolve(Boolean(e.data && e.data.ok)); };
+        reg.active.postMessage({type: "refresh"}, [channel.port2]);
+        setTimeout(function () { resolve(false); }, 30000);
+      });
+    });
+  }
+
+  // After the server answered: show its state of the ticket (or the list), unless typing.
+  function reloadView() {
+    if (!window.htmx || document.querySelector("form[data-fixing]")) { return; }
+    var active = document.activeElement;
+    if (active && active.closest && active.closest("form") && active.tagName !== "BUTTON") {
+      return;
+    }
+    var ticket = document.querySelector("section.ticket[data-ticket-id]");
+    if (ticket) {
+      var id = ticket.getAttribute("data-ticket-id");
+      window.htmx.ajax("GET", "/tickets/" + id, {target: "#ticket-" + id, swap: "outerHTML"});
+    } else if (document.getElementById("queue")) {
+      window.htmx.ajax("GET", "/", {target: "#queue", swap: "outerHTML"});
+    }
+  }
+
+  // ----- wiring -----
+
+  // Sent with no signal: into the outbox instead (before htmx sees the submit).
+  document.addEventListener("submit", function (evt) {
+    var form = evt.target;
+    if (!user || !formTarget(form)) { return; }
+    submitters.set(form, evt.submitter);
+    if (navigator.onLine && !form.hasAttribute("data-fixing")) { return; }
+    evt.preventDefault();
+    evt.stopPropagation();
+    queueForm(form, evt.submitter, O.newId());
+  }, true);
+
+  // Sent, but no answer came back: it may have been applied, so it keeps its op_id.
+  document.addEventListener("htmx:sendError", function (evt) {
+    var form = evt.detail.elt && evt.detail.elt.closest && evt.detail.elt.closest("form");
+    if (!user || !formTarget(form)) { return; }
+    var opId = form.querySelector("input[name=op_id]");
+    queueForm(form, submitters.get(form), opId ? opId.value : O.newId());
+  });
+
+  document.addEventListener("click", onOutboxButton);
+  document.addEventListener("htmx:load", function () { render(); });
+  window.addEventListener("online", sync);
+  window.addEventListener("offline", render);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") { sync(); }
+  });
+  setInterval(function () { if (navigator.onLine) { sync(); } }, REFRESH_EVERY);
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js").catch(function () { /* e.g. not https */ });
+    navigator.serviceWorker.addEventListener("message", function (evt) {
+      // Background Sync replayed the outbox: show what the server now has.
+      if (evt.data && evt.data.type === "outbox-changed") { render().then(reloadView); }
+    });
+  }
+
+  // Ask app.js to leave the "no connection" notice to us for action forms.
+  window.FieldOffline = {
+    takesOver: function (elt) {
+      return Boolean(user && elt && elt.closest && formTarget(elt.closest("form")));
+    }
+  };
+
+  function start() {
+    var kept = user ? Promise.all([O.setMeta("user", user), O.setMeta("csrf", csrf)])
+      : Promise.resolve();
+    kept.then(render).then(sync).catch(function () { /* private mode: no storage */ });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
