@@ -38,6 +38,10 @@ class Config:
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=float(os.environ.get("SESSION_HOURS", "12")))
     SESSION_IDLE_TIMEOUT = timedelta(hours=float(os.environ.get("SESSION_IDLE_HOURS", "2")))
     PERMANENT_SESSION_LIFETIME = SESSION_ABSOLUTE_TIMEOUT
+    # Write the session cookie only when the session changed. A response to a request that was
+    # already in flight (the service worker refreshing its pages) would otherwise put back the
+    # cookie as it was before a change made meanwhile, e.g. signing in or out.
+    SESSION_REFRESH_EACH_REQUEST = False
     # Failed sign-ins allowed per username and address (Flask-Limiter syntax); a success is free.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute; 20 per hour")
     RATELIMIT_STORAGE_URI = None  # None → the app's Redis

@@ -7,11 +7,14 @@ from zoneinfo import ZoneInfo
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, session
+from flask import Flask, Response, current_app, request
 from flask_babel import get_babel, get_locale
 from flask_babel import gettext as _
 
-SESSION_KEY = "lang"
+# The language is a cookie of its own, not part of the session: only the language switch
+# writes it, so no other response in flight can undo a switch, and it outlives signing out.
+LANGUAGE_COOKIE = "lang"
+LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
 def init_app(app: Flask) -> None:
@@ -30,10 +33,17 @@ def init_app(app: Flask) -> None:
 
 def select_locale() -> str:
     """The language the user chose in the menu, else Vietnamese."""
-    choice = session.get(SESSION_KEY)
+    choice = request.cookies.get(LANGUAGE_COOKIE)
     if choice in current_app.config["LANGUAGES"]:
         return choice
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def remember_language(response: Response, language: str) -> None:
+    """Have the browser keep the language chosen in the menu for a year."""
+    response.set_cookie(LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_MAX_AGE,
+                        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True,
+                        samesite="Lax")
 
 
 def current_locale() -> str:

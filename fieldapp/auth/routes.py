@@ -2,14 +2,14 @@
 
 from urllib.parse import urlsplit
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp.auth import bp
 from fieldapp.auth.session import authenticate, end_session, start_session
 from fieldapp.auth.throttle import limit_sign_in
-from fieldapp.i18n import SESSION_KEY
+from fieldapp.i18n import remember_language
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
@@ -49,7 +49,8 @@ def logout():
 @bp.post("/language")
 def set_language():
     """Remember the language chosen in the menu, then go back where the user was."""
+    response = redirect(safe_next(request.form.get("next")), 303)
     lang = request.form.get("lang")
     if lang in current_app.config["LANGUAGES"]:
-        session[SESSION_KEY] = lang
-    return redirect(safe_next(request.form.get("next")), 303)
+        remember_language(response, lang)
+    return response

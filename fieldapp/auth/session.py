@@ -13,14 +13,13 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import update
 
 from fieldapp.extensions import db
-from fieldapp.i18n import SESSION_KEY as LANGUAGE_KEY
 from fieldapp.models import User
 
 STARTED = "_started"  # when the user signed in (seconds since the epoch)
 SEEN = "_seen"  # when the session last made a request (to the minute, see below)
 # Re-marking "seen" rewrites the cookie, and a cookie written by a concurrent request (the
-# service worker refreshing pages) replaces one that just changed, e.g. the language. So the
-# mark moves at most once a minute: idle expiry may come up to a minute early, never late.
+# service worker refreshing pages) replaces one that just changed. So the mark moves at most
+# once a minute: idle expiry may come up to a minute early, never late.
 SEEN_RESOLUTION_SECONDS = 60
 
 
@@ -54,8 +53,8 @@ def authenticate(username: str, password: str) -> User | None:
 
 def start_session(user: User) -> None:
     """Sign the user in for a working shift, in a session of its own (nothing carried over
-    from before signing in but the language)."""
-    _clear_session()
+    from before signing in)."""
+    session.clear()
     session.permanent = True
     login_user(user)
     session[STARTED] = session[SEEN] = int(time.time())
@@ -68,7 +67,7 @@ def end_session() -> None:
         end_all_sessions(current_user._get_current_object())
         db.session.commit()
     logout_user()
-    _clear_session()
+    session.clear()
 
 
 def end_all_sessions(user: User) -> None:
@@ -95,15 +94,9 @@ def enforce_expiry() -> None:
             or now - started > config["SESSION_ABSOLUTE_TIMEOUT"].total_seconds()
             or now - seen > config["SESSION_IDLE_TIMEOUT"].total_seconds()):
         logout_user()
-        _clear_session()
+        session.clear()
         return
     if now - seen >= SEEN_RESOLUTION_SECONDS:
         session[SEEN] = int(now)
 
 
-def _clear_session() -> None:
-    """Empty the session cookie but keep the chosen language."""
-    language = session.get(LANGUAGE_KEY)
-    session.clear()
-    if language:
-        session[LANGUAGE_KEY] = language

@@ -138,14 +138,28 @@ def test_an_expired_page_session_is_sent_to_sign_in(org, signed_in):
 
 
 def test_signing_in_starts_a_fresh_session(app, org):
-    """Nothing planted in the session before signing in survives it (fixation), but the
-    language does."""
+    """Nothing planted in the session before signing in survives it (fixation); the language,
+    a cookie of its own, is left alone."""
     client = app.test_client()
+    client.set_cookie("lang", "en")
     with client.session_transaction() as session:
         session["planted"] = "x"
-        session["lang"] = "en"
     assert client.post("/api/v1/session",
                        json={"username": "crew", "password": "pw"}).status_code == 200
     with client.session_transaction() as session:
-        assert "planted" not in session and session["lang"] == "en"
+        assert "planted" not in session
         assert session[STARTED] == session[SEEN]
+    assert client.get_cookie("lang").value == "en"
+
+
+def test_only_a_change_rewrites_the_session_cookie(app, org, signed_in):
+    """A response to a request already in flight must not put back the cookie as it was
+    before a change made meanwhile (the service worker refreshes pages in the background)."""
+    client, token = signed_in("crew")
+    for path in ("/", "/api/v1/tickets", "/api/v1/sync"):
+        resp = client.get(path)
+        assert resp.status_code == 200, path
+        assert "Set-Cookie" not in resp.headers, path
+    switched = client.post("/language", data={"lang": "en", "csrf_token": token})
+    assert [c.split("=")[0] for c in switched.headers.getlist("Set-Cookie")] == ["lang"]
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
