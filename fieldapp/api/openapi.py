@@ -26,8 +26,12 @@ def build_spec() -> APISpec:
         "session", {"type": "apiKey", "in": "cookie", "name": "session"})
     # Every endpoint that reads input answers bad input the same way: its docstring says
     # `400: BadInput`.
+    # ... and an id that is not there, or not the user's, the same way: `404: NotFound`.
     spec.components.response("BadInput", {
         "description": "Bad input; the fields at fault are named.",
+        "content": {"application/json": {"schema": ErrorSchema}}})
+    spec.components.response("NotFound", {
+        "description": "No such thing, or not the signed-in user's.",
         "content": {"application/json": {"schema": ErrorSchema}}})
     for endpoint, view in current_app.view_functions.items():
         if endpoint.startswith(f"{bp.name}.") and (view.__doc__ or "").find("---") >= 0:

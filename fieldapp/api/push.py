@@ -141,11 +141,7 @@ def unsubscribe():
       responses:
         204:
           description: Removed.
-        404:
-          description: No such subscription of this user.
-          content:
-            application/json:
-              schema: ErrorSchema
+        404: NotFound
     """
     data = EndpointSchema().load(request.get_json(silent=True) or {})
     if not subscriptions.unsubscribe(current_user, data["endpoint"]):
@@ -167,11 +163,7 @@ def send_test():
       responses:
         202:
           description: Queued; the notification arrives within seconds.
-        404:
-          description: No such subscription of this user.
-          content:
-            application/json:
-              schema: ErrorSchema
+        404: NotFound
     """
     data = EndpointSchema().load(request.get_json(silent=True) or {})
     row = subscriptions.own_subscription(current_user, data["endpoint"])

@@ -41,11 +41,7 @@ def ticket_detail(ticket_id: int):
           content:
             application/json:
               schema: TicketSchema
-        404:
-          description: Not found, or not yours.
-          content:
-            application/json:
-              schema: ErrorSchema
+        404: NotFound
     """
     ticket = db.session.get(Ticket, ticket_id)
     if ticket is None or not can_see(current_user, ticket):
