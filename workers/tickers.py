@@ -7,7 +7,6 @@ runs no thread besides its main one: its clocks tick in this child process, fork
 worker starts, and the child never forks.
 """
 
-import logging
 import multiprocessing
 import os
 import signal
@@ -21,8 +20,6 @@ from rq import Queue
 from workers import dispatch, sweep
 from workers.context import own_connections
 
-log = logging.getLogger(__name__)
-
 _STOP_TIMEOUT = 5.0
 
 
@@ -31,10 +28,7 @@ def start_tickers(app: Flask, queue: Queue, sweep_interval: float,
     """Tick both clocks once now, so that even a --burst worker finds this moment's work, then
     go on ticking in a child process until stop_tickers."""
     sweep.enqueue_sweep(queue, time.time(), sweep_interval)
-    try:
-        dispatch.tick(queue, str(int(time.time() // dispatch_interval)))
-    except Exception:  # the database is not there yet: the child retries every tick
-        log.exception("dispatch tick failed")
+    dispatch.tick_now(queue, dispatch_interval)
     process = multiprocessing.get_context("fork").Process(
         target=_tick_until_stopped, name="fieldapp-tickers", daemon=True,
         args=(app, queue, sweep_interval, dispatch_interval, os.getpid()))

@@ -26,9 +26,13 @@ def start_worker(app, log: Path, **settings) -> subprocess.Popen:
 
 
 def kill_with_its_jobs(worker: subprocess.Popen) -> None:
-    """SIGKILL the worker and the job process it forked (RQ puts that one in its own group)."""
+    """SIGKILL the worker, what is left of its process group (its clocks, RQ's scheduler),
+    and the job process it forked (RQ puts that one in a group of its own)."""
     doomed = descendants(worker.pid)
-    os.killpg(worker.pid, signal.SIGKILL)
+    try:
+        os.killpg(worker.pid, signal.SIGKILL)
+    except ProcessLookupError:  # the worker and its group are gone already
+        pass
     for pid in doomed:
         try:
             os.kill(pid, signal.SIGKILL)

@@ -15,7 +15,7 @@ from rq.registry import FinishedJobRegistry
 
 import workers.sweep as sweep
 from fieldapp.redis_conn import get_redis, stop_embedded_redis
-from tests.workers.processes import alive, descendants, start_worker, wait_until
+from tests.workers.processes import alive, descendants, kill_with_its_jobs, start_worker, wait_until
 from workers.queues import QUEUE_NAME, get_queue
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,7 +89,7 @@ def test_jobs_forked_while_the_clocks_tick_all_finish(app, queue, tmp_path):
         wait_until(lambda: not any(alive(pid) for pid in helpers), 30, "its children to stop")
         assert "Traceback" not in log.read_text()
     finally:
-        kill(worker)
+        kill_with_its_jobs(worker)
 
 
 def test_the_clocks_of_a_killed_worker_stop(app, queue, tmp_path):
@@ -103,7 +103,7 @@ def test_the_clocks_of_a_killed_worker_stop(app, queue, tmp_path):
         # Nobody runs the queue now: sweeps enqueued for it would pile up there.
         wait_until(lambda: not enqueues_sweeps(queue, for_seconds=2), 30, "the clocks to stop")
     finally:
-        kill(worker)  # and RQ's scheduler, which outlives a killed worker
+        kill_with_its_jobs(worker)  # and RQ's scheduler, which outlives a killed worker
 
 
 def enqueues_sweeps(queue, for_seconds: float) -> bool:
@@ -111,12 +111,3 @@ def enqueues_sweeps(queue, for_seconds: float) -> bool:
     before = len(queue.get_job_ids())
     time.sleep(for_seconds)
     return len(queue.get_job_ids()) > before
-
-
-def kill(worker: subprocess.Popen) -> None:
-    """Whatever is left of the worker's process group, gone."""
-    try:
-        os.killpg(worker.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    worker.wait(timeout=10)
