@@ -45,14 +45,9 @@ from sqlalchemy import String, and_, cast, false, func, not_, or_, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from fieldapp.models import Ticket
-from fieldapp.rules.catalog import (
-    CHANNEL_LABELS_VI,
-    CHANNELS,
-    SERVICE_GROUP_LABELS_VI,
-    SERVICE_GROUPS,
-    TYPES,
-)
-from fieldapp.rules.lifecycle import OPEN_STATUSES
+from fieldapp.rules.actions import OPEN_STATUSES
+from fieldapp.rules.catalog import CHANNELS, SERVICE_GROUPS, TYPES
+from fieldapp.rules.labels import LABELS
 from fieldapp.rules.reasons import OBJECTIVE_REASONS
 
 COMPLAINT_TYPES = ("COMPLAINT", "MEDIA_COMPLAINT")
@@ -98,9 +93,9 @@ def _contact_columns() -> list[Column]:
 
 def _catalog_columns() -> list[Column]:
     channel, group = _l("Theo kênh tiếp nhận"), _l("Theo nhóm dịch vụ")
-    return [Column(f"channel_{c}", _l(CHANNEL_LABELS_VI[c]), channel, "channels")
+    return [Column(f"channel_{c}", _l(LABELS["channel"][c]), channel, "channels")
             for c in CHANNELS] + [
-        Column(f"group_{g}", _l(SERVICE_GROUP_LABELS_VI[g]), group, "groups")
+        Column(f"group_{g}", _l(LABELS["service_group"][g]), group, "groups")
         for g in SERVICE_GROUPS]
 
 

@@ -24,8 +24,6 @@ from fieldapp.reports.monthly import MonthlyReport, build_report
 from fieldapp.reports.params import ArgsError, ReportArgs, ScopeArgs, TicketListArgs, load_args
 from fieldapp.reports.periods import PeriodError, local_today, parse_month
 from fieldapp.reports.scope import ScopeError, company_choices, report_scope
-from fieldapp.rules.catalog import TYPES
-from fieldapp.rules.messages import STATUS_LABELS_VI
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOWNLOADS = (".csv", ".xlsx")
@@ -50,8 +48,7 @@ def report_time(value) -> str:
 @bp.context_processor
 def _labels() -> dict:
     return {"bucket_labels": BUCKET_LABELS, "columns": COLUMNS, "sections": SECTIONS,
-            "notes": NOTES, "type_names": {c: t.name_vi for c, t in TYPES.items()},
-            "status_names": STATUS_LABELS_VI, "header_runs": header_runs,
+            "notes": NOTES, "header_runs": header_runs,
             "section_columns": section_columns}
 
 

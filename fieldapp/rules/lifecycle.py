@@ -1,78 +1,120 @@
-"""Judging an op on a ticket (DOMAIN.md §2, §4): applied with its event, or refused."""
+"""Judging an op on a ticket (DOMAIN.md §2, §4, §7): applied with its event, or refused.
 
+What every action has in common (who may act, from which status, which fields it needs) is
+read from its spec in rules.actions; each handler below holds only what is particular to it.
+`permitted` answers the page's question "what may this person do now" from the same checks.
+"""
+
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from fieldapp.rules import messages as msg
+from fieldapp.rules.actions import (
+    ACTIONS,
+    DESK_ROLES,
+    EVENT_NAMES,
+    LATE_ACTIONS,
+    LEADER,
+    OPEN_STATUSES,
+    WORKING_STATUSES,
+    ActionSpec,
+    Field,
+    get_action,
+)
 from fieldapp.rules.calendar import require_aware
 from fieldapp.rules.catalog import get_type
+from fieldapp.rules.clocks import effective_deadline, is_open, late_deadlines, passed
 from fieldapp.rules.customers import needs_confirmation
-from fieldapp.rules.deadlines import DESKS, contact_by_on_accept
-from fieldapp.rules.reasons import CONTACT_OUTCOMES, REASON_CODES, RETURN_REASONS, is_objective
+from fieldapp.rules.deadlines import contact_by_on_accept
+from fieldapp.rules.policy import DEFAULT_POLICY, Policy
+from fieldapp.rules.reasons import REASON_CODES, is_objective
 from fieldapp.rules.state import Actor, Applied, Event, Op, Refusal, TicketState
 
-ACTIONS = (
-    "accept", "return", "contact", "update", "extend", "overdue_update", "transfer", "complete",
-    "assign",
-)
-EVENT_NAMES = {
-    "accept": "accepted", "return": "returned", "contact": "contacted", "update": "updated",
-    "extend": "extended", "overdue_update": "overdue_update", "transfer": "transferred",
-    "complete": "completed", "assign": "assigned",
-}
-OPEN_STATUSES = ("received", "accepted", "in_progress")
-WORKING_STATUSES = ("accepted", "in_progress")
-# From which statuses each action may start. complete also from received, so that the
-# refusal is completion_blocked naming "accepted", which tells the user what to do.
-ALLOWED_FROM = {
-    "accept": ("received",), "return": OPEN_STATUSES, "contact": WORKING_STATUSES,
-    "update": WORKING_STATUSES, "extend": WORKING_STATUSES, "overdue_update": OPEN_STATUSES,
-    "transfer": OPEN_STATUSES, "complete": OPEN_STATUSES, "assign": OPEN_STATUSES,
-}
-DESK_ROLES = ("crew", "desk")
-LEADER = "team_lead"
-# Actions that must explain themselves once a deadline has passed (DOMAIN §4).
-LATE_ACTIONS = ("accept", "contact", "update", "complete")
+__all__ = ["ACTIONS", "EVENT_NAMES", "LATE_ACTIONS", "OPEN_STATUSES", "WORKING_STATUSES",
+           "decide", "effective_deadline", "is_open", "late_deadlines", "permitted"]
+
+Handler = Callable[[TicketState, Op, Actor, Policy], "Applied | Refusal"]
 
 
-def is_open(state: TicketState) -> bool:
-    """Whether the ticket is still being worked (not completed, not returned)."""
-    return state.status in OPEN_STATUSES
+# --- fields ------------------------------------------------------------------------------
 
 
-def effective_deadline(state: TicketState) -> datetime:
-    """The resolve deadline in force: resolve_by, or the crew's later expected time."""
-    if state.expected_at is not None and state.expected_at > state.resolve_by:
-        return state.expected_at
-    return state.resolve_by
+def _blank(value) -> bool:
+    """Missing, or a text with nothing but spaces."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _passed_deadlines(state: TicketState, at: datetime) -> tuple[str, ...]:
-    """The deadlines still pending for the ticket that have passed at `at`."""
-    passed = (
-        ("accept", state.accepted_at is None and at > state.accept_by),
-        ("contact", state.contact_by is not None and state.contacted_at is None
-         and at > state.contact_by),
-        ("resolve", state.completed_at is None and at > state.resolve_by),
-    )
-    return tuple(name for name, late in passed if late)
+def _aware(value) -> bool:
+    return isinstance(value, datetime) and value.tzinfo is not None
 
 
-def _covered(state: TicketState, at: datetime) -> bool:
-    """Whether a recorded expected delay (extend / overdue update) still holds at `at`."""
-    return (
-        state.expected_at is not None and state.delay_reason is not None
-        and at <= state.expected_at
-    )
+def _given(field: Field, value) -> bool:
+    """Whether a value fills the field (the rules see typed data: datetimes, dates, ints)."""
+    kind = field.kind
+    if kind in ("note", "text"):
+        return isinstance(value, str) and not _blank(value)
+    if kind == "choice":
+        return value in field.choices
+    if kind == "datetime":
+        return _aware(value)
+    if kind == "date":
+        return isinstance(value, date) and not isinstance(value, datetime)
+    if kind == "confirm":
+        return value is True  # a confirmation is an explicit yes
+    if kind == "person":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "attachments":
+        return isinstance(value, list) and all(_given(Field("", "person"), v) for v in value)
+    if kind == "informed":
+        return (isinstance(value, dict) and value.get("how") in field.choices
+                and _aware(value.get("at")))
+    return value is not None
 
 
-def late_deadlines(state: TicketState, action: str, at: datetime) -> tuple[str, ...]:
-    """The passed deadlines for which this action must carry a late reason."""
-    if action not in LATE_ACTIONS:
-        return ()
-    covered = _covered(state, at)
-    # A recorded delay explains contact and resolve lateness; a late accept never.
-    return tuple(n for n in _passed_deadlines(state, at) if n == "accept" or not covered)
+def _bad_fields(spec: ActionSpec, data: dict) -> list[str]:
+    """Required fields that are missing, and optional ones that hold a wrong code or id."""
+    bad = []
+    for field in spec.fields:
+        value = data.get(field.name)
+        checked = field.required or (field.kind in ("choice", "person", "attachments")
+                                     and value is not None)
+        if checked and field.kind != "late_reason" and not _given(field, value):
+            bad.append(field.name)
+    return bad
+
+
+def _invalid(fields: list[str]) -> Refusal:
+    return Refusal("invalid", msg.invalid(fields), tuple(fields))
+
+
+# --- who may act --------------------------------------------------------------------------
+
+
+def _actor_refusal(state: TicketState, spec: ActionSpec, actor: Actor) -> Refusal | None:
+    """Crews and desks act on their desk's tickets not given to someone else; the leader on
+    any; the system on what it owns. A phone that was offline while the ticket moved learns
+    it here."""
+    if actor.role not in spec.roles:
+        return Refusal("not_allowed", msg.not_allowed_role())
+    if actor.role not in DESK_ROLES:
+        return None
+    if actor.desk != state.desk:
+        return Refusal("not_allowed", msg.not_allowed_desk())
+    if state.assignee_id is not None and state.assignee_id != actor.user_id:
+        return Refusal("not_allowed", msg.not_allowed_assignee())
+    return None
+
+
+def _gate(state: TicketState, spec: ActionSpec, actor: Actor) -> Refusal | None:
+    """The checks every action shares: the actor, then the ticket's status."""
+    refusal = _actor_refusal(state, spec, actor)
+    if refusal is None and state.status not in spec.allowed_from:
+        refusal = Refusal("not_allowed", msg.not_allowed_state(spec.name, state.status))
+    return refusal
+
+
+# --- late reasons -------------------------------------------------------------------------
 
 
 def _valid_late_reason(value) -> bool:
@@ -81,7 +123,7 @@ def _valid_late_reason(value) -> bool:
 
 def _late_reason(state: TicketState, op: Op) -> tuple[dict | None, tuple[str, ...]]:
     """(the late reason to record, or None; the passed deadlines still lacking a reason)."""
-    if op.action not in LATE_ACTIONS or not _passed_deadlines(state, op.at):
+    if op.action not in LATE_ACTIONS or not passed(state, op.at):
         return None, ()
     given = op.data.get("late_reason")
     if _valid_late_reason(given):
@@ -96,23 +138,48 @@ def _late_refusal(lacking: tuple[str, ...]) -> Refusal:
     return Refusal("late_reason_required", msg.late_reason_required(lacking), ("late_reason",))
 
 
-def _invalid(fields: list[str]) -> Refusal:
-    return Refusal("invalid", msg.invalid(fields), tuple(fields))
+# --- moved ETAs (extend, overdue update) --------------------------------------------------
 
 
-def _blank(value) -> bool:
-    """Missing, or a text with nothing but spaces."""
-    return value is None or (isinstance(value, str) and not value.strip())
+def _eta_refusal(state: TicketState, op: Op, policy: Policy) -> Refusal | None:
+    """The new ETA must be later than the moment it is recorded, and within the type's cap."""
+    eta = op.data["new_eta"]
+    if eta <= op.at:
+        return _invalid(["new_eta"])
+    cap = policy.eta_cap(state.type)
+    if eta > op.at + cap:
+        return Refusal("invalid", msg.eta_too_far(int(cap.total_seconds() // 3600)),
+                       ("new_eta",))
+    return None
 
 
-def _later_than(value, at: datetime) -> bool:
-    """Whether value is an aware datetime after `at`."""
-    return isinstance(value, datetime) and value.tzinfo is not None and value > at
+def _beyond_limit(state: TicketState) -> int | None:
+    """The type's limit of moved ETAs when it is used up (DOMAIN §4, §7), else None."""
+    limit = get_type(state.type).max_extensions
+    return limit if limit is not None and state.extensions >= limit else None
 
 
-def _bad(*checks: tuple[str, bool]) -> list[str]:
-    """The names of the failed (name, ok) checks."""
-    return [name for name, ok in checks if not ok]
+def _limit_refusal(state: TicketState, op: Op, actor: Actor) -> Refusal | None:
+    """Beyond the limit only an objective cause, confirmed by the leader, moves the ETA."""
+    limit = _beyond_limit(state)
+    if limit is None:
+        return None
+    if actor.role != LEADER:
+        return Refusal("extension_limit", msg.extension_limit(limit))
+    if not is_objective(op.data.get("reason_code")):
+        return _invalid(["reason_code"])
+    return None
+
+
+def _moved_eta(state: TicketState, op: Op, **changes) -> TicketState:
+    """The state with the new ETA and its reason; every moved ETA counts (DOMAIN §7)."""
+    data = op.data
+    return replace(state, expected_at=data["new_eta"].astimezone(UTC),
+                   delay_reason={"code": data["reason_code"], "note": data.get("note") or ""},
+                   extensions=state.extensions + 1, **changes)
+
+
+# --- the actions ----------------------------------------------------------------------------
 
 
 def _applied(op: Op, state: TicketState, data: dict | None = None, **extra) -> Applied:
@@ -122,11 +189,7 @@ def _applied(op: Op, state: TicketState, data: dict | None = None, **extra) -> A
     return Applied(state, (Event(EVENT_NAMES[op.action], op.at, data),))
 
 
-def _delay_reason(data: dict) -> dict:
-    return {"code": data["reason_code"], "note": data.get("note") or ""}
-
-
-def _accept(state: TicketState, op: Op, actor: Actor) -> Applied | Refusal:
+def _accept(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Applied | Refusal:
     reason, lacking = _late_reason(state, op)
     if lacking:
         return _late_refusal(lacking)
@@ -138,18 +201,12 @@ def _accept(state: TicketState, op: Op, actor: Actor) -> Applied | Refusal:
     return _applied(op, new, late_reason=reason)
 
 
-def _return(state: TicketState, op: Op, actor: Actor) -> Applied | Refusal:
-    bad = _bad(("reason", op.data.get("reason") in RETURN_REASONS),
-               ("note", not _blank(op.data.get("note"))))
-    if bad:
-        return _invalid(bad)
+def _return(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Applied | Refusal:
     return _applied(op, replace(state, status="returned", returned_at=op.at))
 
 
-def _contact(state: TicketState, op: Op, actor: Actor) -> Applied | Refusal:
-    outcome = op.data.get("outcome")
-    if outcome not in CONTACT_OUTCOMES:
-        return _invalid(["outcome"])
+def _contact(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Applied | Refusal:
+    outcome = op.data["outcome"]
     reason, lacking = _late_reason(state, op)
     if lacking:
         return _late_refusal(lacking)
@@ -163,67 +220,48 @@ def _contact(state: TicketState, op: Op, actor: Actor) -> Applied | Refusal:
     return _applied(op, replace(state, **changes), late_reason=reason)
 
 
-def _update(state: TicketState, op: Op, actor: Actor) -> Applied | Refusal:
-    if _blank(op.data.get("note")):
-        return _invalid(["note"])
+def _update(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Applied | Refusal:
     reason, lacking = _late_reason(state, op)
     if lacking:
         return _late_refusal(lacking)
     return _applied(op, replace(state, status="in_progress"), late_reason=reason)
 
 
-def _extend(state: TicketState, op: Op, actor: Actor) -> Applied | Refusal:
+def _extend(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Applied | Refusal:
     if op.at > effective_deadline(state):
         return Refusal("not_allowed", msg.extend_after_deadline())
-    limit = get_type(state.type).max_extensions
-    beyond_limit = limit is not None and state.extensions >= limit
-    # Beyond the limit only an objective cause confirmed by the leader extends (procedure).
-    if beyond_limit and actor.role != LEADER:
-        return Refusal("extension_limit", msg.extension_limit(limit))
-    data = op.data
-    bad = _bad(("reason_code", is_objective(data.get("reason_code"))),
-               ("note", not _blank(data.get("note"))),
-               ("new_eta", _later_than(data.get("new_eta"), op.at)))
-    if bad:
-        return _invalid(bad)
-    new = replace(state, expected_at=data["new_eta"].astimezone(UTC),
-                  delay_reason=_delay_reason(data), extensions=state.extensions + 1)
-    return _applied(op, new, leader_confirmed=True if beyond_limit else None)
+    refusal = _limit_refusal(state, op, actor) or _eta_refusal(state, op, policy)
+    if refusal:
+        return refusal
+    confirmed = True if _beyond_limit(state) is not None else None
+    return _applied(op, _moved_eta(state, op), leader_confirmed=confirmed)
 
 
-def _overdue_update(state: TicketState, op: Op, actor: Actor) -> Applied | Refusal:
-    data = op.data
-    bad = _bad(("status_note", not _blank(data.get("status_note"))),
-               ("reason_code", data.get("reason_code") in REASON_CODES),
-               ("note", not _blank(data.get("note"))),
-               ("new_eta", _later_than(data.get("new_eta"), op.at)))
-    if bad:
-        return _invalid(bad)
-    new = replace(state, overdue_updated_at=op.at, expected_at=data["new_eta"].astimezone(UTC),
-                  delay_reason=_delay_reason(data))
-    return _applied(op, new)
+def _overdue_update(state: TicketState, op: Op, actor: Actor,
+                    policy: Policy) -> Applied | Refusal:
+    refusal = _limit_refusal(state, op, actor) or _eta_refusal(state, op, policy)
+    if refusal:
+        return refusal
+    confirmed = True if _beyond_limit(state) is not None else None
+    new = _moved_eta(state, op, overdue_updated_at=op.at)
+    return _applied(op, new, leader_confirmed=confirmed)
 
 
-def _transfer(state: TicketState, op: Op, actor: Actor) -> Applied | Refusal:
-    desk, note = op.data.get("desk"), op.data.get("note")
-    bad = _bad(("desk", desk in DESKS and desk != state.desk), ("note", not _blank(note)))
-    if bad:
-        return _invalid(bad)
+def _transfer(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Applied | Refusal:
+    desk, note = op.data["desk"], op.data["note"]
+    if desk == state.desk:
+        return _invalid(["desk"])
     # The deadlines do not restart (procedure): only the desk and the assignee change.
     new = replace(state, desk=desk, assignee_id=None)
     return _applied(op, new, data={"from": state.desk, "to": desk, "note": note})
 
 
-def _fact_given(name: str, value) -> bool:
-    # "CMIS updated" is a confirmation: only an explicit True counts.
-    return value is True if name == "cmis_updated" else not _blank(value)
-
-
-def _complete(state: TicketState, op: Op, actor: Actor) -> Applied | Refusal:
+def _complete(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Applied | Refusal:
     data = op.data
     missing = [] if state.status in WORKING_STATUSES else ["accepted"]
-    facts = ("result",) + get_type(state.type).completion_facts
-    missing += [name for name in facts if not _fact_given(name, data.get(name))]
+    facts = [ACTIONS["complete"].field(name) for name in ("result",)
+             + get_type(state.type).completion_facts]
+    missing += [f.name for f in facts if not _given(Field(f.name, f.kind, True), data.get(f.name))]
     confirmed = state.customer_confirmed or data.get("customer_confirmed") is True
     if needs_confirmation(state.flags) and not confirmed:
         missing.append("customer_confirmation")
@@ -237,41 +275,56 @@ def _complete(state: TicketState, op: Op, actor: Actor) -> Applied | Refusal:
     return _applied(op, new, late_reason=reason)
 
 
-def _assign(state: TicketState, op: Op, actor: Actor) -> Applied | Refusal:
-    assignee = op.data.get("assignee_id")
-    if not isinstance(assignee, int) or isinstance(assignee, bool):
-        return _invalid(["assignee_id"])
-    return _applied(op, replace(state, assignee_id=assignee))
+def _assign(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Applied | Refusal:
+    return _applied(op, replace(state, assignee_id=op.data["assignee_id"]))
 
 
-_HANDLERS = {
+def _escalate(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Applied | Refusal:
+    """The system records that a reminder escalated; the ticket itself does not change."""
+    return _applied(op, state)
+
+
+_HANDLERS: dict[str, Handler] = {
     "accept": _accept, "return": _return, "contact": _contact, "update": _update,
     "extend": _extend, "overdue_update": _overdue_update, "transfer": _transfer,
-    "complete": _complete, "assign": _assign,
+    "complete": _complete, "assign": _assign, "escalate": _escalate,
 }
+assert set(_HANDLERS) == set(ACTIONS), "every action spec needs its handler"
 
 
-def _actor_refusal(state: TicketState, action: str, actor: Actor) -> Refusal | None:
-    """Crews and desks act on their desk's tickets not given to someone else; the leader on
-    any; nobody else. A phone that was offline while the ticket moved learns it here."""
-    if actor.role == LEADER:
-        return None
-    if actor.role not in DESK_ROLES or action == "assign":
-        return Refusal("not_allowed", msg.not_allowed_role())
-    if actor.desk != state.desk:
-        return Refusal("not_allowed", msg.not_allowed_desk())
-    if state.assignee_id is not None and state.assignee_id != actor.user_id:
-        return Refusal("not_allowed", msg.not_allowed_assignee())
-    return None
-
-
-def decide(state: TicketState, op: Op, actor: Actor) -> Applied | Refusal:
+def decide(state: TicketState, op: Op, actor: Actor,
+           policy: Policy = DEFAULT_POLICY) -> Applied | Refusal:
     """Judge an op on a ticket: the new state and its event, or a refusal saying why."""
-    handler = _HANDLERS.get(op.action)
-    if handler is None:
+    spec = get_action(op.action)
+    if spec is None:
         return Refusal("invalid", msg.unknown_action(op.action), ("action",))
     op = replace(op, at=require_aware(op.at).astimezone(UTC), data=dict(op.data or {}))
-    refusal = _actor_refusal(state, op.action, actor)
-    if refusal is None and state.status not in ALLOWED_FROM[op.action]:
-        refusal = Refusal("not_allowed", msg.not_allowed_state(op.action, state.status))
-    return refusal or handler(state, op, actor)
+    refusal = _gate(state, spec, actor)
+    if refusal is None and (bad := _bad_fields(spec, op.data)):
+        refusal = _invalid(bad)
+    return refusal or _HANDLERS[op.action](state, op, actor, policy)
+
+
+def permitted(state: TicketState, actor: Actor, now: datetime) -> tuple[str, ...]:
+    """The actions to offer this person on the ticket now, in the order a crew needs them.
+
+    Each passes the checks `decide` starts with; the page hides what would only be refused:
+    completing before acceptance, extending once overdue, an overdue report before."""
+    overdue = now > effective_deadline(state)
+    shown = {
+        "accept": True, "contact": True, "update": True, "extend": not overdue,
+        "overdue_update": overdue, "complete": state.status in WORKING_STATUSES,
+        "assign": True, "transfer": True, "return": True,
+    }
+    return tuple(name for name, offered in shown.items()
+                 if offered and _gate(state, ACTIONS[name], actor) is None)
+
+
+def beyond_limit(state: TicketState) -> bool:
+    """The type's moved ETAs are used up (only the leader may confirm another)."""
+    return _beyond_limit(state) is not None
+
+
+def extension_blocked(state: TicketState, actor: Actor) -> bool:
+    """The type's moved ETAs are used up and only the leader may confirm another."""
+    return _beyond_limit(state) is not None and actor.role != LEADER

@@ -1,127 +1,105 @@
-"""Vietnamese sentences for refusals, and the labels of the fields they name."""
+"""The sentences of refusals: catalogue entries with parameters (rendered where shown)."""
 
 from collections.abc import Iterable
 
-FIELD_LABELS_VI = {
-    "late_reason": "lý do trễ hạn",
-    "result": "kết quả xử lý",
-    "restored_at": "thời gian có điện lại",
-    "cause": "nguyên nhân",
-    "reconnected_at": "thời gian cấp điện trở lại",
-    "meter_serial": "số sê-ri công tơ",
-    "energised_on": "ngày đóng điện",
-    "cmis_updated": "xác nhận đã cập nhật CMIS",
-    "inspection_result": "kết quả kiểm tra",
-    "certificate_no": "số giấy chứng nhận kiểm định",
-    "customer_confirmation": "xác nhận của khách hàng",
-    "customer_confirmed": "xác nhận của khách hàng",
-    "accepted": "việc tiếp nhận phiếu",
-    "note": "ghi chú",
-    "reason": "lý do trả phiếu",
-    "outcome": "kết quả liên hệ",
-    "reason_code": "lý do",
-    "new_eta": "thời gian dự kiến hoàn thành",
-    "status_note": "tình trạng hiện tại",
-    "desk": "bộ phận",
-    "assignee_id": "người được giao",
-    "attachments": "ảnh đính kèm",
-    "action": "thao tác",
-    "ticket_id": "phiếu",
-}
-
-ACTION_LABELS_VI = {
-    "accept": "tiếp nhận",
-    "return": "trả phiếu",
-    "contact": "ghi nhận liên hệ khách hàng",
-    "update": "cập nhật",
-    "extend": "gia hạn",
-    "overdue_update": "báo cáo quá hạn",
-    "transfer": "chuyển bộ phận",
-    "complete": "hoàn tất",
-    "assign": "giao việc",
-}
-
-STATUS_LABELS_VI = {
-    "received": "Chờ tiếp nhận",
-    "accepted": "Đã tiếp nhận",
-    "in_progress": "Đang xử lý",
-    "completed": "Đã hoàn tất",
-    "returned": "Đã trả về",
-}
-
-DEADLINE_LABELS_VI = {
-    "accept": "thời hạn tiếp nhận",
-    "contact": "thời hạn liên hệ khách hàng",
-    "resolve": "thời hạn xử lý",
-}
-
-DESK_LABELS_VI = {"operations": "Bộ phận trực vận hành", "business": "Bộ phận kinh doanh"}
+from fieldapp.rules.text import N_, Text, labels, text
 
 
-def labels(fields: Iterable[str]) -> str:
-    """The fields' Vietnamese labels, comma-separated (unknown names as they are)."""
-    return ", ".join(FIELD_LABELS_VI.get(name, name) for name in fields)
+def fields(names: Iterable[str]):
+    """Field names, shown as their labels."""
+    return labels("field", names)
 
 
-def completion_blocked(fields: Iterable[str]) -> str:
+def completion_blocked(missing: Iterable[str]) -> Text:
     """Why the ticket cannot be completed yet: what is missing."""
-    return f"Chưa thể hoàn tất phiếu: còn thiếu {labels(fields)}."
+    return text(N_("Chưa thể hoàn tất phiếu: còn thiếu %(fields)s."), fields=fields(missing))
 
 
-def late_reason_required(deadlines: Iterable[str]) -> str:
+def late_reason_required(deadlines: Iterable[str]) -> Text:
     """Which deadline has passed, so a late reason must be chosen."""
-    passed = ", ".join(DEADLINE_LABELS_VI.get(name, name) for name in deadlines)
-    return f"Đã quá {passed}: hãy chọn lý do trễ hạn."
+    return text(N_("Đã quá %(deadlines)s: hãy chọn lý do trễ hạn."),
+                deadlines=labels("deadline", deadlines))
 
 
-def invalid(fields: Iterable[str]) -> str:
+def invalid(names: Iterable[str]) -> Text:
     """Which fields are missing or wrong."""
-    return f"Thông tin còn thiếu hoặc chưa hợp lệ: {labels(fields)}."
+    return text(N_("Thông tin còn thiếu hoặc chưa hợp lệ: %(fields)s."), fields=fields(names))
 
 
-def not_allowed_role() -> str:
+def not_allowed_role() -> Text:
     """The user's role may not act on tickets this way."""
-    return "Bạn không có quyền thực hiện thao tác này."
+    return text(N_("Bạn không có quyền thực hiện thao tác này."))
 
 
-def not_allowed_desk() -> str:
+def not_allowed_desk() -> Text:
     """The ticket belongs to the other desk of the team."""
-    return ("Phiếu này thuộc bộ phận khác (có thể vừa được chuyển đi), bạn không thể thao tác "
-            "trên phiếu.")
+    return text(N_("Phiếu này thuộc bộ phận khác (có thể vừa được chuyển đi), bạn không thể "
+                   "thao tác trên phiếu."))
 
 
-def not_allowed_assignee() -> str:
+def not_allowed_assignee() -> Text:
     """The ticket is another person's (accepted by them, or given to them by the leader)."""
-    return ("Phiếu này đang do người khác xử lý (có thể vừa được giao lại), bạn không thể "
-            "thao tác trên phiếu.")
+    return text(N_("Phiếu này đang do người khác xử lý (có thể vừa được giao lại), bạn không "
+                   "thể thao tác trên phiếu."))
 
 
-def not_allowed_state(action: str, status: str) -> str:
+def not_allowed_state(action: str, status: str) -> Text:
     """The action does not fit the ticket's status."""
-    verb = ACTION_LABELS_VI.get(action, action)
+    verb = labels("action", (action,))
     if status == "returned":  # e.g. returned by someone else while this phone had no signal
-        return f"Phiếu đã được trả về tổng đài nên không thể {verb} nữa."
-    return f"Không thể {verb} khi phiếu ở trạng thái “{STATUS_LABELS_VI.get(status, status)}”."
+        return text(N_("Phiếu đã được trả về tổng đài nên không thể %(action)s nữa."),
+                    action=verb)
+    return text(N_("Không thể %(action)s khi phiếu ở trạng thái “%(status)s”."), action=verb,
+                status=labels("status", (status,)))
 
 
-def extend_after_deadline() -> str:
+def extend_after_deadline() -> Text:
     """Too late to extend: the overdue report is the way now."""
-    return "Phiếu đã quá hạn nên không thể gia hạn: hãy dùng “Báo cáo quá hạn”."
+    return text(N_("Phiếu đã quá hạn nên không thể gia hạn: hãy dùng “Báo cáo quá hạn”."))
 
 
-def extension_limit(limit: int) -> str:
-    """The type's extensions are used up; only the team leader may confirm another."""
-    return (
-        f"Phiếu đã được gia hạn {limit} lần: chỉ đội trưởng mới có thể xác nhận gia hạn thêm "
-        "với lý do khách quan."
-    )
+def extension_limit(limit: int) -> Text:
+    """The type's moved ETAs are used up; only the team leader may confirm another."""
+    return text(N_("Phiếu đã được gia hạn %(limit)s lần: chỉ đội trưởng mới có thể xác nhận "
+                   "gia hạn thêm với lý do khách quan."), limit=limit)
 
 
-def same_desk() -> str:
+def same_desk() -> Text:
     """A transfer must go to the other desk."""
-    return "Phiếu đã thuộc bộ phận này: hãy chọn bộ phận khác để chuyển."
+    return text(N_("Phiếu đã thuộc bộ phận này: hãy chọn bộ phận khác để chuyển."))
 
 
-def unknown_action(action: str) -> str:
+def unknown_action(action: str) -> Text:
     """The action is not one the app knows."""
-    return f"Thao tác không hợp lệ: {action}."
+    return text(N_("Thao tác không hợp lệ: %(action)s."), action=action)
+
+
+def not_found() -> Text:
+    """The ticket does not exist, or the user may not see it (never says which)."""
+    return text(N_("Không tìm thấy phiếu hoặc bạn không có quyền với phiếu này."))
+
+
+def unreadable(names: Iterable[str]) -> Text:
+    """The server could not read the op: which fields are malformed."""
+    return text(N_("Dữ liệu thao tác không hợp lệ: %(fields)s."), fields=fields(names))
+
+
+def op_id_reused() -> Text:
+    """The sender used this op id before, for another ticket or action."""
+    return text(N_("Mã thao tác này đã được dùng cho một thao tác khác."))
+
+
+def eta_too_far(hours: int) -> Text:
+    """The new expected time is later than the type allows."""
+    return text(N_("Thời gian dự kiến hoàn thành không được quá %(hours)s giờ kể từ bây giờ."),
+                hours=hours)
+
+
+def assignee_not_in_team() -> Text:
+    """The person to assign is not an active member of the ticket's team."""
+    return text(N_("Người được giao không thuộc đội này."))
+
+
+def attachment_unknown() -> Text:
+    """An attachment id that is not one of the sender's uploads for this ticket."""
+    return text(N_("Ảnh đính kèm không hợp lệ, hãy tải lại."))

@@ -4,14 +4,29 @@ from datetime import UTC, datetime, timedelta
 
 from fieldapp.rules.calendar import MORNING, WorkCalendar
 from fieldapp.rules.catalog import get_type
+from fieldapp.rules.clocks import effective_deadline, is_open
 from fieldapp.rules.deadlines import ACCEPT_WITHIN
-from fieldapp.rules.lifecycle import effective_deadline, is_open
 from fieldapp.rules.state import PlannedReminder, TicketState
+from fieldapp.rules.text import N_
 
 WARN_SHARE = 0.8  # default: warn when 80 % of the window has passed
 WARN_BEFORE = timedelta(minutes=15)
 ESCALATE_AFTER = timedelta(minutes=15)  # not accepted within 15 min (procedure)
 OVERDUE_UPDATE_WITHIN = timedelta(minutes=15)
+
+# Reminder kinds that escalate: when one fires, an "escalated" event is recorded on the ticket
+# (an op of the system through the one write path), with this note for the timeline and CRM.
+ESCALATIONS = {
+    "accept_escalation": N_("Phiếu chưa được tiếp nhận sau 15 phút: đã báo đội trưởng và "
+                            "tổng đài."),
+    "overdue_update_missing": N_("Phiếu quá hạn 15 phút mà chưa báo cáo tình trạng: đã báo đội "
+                                 "trưởng và Phòng Kinh doanh công ty điện lực."),
+}
+
+
+def escalation_data(kind: str, audience: tuple[str, ...]) -> dict:
+    """The data of the "escalate" op a fired reminder of this kind makes."""
+    return {"reminder": kind, "notified": list(audience), "note": ESCALATIONS[kind]}
 
 
 def _worker(state: TicketState) -> tuple[str, ...]:

@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from fieldapp.rules.text import Text
+
 OPERATIONS = "operations"
 BUSINESS = "business"
 
@@ -85,11 +87,16 @@ class Applied:
 
 @dataclass(frozen=True)
 class Refusal:
-    """The op is refused: a code, a sentence for the user in Vietnamese, the fields at fault."""
+    """The op is refused: a code, a sentence for the user, the fields at fault."""
 
     code: str  # late_reason_required | completion_blocked | not_allowed | extension_limit | invalid
-    message: str
+    text: Text
     fields: tuple[str, ...] = ()
+
+    @property
+    def message(self) -> str:
+        """The sentence in Vietnamese (pages render `text` in the user's language)."""
+        return self.text.render()
 
 
 @dataclass(frozen=True)

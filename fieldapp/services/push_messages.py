@@ -3,6 +3,8 @@
 Messages are built where the push is sent (a worker, no request), in the default language.
 """
 
+import hashlib
+import hmac
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,11 +15,12 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.routing import BuildError
 
 from fieldapp.models import Ticket
-from fieldapp.rules.catalog import TYPES
+from fieldapp.rules.labels import label_msgid
+from fieldapp.rules.reminders import ESCALATIONS
 from fieldapp.rules.state import OPERATIONS
+from fieldapp.rules.text import N_
 
-ESCALATIONS = frozenset({"accept_escalation", "overdue_update_missing"})
-_PRESSING = ESCALATIONS | {"accept_due", "overdue"}
+_PRESSING = set(ESCALATIONS) | {"accept_due", "overdue"}
 DEFAULT_TTL = 12 * 3600  # a phone that is off for a night still gets it in the morning
 MIN_TTL = 60
 ACCEPT_TOKEN_AGE = 24 * 3600
@@ -90,13 +93,15 @@ def read_accept_token(token: str) -> tuple[int, int] | None:
     return int(data["t"]), int(data["u"])
 
 
+def accept_op_id(token: str) -> str:
+    """The op id of an accept from a notification: the same for the same notification, so a
+    second tap is a duplicate, and unguessable without the app's secret."""
+    mac = hmac.new(current_app.secret_key.encode(), token.encode(), hashlib.sha256)
+    return "push-" + mac.hexdigest()[:40]
+
+
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt="push-accept")
-
-
-def N_(msgid: str) -> str:
-    """Mark a message for translation where it is defined; it is translated when used."""
-    return msgid
 
 
 # kind (or kind prefix) → title, text; the first match wins.
@@ -125,7 +130,7 @@ _TEXTS = (
 
 def _texts(kind: str, ticket: Ticket) -> tuple[str, str]:
     """Title and text, in Vietnamese unless a translation says otherwise."""
-    name = TYPES[ticket.type].name_vi if ticket.type in TYPES else ticket.type
+    name = _(label_msgid("type", ticket.type))
     values = {"crm_id": ticket.crm_id, "type": name, "customer": ticket.customer_name,
               "address": ticket.customer_address, "when": _clock(_deadline(kind, ticket))}
     title, body = next((t, b) for prefix, t, b in _TEXTS if kind.startswith(prefix))

@@ -20,6 +20,8 @@ CRM = Actor(user_id=None, role="crm")
 SYSTEM = Actor(user_id=None, role="system")
 
 LATE = {"code": "storm", "note": "Bão số 9"}
+# The customer was told of a delay by phone (extend, overdue update: DOMAIN §7).
+INFORMED = {"at": datetime(2027, 3, 3, 4, 0, tzinfo=UTC), "how": "phone"}
 
 # The facts each type needs to be completed, written out from DOMAIN §4.
 FACTS = {

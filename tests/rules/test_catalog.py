@@ -2,7 +2,7 @@
 
 import pytest
 
-from fieldapp.rules import reasons
+from fieldapp.rules import actions, labels, reasons
 from fieldapp.rules.catalog import CHANNELS, SERVICE_GROUPS, TYPES, TicketType, get_type
 from tests.rules.helpers import FACTS
 
@@ -57,10 +57,17 @@ def test_contact_clocks_and_extension_limits():
     assert TYPES["MEDIA_COMPLAINT"].resolve_hours == 24
 
 
-def test_names_are_given_in_both_languages():
+def test_every_type_has_a_vietnamese_name():
     for t in TYPES.values():
-        assert t.name_vi and t.name_en
+        assert t.name_vi and labels.label_msgid("type", t.code) == t.name_vi
     assert TYPES["OUTAGE"].name_vi.startswith("Mất điện")
+
+
+def test_every_completion_fact_is_a_field_of_completion():
+    complete = actions.ACTIONS["complete"]
+    for t in TYPES.values():
+        for name in t.completion_facts:
+            assert name in actions.FACTS and complete.field(name) is not None
 
 
 def test_channels():
@@ -90,7 +97,10 @@ def test_objective_reasons():
 
 
 def test_every_code_has_a_vietnamese_label():
-    assert set(reasons.REASON_LABELS_VI) == set(reasons.REASON_CODES)
-    assert set(reasons.RETURN_REASON_LABELS_VI) == set(reasons.RETURN_REASONS)
-    assert set(reasons.OUTCOME_LABELS_VI) == set(reasons.CONTACT_OUTCOMES)
-    assert reasons.REASON_LABELS_VI["storm"] == "Mưa bão, thiên tai"
+    assert set(labels.LABELS["reason"]) == set(reasons.REASON_CODES)
+    assert set(labels.LABELS["return_reason"]) == set(reasons.RETURN_REASONS)
+    assert set(labels.LABELS["outcome"]) == set(reasons.CONTACT_OUTCOMES)
+    assert set(labels.LABELS["informed_by"]) == set(reasons.INFORMED_BY)
+    assert set(labels.LABELS["channel"]) == set(CHANNELS)
+    assert set(labels.LABELS["service_group"]) == set(SERVICE_GROUPS)
+    assert labels.LABELS["reason"]["storm"] == "Mưa bão, thiên tai"

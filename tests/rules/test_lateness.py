@@ -4,11 +4,15 @@ from dataclasses import replace
 
 import pytest
 
+from fieldapp.rules import lifecycle
 from fieldapp.rules.lifecycle import late_deadlines
-from tests.rules.helpers import LATE, LEAD, apply, event, refuse, ticket, vn
+from fieldapp.rules.policy import Policy
+from fieldapp.rules.state import Op
+from tests.rules.helpers import CREW, INFORMED, LATE, LEAD, apply, event, refuse, ticket, vn
 
 RECEIVED = vn(2027, 3, 3, 10)  # OUTAGE: accept by 10:03, resolve by 12:00
-STORM = {"reason_code": "storm", "note": "Bão, cây đổ", "new_eta": vn(2027, 3, 3, 13)}
+STORM = {"reason_code": "storm", "note": "Bão, cây đổ", "new_eta": vn(2027, 3, 3, 13),
+         "customer_informed": INFORMED}
 FACTS = {"result": "Đã khắc phục", "restored_at": vn(2027, 3, 3, 12, 40), "cause": "Cây đổ"}
 
 
@@ -220,7 +224,7 @@ def test_types_without_a_limit_extend_freely():
         ({**STORM, "new_eta": vn(2027, 3, 3, 11, 30)}, ("new_eta",)),
         ({**STORM, "new_eta": vn(2027, 3, 3, 11)}, ("new_eta",)),
         ({**STORM, "new_eta": "13:00"}, ("new_eta",)),
-        ({}, ("reason_code", "note", "new_eta")),
+        ({}, ("reason_code", "note", "new_eta", "customer_informed")),
     ],
 )
 def test_extend_needs_an_objective_reason_a_note_and_a_later_eta(data, fields):
@@ -231,7 +235,7 @@ def test_extend_needs_an_objective_reason_a_note_and_a_later_eta(data, fields):
 # --- overdue update --------------------------------------------------------------------
 
 OVERDUE = {"status_note": "Đang thay dây", "reason_code": "workload", "note": "Nhiều sự cố",
-           "new_eta": vn(2027, 3, 3, 13)}
+           "new_eta": vn(2027, 3, 3, 13), "customer_informed": INFORMED}
 
 
 def test_overdue_update():
@@ -241,7 +245,7 @@ def test_overdue_update():
     assert new.overdue_updated_at == at
     assert new.expected_at == vn(2027, 3, 3, 13)
     assert new.delay_reason == {"code": "workload", "note": "Nhiều sự cố"}
-    assert (new.extensions, new.status) == (0, state.status)
+    assert (new.extensions, new.status) == (1, state.status)  # every moved ETA counts
     ev = event(state, "overdue_update", at, OVERDUE)
     assert (ev.action, ev.data) == ("overdue_update", OVERDUE)
 
@@ -253,15 +257,49 @@ def test_an_overdue_update_covers_later_actions_until_its_eta():
     assert ev.data["late_reason"]["from_extension"] is True
 
 
-def test_overdue_update_after_the_limit_of_extensions_is_still_possible():
+def test_an_overdue_update_beyond_the_limit_needs_the_leader_and_an_objective_cause():
+    # DOMAIN §7: for OUTAGE and RECONNECT every moved ETA counts toward the two.
     state = replace(worked_outage(), extensions=2)
-    assert apply(state, "overdue_update", vn(2027, 3, 3, 12, 10), OVERDUE).extensions == 2
+    at = vn(2027, 3, 3, 12, 10)
+    assert refuse(state, "overdue_update", at, OVERDUE).code == "extension_limit"
+    refusal = refuse(state, "overdue_update", at, OVERDUE, actor=LEAD)  # workload: not objective
+    assert (refusal.code, refusal.fields) == ("invalid", ("reason_code",))
+    objective = {**OVERDUE, "reason_code": "waiting_materials"}
+    assert apply(state, "overdue_update", at, objective, actor=LEAD).extensions == 3
+    assert event(state, "overdue_update", at, objective, actor=LEAD).data["leader_confirmed"]
+
+
+def test_two_extensions_then_an_overdue_update_is_the_third_move():
+    state = apply(worked_outage(), "extend", vn(2027, 3, 3, 11, 30), STORM)
+    state = apply(state, "extend", vn(2027, 3, 3, 12, 30), {**STORM, "new_eta": vn(2027, 3, 3, 14)})
+    assert refuse(state, "overdue_update", vn(2027, 3, 3, 14, 5),
+                  {**OVERDUE, "new_eta": vn(2027, 3, 3, 16)}).code == "extension_limit"
+
+
+def test_a_new_eta_is_capped_by_type():
+    far = {**STORM, "new_eta": vn(2027, 3, 6, 11, 31)}  # 72 h and a minute after 11:30
+    refusal = refuse(worked_outage(), "extend", vn(2027, 3, 3, 11, 30), far)
+    assert (refusal.code, refusal.fields) == ("invalid", ("new_eta",))
+    assert "72 giờ" in refusal.message
+    near = {**STORM, "new_eta": vn(2027, 3, 6, 11, 30)}
+    assert apply(worked_outage(), "extend", vn(2027, 3, 3, 11, 30), near).extensions == 1
+    policy = Policy(eta_cap_hours={"OUTAGE": 2})
+    refusal = lifecycle.decide(worked_outage(), Op("extend", vn(2027, 3, 3, 11, 30), near),
+                               CREW, policy)
+    assert "2 giờ" in refusal.message
+
+
+def test_a_delay_needs_how_the_customer_was_told():
+    for informed in (None, {}, {"at": INFORMED["at"], "how": "pigeon"}, {"how": "sms"}):
+        data = {**STORM, "customer_informed": informed}
+        refusal = refuse(worked_outage(), "extend", vn(2027, 3, 3, 11, 30), data)
+        assert refusal.fields == ("customer_informed",)
 
 
 @pytest.mark.parametrize(
     ("data", "fields"),
     [
-        ({}, ("status_note", "reason_code", "note", "new_eta")),
+        ({}, ("status_note", "reason_code", "note", "new_eta", "customer_informed")),
         ({**OVERDUE, "reason_code": "nope"}, ("reason_code",)),
         ({**OVERDUE, "new_eta": vn(2027, 3, 3, 12)}, ("new_eta",)),
         ({**OVERDUE, "status_note": ""}, ("status_note",)),

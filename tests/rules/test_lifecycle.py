@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from fieldapp.rules import lifecycle
-from fieldapp.rules.lifecycle import ACTIONS, decide
+from fieldapp.rules.actions import CLIENT_ACTIONS as ACTIONS
+from fieldapp.rules.lifecycle import decide
 from fieldapp.rules.state import Actor, Applied, Op, Refusal
 from tests.rules import helpers as h
 from tests.rules.helpers import apply, event, refuse, ticket, vn
@@ -90,9 +91,10 @@ DATA = {
     "return": {"reason": "wrong_info", "note": "Sai địa chỉ"},
     "contact": {"outcome": "reached", "note": "Đã gọi"},
     "update": {"note": "Đang xử lý"},
-    "extend": {"reason_code": "storm", "note": "Bão", "new_eta": vn(2027, 3, 3, 13)},
+    "extend": {"reason_code": "storm", "note": "Bão", "new_eta": vn(2027, 3, 3, 13),
+               "customer_informed": h.INFORMED},
     "overdue_update": {"status_note": "Đang sửa", "reason_code": "storm", "note": "Bão",
-                       "new_eta": vn(2027, 3, 3, 13)},
+                       "new_eta": vn(2027, 3, 3, 13), "customer_informed": h.INFORMED},
     "transfer": {"desk": "business", "note": "Sai loại"},
     "complete": {"result": "Đã sửa", "restored_at": T2, "cause": "Đứt dây"},
     "assign": {"assignee_id": 12},

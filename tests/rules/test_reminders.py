@@ -4,7 +4,7 @@ from dataclasses import replace
 from datetime import UTC
 
 from fieldapp.rules.reminders import plan
-from tests.rules.helpers import CAL, CLERK, LATE, apply, ticket, vn
+from tests.rules.helpers import CAL, CLERK, INFORMED, LATE, apply, ticket, vn
 
 RECEIVED = vn(2027, 3, 3, 10)  # Wednesday, office hours
 
@@ -118,7 +118,8 @@ def test_complaint_contact_warnings_include_the_morning_of_the_day():
 
 def test_an_extension_moves_the_resolve_reminders():
     state = apply(outage_worked(), "extend", vn(2027, 3, 3, 11, 30),
-                  {"reason_code": "storm", "note": "Bão", "new_eta": vn(2027, 3, 3, 13)})
+                  {"reason_code": "storm", "note": "Bão", "new_eta": vn(2027, 3, 3, 13),
+                   "customer_informed": INFORMED})
     assert rows(state, vn(2027, 3, 3, 11, 30)) == [
         ("resolve_warn_80", vn(2027, 3, 3, 12, 24), ("assignee",)),
         ("resolve_warn_15", vn(2027, 3, 3, 12, 45), ("assignee",)),
@@ -129,7 +130,7 @@ def test_an_extension_moves_the_resolve_reminders():
 
 def test_an_overdue_update_restarts_the_overdue_clock_at_its_eta():
     data = {"status_note": "Đang thay cột", "reason_code": "waiting_materials",
-            "note": "Chờ cột", "new_eta": vn(2027, 3, 3, 14)}
+            "note": "Chờ cột", "new_eta": vn(2027, 3, 3, 14), "customer_informed": INFORMED}
     state = apply(outage_worked(), "overdue_update", vn(2027, 3, 3, 12, 10), data)
     assert rows(state, vn(2027, 3, 3, 12, 10)) == [
         ("resolve_warn_80", vn(2027, 3, 3, 13, 12), ("assignee",)),

@@ -1,13 +1,13 @@
-"""The screens' deadline helpers agree with the rules they mirror."""
+"""A ticket's clocks: the badge, and when an action starts needing a late reason."""
 
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fieldapp.rules.lifecycle import late_deadlines
+from fieldapp.rules.actions import LATE_ACTIONS
+from fieldapp.rules.clocks import badge, late_after, late_deadlines
 from fieldapp.rules.state import TicketState
-from fieldapp.tickets.deadlines import LATE_ACTIONS, badge, late_after
 
 T0 = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)
 MIN = timedelta(minutes=1)
