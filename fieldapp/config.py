@@ -57,6 +57,10 @@ class Config:
     # How often it asks the database whether a reminder or a callback has just become due.
     DISPATCH_INTERVAL_SECONDS = float(os.environ.get("DISPATCH_INTERVAL_SECONDS", "1"))
 
+    # How far ahead a moved ETA may be, per ticket type, in hours ("OUTAGE=48,RECONNECT=24");
+    # unset types: 72 h for types with an hours deadline, 30 days for working-day types.
+    ETA_CAP_HOURS = os.environ.get("ETA_CAP_HOURS", "")
+
     # Static files are streamed; let them be gzipped too (every phone browser accepts gzip).
     COMPRESS_ALGORITHM_STREAMING = ["zstd", "br", "gzip", "deflate"]
 

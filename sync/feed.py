@@ -7,8 +7,8 @@ from sqlalchemy.orm import selectinload
 
 from fieldapp.extensions import db
 from fieldapp.models import Event, Ticket, User
+from fieldapp.rules.actions import OPEN_STATUSES
 from fieldapp.services.access import visible_tickets
-from fieldapp.services.intake import OPEN_STATUSES
 
 PAGE = 500
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -1,93 +1,73 @@
 """The shapes of a sync batch and of each action's data (CONTRACT "Phones → app: sync").
 
-Fields are typed here; which ones an action requires is the rules' business, so a missing
-fact comes back as the rules' refusal (e.g. completion_blocked) rather than a bare 400.
+Each action's data schema is built from its spec (rules.actions): fields are typed here, and
+which ones an action requires is the rules' business, so a missing fact comes back as the
+rules' refusal (e.g. completion_blocked) rather than a bare 400.
 """
 
 from marshmallow import Schema, fields, validate
 
-from fieldapp.rules.lifecycle import ACTIONS
-from fieldapp.rules.reasons import CONTACT_OUTCOMES, REASON_CODES, RETURN_REASONS
+from fieldapp.rules.actions import CLIENT_ACTIONS, Field, get_action
+from fieldapp.rules.claims import EARLIEST, LATEST
+from fieldapp.rules.reasons import REASON_CODES
 from fieldapp.urls import MAX_ID
 
-_NOTE = validate.Length(max=2000)
 _ID = validate.Range(min=1, max=MAX_ID)
-_SHORT = validate.Length(max=200)
+# Years the app can hold: a time outside them is refused before any arithmetic overflows.
+PLAUSIBLE = validate.Range(min=EARLIEST, max=LATEST, max_inclusive=False,
+                           error="Thời điểm không hợp lý.")
+MAX_ATTACHMENTS = 10
+
+
+def aware_datetime(**kwargs) -> fields.AwareDateTime:
+    """An ISO 8601 time with its offset, within the plausible years."""
+    return fields.AwareDateTime(validate=PLAUSIBLE, **kwargs)
 
 
 class LateReasonSchema(Schema):
     code = fields.String(required=True, validate=validate.OneOf(REASON_CODES))
-    note = fields.String(load_default="", validate=_NOTE)
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
 
 
-def _late_reason():
-    return fields.Nested(LateReasonSchema, allow_none=True)
+def _informed_schema(how: tuple[str, ...]) -> type[Schema]:
+    return Schema.from_dict({"at": aware_datetime(required=True),
+                             "how": fields.String(required=True, validate=validate.OneOf(how))},
+                            name="CustomerInformedSchema")
 
 
-class AcceptData(Schema):
-    late_reason = _late_reason()
+def schema_field(spec: Field) -> fields.Field:
+    """The marshmallow field of one spec field (types and codes; not whether required)."""
+    kind = spec.kind
+    if kind in ("text", "note"):
+        return fields.String(validate=validate.Length(max=spec.max_length))
+    if kind == "choice":
+        return fields.String(validate=validate.OneOf(spec.choices))
+    if kind == "datetime":
+        return aware_datetime()
+    if kind == "date":
+        return fields.Date()
+    if kind == "confirm":
+        return fields.Boolean()
+    if kind == "person":
+        return fields.Integer(strict=True, validate=_ID)
+    if kind == "attachments":
+        return fields.List(fields.Integer(strict=True, validate=_ID),
+                           validate=validate.Length(max=MAX_ATTACHMENTS))
+    if kind == "late_reason":
+        return fields.Nested(LateReasonSchema, allow_none=True)
+    if kind == "informed":
+        return fields.Nested(_informed_schema(spec.choices))
+    raise ValueError(f"no schema for field kind {kind!r}")
 
 
-class ReturnData(Schema):
-    reason = fields.String(validate=validate.OneOf(RETURN_REASONS))
-    note = fields.String(validate=_NOTE)
+def _data_schema(action: str) -> Schema:
+    spec = get_action(action)
+    return Schema.from_dict({f.name: schema_field(f) for f in spec.fields},
+                            name=f"{action.title().replace('_', '')}Data")()
 
 
-class ContactData(Schema):
-    outcome = fields.String(validate=validate.OneOf(CONTACT_OUTCOMES))
-    note = fields.String(validate=_NOTE)
-    late_reason = _late_reason()
-
-
-class UpdateData(Schema):
-    note = fields.String(validate=_NOTE)
-    attachments = fields.List(fields.Integer(strict=True, validate=_ID),
-                              validate=validate.Length(max=10))
-    late_reason = _late_reason()
-
-
-class ExtendData(Schema):
-    reason_code = fields.String(validate=validate.OneOf(REASON_CODES))
-    note = fields.String(validate=_NOTE)
-    new_eta = fields.AwareDateTime()
-
-
-class OverdueUpdateData(Schema):
-    status_note = fields.String(validate=_NOTE)
-    reason_code = fields.String(validate=validate.OneOf(REASON_CODES))
-    note = fields.String(validate=_NOTE)
-    new_eta = fields.AwareDateTime()
-
-
-class TransferData(Schema):
-    desk = fields.String(validate=validate.OneOf(("operations", "business")))
-    note = fields.String(validate=_NOTE)
-
-
-class CompleteData(Schema):
-    result = fields.String(validate=_NOTE)
-    restored_at = fields.AwareDateTime()
-    cause = fields.String(validate=_NOTE)
-    reconnected_at = fields.AwareDateTime()
-    meter_serial = fields.String(validate=_SHORT)
-    energised_on = fields.Date()
-    cmis_updated = fields.Boolean()
-    inspection_result = fields.String(validate=_NOTE)
-    certificate_no = fields.String(validate=_SHORT)
-    customer_confirmed = fields.Boolean()
-    late_reason = _late_reason()
-
-
-class AssignData(Schema):
-    assignee_id = fields.Integer(strict=True, validate=_ID)
-
-
-DATA_SCHEMAS: dict[str, type[Schema]] = {
-    "accept": AcceptData, "return": ReturnData, "contact": ContactData, "update": UpdateData,
-    "extend": ExtendData, "overdue_update": OverdueUpdateData, "transfer": TransferData,
-    "complete": CompleteData, "assign": AssignData,
-}
-assert set(DATA_SCHEMAS) == set(ACTIONS), "every action needs a data schema"
+# Built once: a schema holds no per-request state.
+DATA_SCHEMAS: dict[str, Schema] = {action: _data_schema(action) for action in CLIENT_ACTIONS}
 
 
 class OpSchema(Schema):
@@ -95,8 +75,8 @@ class OpSchema(Schema):
 
     op_id = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{8,64}$"))
     ticket_id = fields.Integer(required=True, strict=True, validate=_ID)
-    action = fields.String(required=True, validate=validate.OneOf(ACTIONS))
-    at = fields.AwareDateTime(required=True)
+    action = fields.String(required=True, validate=validate.OneOf(CLIENT_ACTIONS))
+    at = aware_datetime(required=True)
     data = fields.Dict(load_default=dict)
 
 
@@ -108,8 +88,11 @@ class SyncRequestSchema(Schema):
     """A batch of ops from one device."""
 
     device_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    sent_at = fields.AwareDateTime(required=True)
-    ops = fields.List(fields.Raw(), required=True,
+    sent_at = aware_datetime(required=True)
+    # True when the phone sends more batches right after this one (one replay in chunks):
+    # the device's floor for later claims moves only after its last batch.
+    more = fields.Boolean(load_default=False)
+    ops = fields.List(fields.Raw(allow_none=True), required=True,
                       validate=validate.Length(max=MAX_OPS_PER_BATCH))
 
 
@@ -123,12 +106,13 @@ class OpResultSchema(Schema):
     op_id = fields.String(allow_none=True)
     status = fields.String()
     error = fields.Nested(OpErrorSchema, allow_none=True)
-    ticket = fields.Dict(allow_none=True)
+    ticket_id = fields.Integer(allow_none=True)
 
 
 class SyncResponseSchema(Schema):
     server_time = fields.AwareDateTime()
     results = fields.List(fields.Nested(OpResultSchema))
+    tickets = fields.List(fields.Dict())
 
 
 class FeedSchema(Schema):

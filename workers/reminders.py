@@ -15,11 +15,15 @@ from sqlalchemy import insert, select, update
 
 from fieldapp.extensions import db
 from fieldapp.models import Reminder, ReminderDelivery, Ticket, utcnow
+from fieldapp.rules.reminders import ESCALATIONS, escalation_data
+from fieldapp.rules.state import Actor, Op
 from fieldapp.services.audience import Devices
+from fieldapp.services.calendar import current_calendar
+from fieldapp.services.changes import ChangeSet
+from fieldapp.services.policy import current_policy
 from fieldapp.services.transactions import begin_write
 from workers import push
 from workers.context import job_context
-from workers.escalations import escalate, is_escalation
 from workers.jobs import enqueue_once, setting
 from workers.queues import get_queue
 
@@ -70,16 +74,29 @@ def _fan_out(claimed: list[Reminder], tickets: dict[int, Ticket], now: datetime)
         Reminder.id.in_([r.id for r in claimed]), Reminder.sent_at.is_(None),
     ).values(sent_at=now), execution_options={"synchronize_session": False})
     devices = Devices(list(tickets.values()))
+    escalations = ChangeSet(now, current_calendar(), current_policy())
     rows = []
     for reminder in claimed:
         ticket = tickets[reminder.ticket_id]
         rows += [{"reminder_id": reminder.id, "user_id": user_id, "subscription_id": sub_id,
                   "status": "pending", "attempts": 0, "created_at": now}
                  for user_id, sub_id in devices.targets(reminder.audience, ticket)]
-        if is_escalation(reminder.kind):
-            escalate(ticket, reminder, now)
+        if reminder.kind in ESCALATIONS:
+            _escalate(escalations, ticket, reminder)
     if rows:
         db.session.execute(insert(ReminderDelivery), rows)
+    escalations.flush()
+
+
+SYSTEM = Actor(user_id=None, role="system")
+
+
+def _escalate(changes: ChangeSet, ticket: Ticket, reminder: Reminder) -> None:
+    """Record the escalation on the locked ticket: an op of the system through the one write
+    path, in the transaction that claims the reminder, so it happens exactly once."""
+    audience = tuple(name for name in reminder.audience.split(",") if name)
+    changes.judge(ticket, Op("escalate", reminder.due_at,
+                             escalation_data(reminder.kind, audience)), SYSTEM)
 
 
 def kick(queue: Queue, tag: str):

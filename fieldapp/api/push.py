@@ -201,7 +201,7 @@ def accept_from_notification():
     named = push_messages.read_accept_token(data["token"])
     if named is None or named[1] != current_user.id:
         return error_response({"token": ["Thông báo đã hết hạn, hãy mở phiếu."]}, 403)
-    op = OpRequest(f"push-accept-{named[0]}-{named[1]}", named[0], "accept", utcnow())
+    op = OpRequest(push_messages.accept_op_id(data["token"]), named[0], "accept", utcnow())
     return _accept_result(apply(op, current_user), named[0])
 
 

@@ -5,7 +5,9 @@ from datetime import UTC, datetime, timedelta
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from fieldapp.models import utcnow
+from fieldapp.rules import clocks
 from fieldapp.rules.catalog import CHANNELS, TYPES
+from fieldapp.services.ticket_state import to_state
 
 _EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -119,6 +121,7 @@ class TicketSchema(Schema):
     returned_at = fields.AwareDateTime(allow_none=True)
     expected_at = fields.AwareDateTime(allow_none=True)
     late = fields.Method("_late")
+    overdue = fields.Method("_overdue")
     flags = fields.List(fields.String())
     repeat_of = fields.String(allow_none=True)
     contact_count = fields.Integer()
@@ -129,21 +132,13 @@ class TicketSchema(Schema):
     reminders = fields.List(fields.Nested(ReminderSchema))
 
     def _late(self, ticket):
-        """Late so far: a deadline missed by an action, or passed while still waiting."""
-        now = self.context_now()
-        open_ = ticket.status in ("received", "accepted", "in_progress")
-        waiting = ticket.status == "received"
-        return {
-            "accept": ticket.late_accept or (waiting and now > ticket.accept_by),
-            "contact": ticket.late_contact or bool(
-                open_ and ticket.contact_by and not ticket.contacted_at
-                and now > ticket.contact_by),
-            "resolve": ticket.late_resolve or (open_ and now > ticket.resolve_by),
-        }
+        """Late so far, per deadline (rules.clocks.late)."""
+        return clocks.late(to_state(ticket), utcnow())
 
-    @staticmethod
-    def context_now() -> datetime:
-        return utcnow()
+    def _overdue(self, ticket):
+        """Overdue now, by its two named kinds (rules.clocks.overdue)."""
+        kinds = clocks.overdue(to_state(ticket), utcnow())
+        return {kind: kind in kinds for kind in clocks.OVERDUE_KINDS}
 
 
 class TicketListSchema(Schema):

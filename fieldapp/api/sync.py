@@ -6,10 +6,13 @@ from flask_login import current_user, login_required
 from fieldapp.api import bp
 from fieldapp.api.errors import error_response
 from fieldapp.api.schemas import TicketSchema
+from fieldapp.labels import refusal_text
 from fieldapp.models import utcnow
-from sync.batch import apply_batch
+from sync.batch import apply_sync
 from sync.feed import changes_since, decode_cursor
 from sync.schemas import FeedSchema, SyncResponseSchema
+
+RESPONSE, TICKETS = SyncResponseSchema(), TicketSchema(many=True)
 
 
 @bp.post("/sync")
@@ -25,7 +28,7 @@ def sync_push():
             schema: SyncRequestSchema
       responses:
         200:
-          description: OK.
+          description: A result per op, and each ticket the batch touched, once.
           content:
             application/json:
               schema: SyncResponseSchema
@@ -34,9 +37,11 @@ def sync_push():
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return error_response({"_body": ["Nội dung phải là một đối tượng JSON."]}, 400)
-    outcome = apply_batch(current_user, body, utcnow())
-    results = [_result_json(r) for r in outcome["results"]]
-    return SyncResponseSchema().dump({"server_time": outcome["server_time"], "results": results})
+    now = utcnow()
+    outcome = apply_sync(current_user, body, now)
+    return RESPONSE.dump({"server_time": now,
+                          "results": [_result_json(r) for r in outcome.results],
+                          "tickets": TICKETS.dump(outcome.tickets)})
 
 
 @bp.get("/sync")
@@ -63,16 +68,14 @@ def sync_feed():
     if cursor is not None and decode_cursor(cursor) is None:
         abort(error_response({"since": ["Con trỏ đồng bộ không hợp lệ."]}, 400))
     next_cursor, tickets = changes_since(current_user, cursor, utcnow())
-    return FeedSchema().dump({"cursor": next_cursor,
-                              "tickets": TicketSchema(many=True).dump(tickets)})
+    return FeedSchema().dump({"cursor": next_cursor, "tickets": TICKETS.dump(tickets)})
 
 
 def _result_json(result) -> dict:
-    """One op's result in the CONTRACT shape."""
+    """One op's result in the CONTRACT shape: small, the ticket itself is in `tickets`."""
     error = result.error
     return {
-        "op_id": result.op_id, "status": result.status,
-        "error": None if error is None else {"code": error.code, "message": error.message,
+        "op_id": result.op_id, "status": result.status, "ticket_id": result.ticket_id,
+        "error": None if error is None else {"code": error.code, "message": refusal_text(error),
                                              "fields": list(error.fields)},
-        "ticket": TicketSchema().dump(result.ticket) if result.ticket is not None else None,
     }

@@ -9,11 +9,11 @@ from werkzeug.datastructures import MultiDict
 from fieldapp.extensions import db
 from fieldapp.i18n import to_local
 from fieldapp.models import DESKS, Team, Ticket, User
+from fieldapp.rules.actions import OPEN_STATUSES
+from fieldapp.rules.clocks import OVERDUE_KINDS, due_on
 from fieldapp.rules.customers import FLAGS
-from fieldapp.rules.lifecycle import OPEN_STATUSES
 from fieldapp.services.access import visible_tickets
 from fieldapp.services.ticket_state import to_state
-from fieldapp.tickets.deadlines import is_due_today
 from fieldapp.tickets.views import Row, make_row
 
 STATUSES = ("open", "received", "accepted", "in_progress", "completed", "returned", "all")
@@ -26,7 +26,7 @@ class Filters:
 
     status: str = "open"
     desk: str | None = None
-    overdue: bool = False
+    overdue: tuple[str, ...] = ()  # kinds of overdue (rules.clocks.OVERDUE_KINDS), any of them
     due_today: bool = False
     flags: tuple[str, ...] = ()
     team: str | None = None
@@ -38,7 +38,8 @@ class Filters:
         return cls(
             status=status if status in STATUSES else "open",
             desk=args.get("desk") if args.get("desk") in DESKS else None,
-            overdue=args.get("overdue") == "1", due_today=args.get("due_today") == "1",
+            overdue=tuple(k for k in args.getlist("overdue") if k in OVERDUE_KINDS),
+            due_today=args.get("due_today") == "1",
             flags=tuple(f for f in args.getlist("flags") if f in FLAGS),
             team=args.get("team") or None,
         )
@@ -67,15 +68,15 @@ def board_rows(user: User, team: Team, filters: Filters, now: datetime) -> list[
     query = query.options(selectinload(Ticket.assignee), selectinload(Ticket.team))
     rows = [make_row(t, user, now) for t in db.session.execute(query).scalars()]
     rows = [r for r in rows if _matches(r, filters, now)]
-    return sorted(rows, key=lambda r: (not (r.badge and r.badge.overdue),
+    return sorted(rows, key=lambda r: (not r.overdue,
                                        r.badge.due_at if r.badge else now, r.ticket.id))
 
 
 def _matches(row: Row, filters: Filters, now: datetime) -> bool:
     """The filters SQL cannot express portably: overdue, due today, flags."""
-    if filters.overdue and not (row.badge and row.badge.overdue):
+    if filters.overdue and not set(filters.overdue) & set(row.overdue):
         return False
     today = to_local(now).date()
-    if filters.due_today and not is_due_today(to_state(row.ticket), today, to_local):
+    if filters.due_today and not due_on(to_state(row.ticket), today, to_local):
         return False
     return set(filters.flags) <= set(row.ticket.flags or ())

@@ -10,11 +10,11 @@ from fieldapp.board.filters import Filters, board_rows, board_teams
 from fieldapp.labels import label, refusal_text
 from fieldapp.models import utcnow
 from fieldapp.pages import fragment, page_or_fragment, wants_fragment
-from fieldapp.rules.catalog import get_type
-from fieldapp.rules.lifecycle import WORKING_STATUSES, effective_deadline
+from fieldapp.rules.clocks import OVERDUE_KINDS
+from fieldapp.rules.lifecycle import beyond_limit
 from fieldapp.services.ticket_state import to_state
 from fieldapp.tickets import forms, ops
-from fieldapp.tickets.views import make_row, team_members, visible_ticket
+from fieldapp.tickets.views import actions_for, make_row, team_members, visible_ticket
 
 BOARD_ROLES = ("team_lead", "company", "admin")
 BOARD_ACTIONS = ("assign", "transfer", "extend")
@@ -38,7 +38,8 @@ def index():
         abort(404)
     rows = board_rows(current_user, team, filters, utcnow())
     return page_or_fragment("board/index.html", "board/_list.html", rows=rows, teams=teams,
-                            team=team, filters=filters, **_row_context(team))
+                            team=team, filters=filters, overdue_kinds=OVERDUE_KINDS,
+                            **_row_context(team))
 
 
 @bp.post("/tickets/<int:ticket_id>/<action>")
@@ -65,7 +66,7 @@ def _row_context(team) -> dict:
 
 
 def may_extend_beyond(ticket, now) -> bool:
-    """The leader may confirm one more extension: limit reached, deadline not yet passed."""
-    limit = get_type(ticket.type).max_extensions
-    return (limit is not None and ticket.extensions >= limit
-            and ticket.status in WORKING_STATUSES and now <= effective_deadline(to_state(ticket)))
+    """The leader may confirm one more extension: the type's limit is reached and the rules
+    still let this leader extend."""
+    state = to_state(ticket)
+    return beyond_limit(state) and "extend" in actions_for(ticket, state, current_user, now)

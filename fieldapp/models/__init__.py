@@ -9,10 +9,11 @@ from fieldapp.models.delivery import (
     ReminderDelivery,
 )
 from fieldapp.models.org import DESKS, ROLES, Company, Team, User
-from fieldapp.models.tickets import AppliedOp, Attachment, Event, Ticket
+from fieldapp.models.tickets import AppliedOp, Attachment, Device, Event, OpClaim, Ticket
 from fieldapp.models.types import utcnow
 
 __all__ = [
-    "AppliedOp", "Attachment", "CalendarOverride", "Company", "CrmCallback", "DESKS", "Event",
+    "AppliedOp", "Attachment", "CalendarOverride", "Company", "CrmCallback", "DESKS", "Device",
+    "Event", "OpClaim",
     "PushSubscription", "ROLES", "Reminder", "ReminderDelivery", "Team", "Ticket", "User", "utcnow",
 ]

@@ -60,6 +60,9 @@ class Ticket(db.Model):
     overdue_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     customer_confirmed: Mapped[bool] = mapped_column(default=False)
 
+    # When a person last acted on it (server's view): a later claim cannot predate it.
+    last_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -90,7 +93,13 @@ class Event(db.Model):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
     action: Mapped[str] = mapped_column(String(32))
     at: Mapped[datetime] = mapped_column(UTCDateTime)  # when it was done (phone time, corrected)
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # server receipt
+    # What the sender claimed, and how the server moved it: by the clock skew of the batch, then
+    # bounded (received, previous_action, device_sync, now). moved = at - claimed_at.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    skew_seconds: Mapped[int | None]
+    bounded_by: Mapped[str | None] = mapped_column(String(16))
+    moved_seconds: Mapped[int | None]
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     op_id: Mapped[str | None] = mapped_column(String(64))
     data: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -100,14 +109,40 @@ class Event(db.Model):
 
 
 class AppliedOp(db.Model):
-    """An op id that changed something; a resend of it is answered `duplicate`."""
+    """An op that changed something; its sender resending it is answered `duplicate`.
+
+    An op id is its sender's own: the key is (user, op id), so nobody can match, read or
+    pre-empt another person's op by guessing its id."""
 
     __tablename__ = "applied_ops"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     op_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str | None] = mapped_column(String(32))
     applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     result: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class OpClaim(db.Model):
+    """The time the server first gave a refused op. A fixed resend of it (same sender, same op
+    id) keeps that time: it was done then, before the phone's later syncs."""
+
+    __tablename__ = "op_claims"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    op_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Device(db.Model):
+    """A phone (or browser) that syncs for a user: ops it sends later cannot claim a time
+    before its previous successful sync, when it would have sent them."""
+
+    __tablename__ = "devices"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_sync_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Attachment(db.Model):

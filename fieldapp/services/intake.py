@@ -8,14 +8,14 @@ from sqlalchemy.exc import IntegrityError
 from fieldapp.extensions import db
 from fieldapp.models import Team, Ticket, User, utcnow
 from fieldapp.rules import customers, deadlines
+from fieldapp.rules.actions import OPEN_STATUSES
 from fieldapp.rules.calendar import WorkCalendar
 from fieldapp.rules.state import Event, TicketState
 from fieldapp.services.calendar import current_calendar
-from fieldapp.services.recording import record_change
-from fieldapp.services.ticket_state import customer_of, write_state
+from fieldapp.services.changes import ChangeSet
+from fieldapp.services.policy import current_policy
+from fieldapp.services.ticket_state import customer_of
 from fieldapp.services.transactions import begin_write, commit_keeping_state
-
-OPEN_STATUSES = ("received", "accepted", "in_progress")
 
 
 class UnknownTeam(ValueError):
@@ -41,13 +41,12 @@ def receive(data: dict, now: datetime | None = None, user: User | None = None,
     earlier = _earlier_request(ticket, data.get("repeat_of"))
     repeat = bool(data.get("repeat_of")) or ticket.contact_count >= 2 or earlier is not None
     ticket.repeat_after_deadline = bool(earlier and _was_late_at(earlier, ticket.received_at))
-    cal = current_calendar()
-    state = _initial_state(ticket, repeat, cal)
-    write_state(ticket, state)  # the row needs its desk and deadlines before the insert
-    db.session.add(ticket)
+    changes = ChangeSet(now, current_calendar(), current_policy())
+    state = _initial_state(ticket, repeat, changes.cal)
     event = Event("created" if origin == "counter" else "received", ticket.received_at,
                   {"channel": ticket.channel, "origin": origin})
-    record_change(ticket, state, (event,), user, None, now, cal, new_ticket=True)
+    changes.create(ticket, state, (event,), user)
+    changes.flush()
     try:
         commit_keeping_state()  # the caller answers with this ticket, as written
     except IntegrityError:  # the same crm_id pushed twice at once: the first one wins

@@ -1,5 +1,10 @@
 """Starting a transaction that will write, so that concurrent writers queue instead of clash."""
 
+from collections.abc import Iterable
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+
 from fieldapp.extensions import db
 from fieldapp.models.sqlite import IMMEDIATE
 
@@ -25,3 +30,14 @@ def commit_keeping_state() -> None:
         session.commit()
     finally:
         session.expire_on_commit = True
+
+
+def upsert(table: Table, keys: Iterable[str], update: Iterable[str] = ()):
+    """INSERT … ON CONFLICT (keys): update the named columns, or do nothing if none."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    keys, update = list(keys), list(update)
+    if update:
+        return statement.on_conflict_do_update(
+            index_elements=keys, set_={name: statement.excluded[name] for name in update})
+    return statement.on_conflict_do_nothing(index_elements=keys)

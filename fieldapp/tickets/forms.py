@@ -1,55 +1,67 @@
-"""The action forms' fields, turned into the data of an op (CONTRACT's sync shape).
+"""An action form's fields, turned into the data of an op (CONTRACT's sync shape).
 
-Empty fields are left out, so the rules (not a form library) say what is missing; values are
-passed on as typed, so the op schema names anything malformed.
+The form's fields are the action's spec (rules.actions), named as in the op, with two
+composites split in parts: a late reason (`late_code`, `late_note`) and how the customer was
+told (`customer_informed_how`, `customer_informed_at`). Empty fields are left out, so the rules
+(not a form library) say what is missing; values are passed on as typed, so the op schema names
+anything malformed. js/offline.js reads the same specs the same way.
 """
 
 from werkzeug.datastructures import MultiDict
 
 from fieldapp.i18n import parse_input_datetime
-
-TEXT_FIELDS = {
-    "accept": (),
-    "return": ("reason", "note"),
-    "contact": ("outcome", "note"),
-    "update": ("note",),
-    "extend": ("reason_code", "note"),
-    "overdue_update": ("status_note", "reason_code", "note"),
-    "transfer": ("desk", "note"),
-    "complete": ("result", "cause", "meter_serial", "energised_on", "inspection_result",
-                 "certificate_no"),
-    "assign": (),
-}
-TIME_FIELDS = {"extend": ("new_eta",), "overdue_update": ("new_eta",),
-               "complete": ("restored_at", "reconnected_at")}
-CHECKBOXES = {"complete": ("cmis_updated", "customer_confirmed")}
-WITH_LATE_REASON = ("accept", "contact", "update", "complete")
+from fieldapp.rules.actions import Field, get_action
 
 
 def op_data(action: str, form: MultiDict, attachment_ids: list[int] = ()) -> dict:
     """The op data an action form stands for."""
+    spec = get_action(action)
     data = {}
-    for name in TEXT_FIELDS.get(action, ()):
-        value = (form.get(name) or "").strip()
-        if value:
-            data[name] = value
-    for name in TIME_FIELDS.get(action, ()):
-        value = parse_input_datetime(form.get(name))
-        if value:
-            data[name] = value
-    for name in CHECKBOXES.get(action, ()):
-        if form.get(name):
-            data[name] = True
-    if action == "assign":
-        data["assignee_id"] = _integer(form.get("assignee_id"))
-    if action == "update":
-        ids = [_integer(v) for v in form.getlist("attachments")] + list(attachment_ids)
-        if ids:
-            data["attachments"] = ids
-    if action in WITH_LATE_REASON and form.get("late_code"):
-        data["late_reason"] = {"code": form["late_code"],
-                               "note": (form.get("late_note") or "").strip()}
+    for field in spec.fields if spec else ():
+        value = _READERS.get(field.kind, _text)(field, form)
+        if field.kind == "attachments":
+            value = (value or []) + list(attachment_ids) or None
+        if value is not None:
+            data[field.name] = value
     return data
+
+
+def _text(field: Field, form: MultiDict):
+    return (form.get(field.name) or "").strip() or None
+
+
+def _datetime(field: Field, form: MultiDict):
+    return parse_input_datetime(form.get(field.name))
+
+
+def _confirm(field: Field, form: MultiDict):
+    return True if form.get(field.name) else None
+
+
+def _person(field: Field, form: MultiDict):
+    return _integer(form.get(field.name))
+
+
+def _attachments(field: Field, form: MultiDict):
+    return [_integer(v) for v in form.getlist(field.name)] or None
+
+
+def _late_reason(field: Field, form: MultiDict):
+    if not form.get("late_code"):
+        return None
+    return {"code": form["late_code"], "note": (form.get("late_note") or "").strip()}
+
+
+def _informed(field: Field, form: MultiDict):
+    how = (form.get(f"{field.name}_how") or "").strip()
+    at = parse_input_datetime(form.get(f"{field.name}_at"))
+    if not how and not at:
+        return None
+    return {"how": how, "at": at}
+
+
+_READERS = {"datetime": _datetime, "confirm": _confirm, "person": _person,
+            "attachments": _attachments, "late_reason": _late_reason, "informed": _informed}
 
 
 def _integer(value):

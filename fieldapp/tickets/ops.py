@@ -7,7 +7,7 @@ from marshmallow import ValidationError
 from fieldapp.models import User, utcnow
 from fieldapp.rules import messages
 from fieldapp.rules.state import Refusal
-from fieldapp.services.tickets import OpRequest, OpResult, apply
+from fieldapp.services.tickets import OpRequest, OpResult, apply, rejected
 from sync.batch import parse_op
 
 
@@ -24,8 +24,7 @@ def submit(ticket_id: int, action: str, data: dict, op_id: str | None, user: Use
         op = parse_op(raw)
     except ValidationError as err:
         names = _names(err.messages)
-        return OpResult(raw["op_id"], "rejected",
-                        error=Refusal("invalid", messages.invalid(names), names))
+        return rejected(raw["op_id"], Refusal("invalid", messages.invalid(names), names))
     return apply(OpRequest(op["op_id"], op["ticket_id"], op["action"], op["at"], op["data"]),
                  user)
 

@@ -1,4 +1,8 @@
-"""What the ticket screens show: the crew's queue, a ticket's page, the actions open to a user."""
+"""What the ticket screens show: the crew's queue, a ticket's page, the actions open to a user.
+
+Every answer about what a user may do and how late a ticket is comes from the rules
+(rules.lifecycle.permitted, rules.clocks); the page also carries them as data for the offline
+script."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,16 +13,17 @@ from sqlalchemy.orm import selectinload
 
 from fieldapp.extensions import db
 from fieldapp.models import Event, Ticket, User
+from fieldapp.rules import clocks
+from fieldapp.rules.actions import LATE_ACTIONS, OPEN_STATUSES, specs_json
 from fieldapp.rules.catalog import get_type
+from fieldapp.rules.clocks import Badge, badge
 from fieldapp.rules.customers import needs_confirmation
-from fieldapp.rules.lifecycle import OPEN_STATUSES, WORKING_STATUSES, effective_deadline
+from fieldapp.rules.lifecycle import extension_blocked, permitted
 from fieldapp.rules.state import TicketState
 from fieldapp.services.access import can_see, visible_tickets
-from fieldapp.services.ticket_state import to_state
-from fieldapp.tickets.deadlines import LATE_ACTIONS, Badge, badge, late_after
+from fieldapp.services.ticket_state import actor_of, to_state
 from fieldapp.tickets.timeline import timeline
 
-ACTING_ROLES = ("crew", "desk", "team_lead")
 HISTORY_LIMIT = 10
 
 
@@ -30,6 +35,7 @@ class Row:
     badge: Badge | None
     mine: bool
     can_accept: bool = False
+    overdue: tuple[str, ...] = ()  # rules.clocks.overdue: "accept", "resolve"
 
 
 def visible_ticket(ticket_id: int, user: User) -> Ticket:
@@ -41,11 +47,19 @@ def visible_ticket(ticket_id: int, user: User) -> Ticket:
     return ticket
 
 
+def actions_for(ticket: Ticket, state: TicketState, user: User, now: datetime) -> tuple:
+    """The actions the rules let this user take on the ticket now (none on another team's)."""
+    if user.team_id != ticket.team_id:
+        return ()
+    return permitted(state, actor_of(user), now)
+
+
 def make_row(ticket: Ticket, user: User, now: datetime) -> Row:
     """A list row: badge, whether it is the user's, whether a one-tap accept is offered."""
     state = to_state(ticket)
-    quick = ticket.status == "received" and may_act(ticket, user)
-    return Row(ticket, badge(state, now), ticket.assignee_id == user.id, quick)
+    quick = "accept" in actions_for(ticket, state, user, now)
+    return Row(ticket, badge(state, now), ticket.assignee_id == user.id, quick,
+               clocks.overdue(state, now))
 
 
 def queue(user: User, now: datetime) -> list[Row]:
@@ -56,36 +70,6 @@ def queue(user: User, now: datetime) -> list[Row]:
     query = query.options(selectinload(Ticket.assignee), selectinload(Ticket.team))
     rows = [make_row(t, user, now) for t in db.session.execute(query).scalars()]
     return sorted(rows, key=lambda r: (not r.mine, r.badge.due_at if r.badge else now))
-
-
-def may_act(ticket: Ticket, user: User) -> bool:
-    """Whether the user works this ticket: the team leader, or its desk's crew or clerk when
-    it is theirs or nobody's yet (the rules judge the op again)."""
-    if user.role == "team_lead":
-        return ticket.team_id == user.team_id
-    return (user.role in ("crew", "desk") and user.desk == ticket.desk
-            and ticket.assignee_id in (None, user.id))
-
-
-def available_actions(ticket: Ticket, state: TicketState, user: User, now: datetime) -> list:
-    """The actions the ticket page offers, in the order a crew needs them."""
-    if ticket.status not in OPEN_STATUSES or not may_act(ticket, user):
-        return []
-    overdue = now > effective_deadline(state)
-    working = ticket.status in WORKING_STATUSES
-    wanted = [
-        ("accept", ticket.status == "received"), ("contact", working), ("update", working),
-        ("extend", working and not overdue), ("overdue_update", overdue),
-        ("complete", working), ("assign", user.role == "team_lead"), ("transfer", True),
-        ("return", True),
-    ]
-    return [name for name, shown in wanted if shown]
-
-
-def extension_blocked(ticket: Ticket, user: User) -> bool:
-    """The type's extensions are used up and only the leader may confirm another."""
-    limit = get_type(ticket.type).max_extensions
-    return limit is not None and ticket.extensions >= limit and user.role != "team_lead"
 
 
 def customer_history(ticket: Ticket, user: User) -> list[Ticket]:
@@ -112,11 +96,13 @@ def team_members(team_id: int) -> list[User]:
 def ticket_context(ticket: Ticket, user: User, now: datetime, **form_state) -> dict:
     """Everything the ticket page renders; form_state names a refused form to reopen."""
     state = to_state(ticket)
-    actions = available_actions(ticket, state, user, now)
+    actions = actions_for(ticket, state, user, now)
     return {
         "t": ticket, "state": state, "badge": badge(state, now), "now": now,
-        "actions": actions, "late_after": {a: late_after(state, a) for a in LATE_ACTIONS},
-        "extension_blocked": extension_blocked(ticket, user),
+        "overdue": clocks.overdue(state, now), "actions": actions,
+        "late_after": {a: clocks.late_after(state, a) for a in LATE_ACTIONS},
+        "clocks": clocks.clocks_json(state), "specs": specs_json(),
+        "extension_blocked": extension_blocked(state, actor_of(user)),
         "needs_confirmation": needs_confirmation(state.flags) and not ticket.customer_confirmed,
         "facts": get_type(ticket.type).completion_facts,
         "history": customer_history(ticket, user), "timeline": timeline(ticket.events),

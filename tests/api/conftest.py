@@ -5,6 +5,14 @@ import pytest
 from tests.api.helpers import batch
 
 
+def with_tickets(body: dict) -> list[dict]:
+    """The results of a sync response, each with its ticket from `tickets` (for reading
+    tests; the response itself carries every ticket once, beside the results)."""
+    tickets = {t["id"]: t for t in body["tickets"]}
+    assert len(tickets) == len(body["tickets"]), "a ticket came twice"
+    return [{**r, "ticket": tickets.get(r["ticket_id"])} for r in body["results"]]
+
+
 @pytest.fixture
 def sync(client, login):
     """Sign in as a user and return a function that posts ops and returns the results."""
@@ -17,7 +25,7 @@ def sync(client, login):
             resp = c.post("/api/v1/sync", json=batch(*ops, **kwargs),
                           headers={"X-CSRFToken": token})
             assert resp.status_code == 200, resp.get_data(as_text=True)
-            return resp.get_json()["results"]
+            return with_tickets(resp.get_json())
 
         return _send
 

@@ -31,12 +31,25 @@ def op(ticket_id: int, action: str, data: dict | None = None, at: datetime | Non
             "at": (at or datetime.now(UTC)).isoformat(), "data": data or {}}
 
 
-def batch(*ops: dict, sent_at: datetime | None = None, device: str = "phone-test") -> dict:
-    """A sync batch."""
-    return {"device_id": device, "sent_at": (sent_at or datetime.now(UTC)).isoformat(),
+def batch(*ops: dict, sent_at: datetime | None = None, device: str = "phone-test",
+          more: bool = False) -> dict:
+    """A sync batch; `more`: the phone sends another batch right after this one."""
+    body = {"device_id": device, "sent_at": (sent_at or datetime.now(UTC)).isoformat(),
             "ops": list(ops)}
+    if more:
+        body["more"] = True
+    return body
 
 
 def ago(**kwargs) -> datetime:
     """A moment in the past (UTC)."""
     return datetime.now(UTC) - timedelta(**kwargs)
+
+
+def arrived(ticket_id: int, at: datetime) -> None:
+    """Make as if the ticket had reached the server at `at` (claims cannot predate that)."""
+    from fieldapp.extensions import db
+    from fieldapp.models import Ticket
+
+    db.session.execute(db.update(Ticket).where(Ticket.id == ticket_id).values(created_at=at))
+    db.session.commit()

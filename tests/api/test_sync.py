@@ -6,9 +6,10 @@ from sqlalchemy import func, select
 
 from fieldapp.extensions import db
 from fieldapp.models import AppliedOp, CrmCallback, Event
-from tests.api.helpers import ago, batch, op
+from tests.api.helpers import ago, arrived, batch, op
 
 LATE = {"code": "storm", "note": "Bão số 9"}
+INFORMED = {"at": datetime.now(UTC).isoformat(), "how": "phone"}
 
 
 def events_of(ticket_id: int, action: str) -> int:
@@ -130,11 +131,12 @@ def test_extension_limit_and_the_leaders_confirmation(new_ticket, sync, client, 
     send(op(ticket["id"], "accept"))
     for hours in (3, 4):
         eta = (datetime.now(UTC) + timedelta(hours=hours)).isoformat()
-        [ok] = send(op(ticket["id"], "extend",
-                       {"reason_code": "storm", "note": "Bão", "new_eta": eta}))
+        [ok] = send(op(ticket["id"], "extend", {"reason_code": "storm", "note": "Bão",
+                                                "new_eta": eta, "customer_informed": INFORMED}))
         assert ok["status"] == "applied", ok["error"]
     eta = (datetime.now(UTC) + timedelta(hours=5)).isoformat()
-    third = {"reason_code": "storm", "note": "Bão lớn", "new_eta": eta}
+    third = {"reason_code": "storm", "note": "Bão lớn", "new_eta": eta,
+             "customer_informed": INFORMED}
     [refused] = send(op(ticket["id"], "extend", third))
     assert refused["error"]["code"] == "extension_limit"
     lead = app.test_client()
@@ -196,6 +198,7 @@ def test_phone_clock_skew_is_corrected(new_ticket, sync):
 
 def test_offline_action_counts_at_the_time_it_was_done(new_ticket, sync):
     ticket = new_ticket(received_at=ago(minutes=20).isoformat(), type="SAFETY")
+    arrived(ticket["id"], ago(minutes=20))
     done_at = ago(minutes=18)  # accepted 2 minutes after receipt, synced 18 minutes later
     [result] = sync("crew")(op(ticket["id"], "accept", at=done_at))
     assert result["status"] == "applied"

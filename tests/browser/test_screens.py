@@ -54,7 +54,7 @@ def test_accept(page, live_server, org, push_ticket, screenshot):
     sign_in(page, live_server, "crew")
     row = page.locator(f"#row-{ticket.id}")
     expect(row).to_contain_text("Mất điện (sự cố, riêng lẻ)")
-    expect(row.locator(".badge")).to_contain_text("Tiếp nhận")
+    expect(row.locator(".badge")).to_contain_text("Hạn tiếp nhận")
     assert fits_phone(page)
     screenshot(page, "list")
     open_ticket(page, live_server, ticket)

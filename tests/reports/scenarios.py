@@ -15,6 +15,7 @@ from fieldapp.models import Ticket, User
 from fieldapp.services.intake import receive
 from fieldapp.services.tickets import OpRequest, apply
 from sync.batch import parse_op
+from tests.api.helpers import arrived
 
 # What the tests hold for true, written here apart from the app's code.
 OBJECTIVE = {"storm", "grid_incident", "customer_absent", "customer_requested_later",
@@ -80,6 +81,7 @@ def build(scenarios: list[Scenario], actors: dict[str, User], now: datetime) -> 
         ticket, created = receive(IntakeSchema().load(_intake(s, names)))
         assert created, s.name
         s.ticket_id, s.resolve_by = ticket.id, ticket.resolve_by
+        arrived(ticket.id, s.received_at)  # pushed when received: ops may claim times since
     for s in scenarios:
         _work(s, actors[s.team], now)
 

@@ -51,7 +51,8 @@ def test_reason_carried_from_an_extension_is_objective(actors, client, login):
     resolve_by = ticket.resolve_by
     _op(s.ticket_id, lead, "extend", resolve_by - timedelta(minutes=30),
         {"reason_code": "waiting_materials", "note": "Chờ dây",
-         "new_eta": (resolve_by + timedelta(hours=3)).isoformat()})
+         "new_eta": (resolve_by + timedelta(hours=3)).isoformat(),
+         "customer_informed": {"at": resolve_by.isoformat(), "how": "phone"}})
     done = _op(s.ticket_id, lead, "complete", resolve_by + timedelta(hours=1),
                {"result": "Xong", "restored_at": resolve_by.isoformat(), "cause": "Đứt dây"})
     assert done.late_resolve and done.late_reason["from_extension"]

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 import requests
 
+from tests.api.conftest import with_tickets
 from tests.sync.model import PlannedOp
 
 ACKED = ("applied", "duplicate")
@@ -126,7 +127,7 @@ class Phone:
         if resp.status_code != 200:
             self.problems.append(f"{self.device_id}: HTTP {resp.status_code} {resp.text[:300]}")
             return None
-        results = resp.json()["results"]
+        results = with_tickets(resp.json())
         if [r["op_id"] for r in results] != [o.op_id for o in ops]:
             self.problems.append(f"{self.device_id}: results do not match the ops sent")
             return None

@@ -1,11 +1,17 @@
 """The team leader's board: filters, overdue first, assign, transfer, extend past the limit."""
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from tests.api.helpers import ago
 from tests.web.conftest import reload
+
+
+def in_hours(hours: int) -> str:
+    """A datetime-local value (Vietnam time) some hours from now."""
+    return (datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")) + timedelta(hours=hours)).strftime(
+        "%Y-%m-%dT%H:%M")
 
 
 def board_ids(html: str) -> list[int]:
@@ -34,7 +40,7 @@ def test_filters(client, login, ticket):
     late = ticket(received_at=ago(hours=3).isoformat())
     login("lead")
     assert board_ids(client.get("/board?desk=business").get_data(as_text=True)) == [biz.id]
-    assert board_ids(client.get("/board?overdue=1").get_data(as_text=True)) == [late.id]
+    assert board_ids(client.get("/board?overdue=resolve").get_data(as_text=True)) == [late.id]
     assert board_ids(client.get("/board?flags=important").get_data(as_text=True)) == [fresh.id]
     today = board_ids(client.get("/board?due_today=1").get_data(as_text=True))
     local = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -79,14 +85,17 @@ def test_the_leader_confirms_an_extension_beyond_the_limit(client, login, ticket
     t = ticket()
     crew = login("crew")
     act(t.id, "accept", crew)
+    informed = {"customer_informed_how": "phone", "customer_informed_at": in_hours(0)}
     for n in (1, 2):
-        act(t.id, "extend", crew, reason_code="storm", note="Bão", new_eta=f"2099-01-0{n}T08:00")
-    refused = act(t.id, "extend", crew, reason_code="storm", note="Bão", new_eta="2099-01-03T08:00")
+        act(t.id, "extend", crew, reason_code="storm", note="Bão", new_eta=in_hours(2 + n),
+            **informed)
+    refused = act(t.id, "extend", crew, reason_code="storm", note="Bão", new_eta=in_hours(5),
+                  **informed)
     assert "chỉ đội trưởng" in refused.get_data(as_text=True) and reload(t).extensions == 2
     lead = login("lead")
     html = client.get("/board").get_data(as_text=True)
     assert f'action="/board/tickets/{t.id}/extend"' in html
     resp = post_row(client, t.id, "extend", lead, reason_code="storm", note="Bão số 5",
-                    new_eta="2099-01-04T08:00")
+                    new_eta=in_hours(6), **informed)
     assert resp.status_code == 200 and reload(t).extensions == 3
     assert reload(t).events[-1].data.get("leader_confirmed") is True

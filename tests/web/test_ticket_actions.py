@@ -2,6 +2,8 @@
 
 import io
 import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -171,10 +173,15 @@ def test_expected_delay_and_transfer_and_return(login, ticket, act):
     t = ticket()
     token = login("crew")
     act(t.id, "accept", token)
+    eta = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).replace(second=0, microsecond=0) + \
+        timedelta(hours=5)
     resp = act(t.id, "extend", token, reason_code="waiting_materials", note="Chờ cáp",
-               new_eta="2099-01-01T08:00")
+               new_eta=eta.strftime("%Y-%m-%dT%H:%M"), customer_informed_how="zalo",
+               customer_informed_at=(eta - timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M"))
     assert resp.status_code == 303 and reload(t).extensions == 1
-    assert reload(t).expected_at.isoformat().startswith("2099-01-01T01:00")  # 08:00 in Vietnam
+    assert reload(t).expected_at == eta  # typed in Vietnam time
+    informed = reload(t).events[-1].data["customer_informed"]
+    assert informed["how"] == "zalo" and informed["at"]
     resp = act(t.id, "transfer", token, desk="business", note="Sai loại yêu cầu")
     assert resp.status_code == 303 and reload(t).desk == "business"
     resp = act(t.id, "return", token, reason="wrong_info", note="x")
