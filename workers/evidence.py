@@ -24,7 +24,7 @@ from fieldapp.redis_conn import get_redis
 from fieldapp.services.evidence import COMPLAINT_TYPES
 from fieldapp.services.transactions import begin_write
 
-BATCH = 200
+BATCH = 1000
 SERIOUS_CONTACTS = 3
 SWEEP_KEY = "fieldapp:evidence-sweep"
 ENDED = func.coalesce(Ticket.completed_at, Ticket.returned_at)
