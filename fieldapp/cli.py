@@ -14,6 +14,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(crm_cli)
     app.cli.add_command(calendar_cli)
     app.cli.add_command(push_cli)
+    app.cli.add_command(evidence_cli)
 
 
 @click.command("worker")
@@ -143,3 +144,47 @@ def push_keys() -> None:
     keys = generate_keys()
     click.echo(f"VAPID_PRIVATE_KEY={keys.private_key}")
     click.echo(f"VAPID_PUBLIC_KEY={keys.public_key}")
+
+
+evidence_cli = AppGroup("evidence", help="Photos and documents: clean-up and retention.")
+dry_run_option = click.option("--dry-run", is_flag=True,
+                              help="List what would be deleted; delete nothing.")
+
+
+@evidence_cli.command("cleanup")
+@dry_run_option
+def evidence_cleanup(dry_run: bool) -> None:
+    """Delete uploads no update attached within EVIDENCE_UNATTACHED_HOURS."""
+    from fieldapp.models import utcnow
+    from workers.evidence import cleanup, unattached_due
+
+    now = utcnow()
+    _list_evidence(unattached_due(now), now)
+    if not dry_run:
+        click.echo(f"deleted {cleanup(now)} unattached uploads")
+
+
+@evidence_cli.command("purge")
+@dry_run_option
+def evidence_purge(dry_run: bool) -> None:
+    """Delete the evidence of tickets closed longer ago than its retention (EVIDENCE_KEEP_*)."""
+    from fieldapp.models import utcnow
+    from workers.evidence import purge, purge_due
+
+    now = utcnow()
+    _list_evidence(purge_due(now), now)
+    if not dry_run:
+        click.echo(f"purged {purge(now)} files")
+
+
+def _list_evidence(query, now) -> None:
+    """One line per file (ticket, file, size, age), then the totals."""
+    from fieldapp.extensions import db
+
+    count = total = 0
+    for row in db.session.execute(query):
+        age = now - row.since
+        click.echo(f"{row.crm_id or '-'}\t#{row.ticket_id or '-'}\t{row.filename}\t{row.size} B\t"
+                   f"{age.days} d {age.seconds // 3600} h")
+        count, total = count + 1, total + row.size
+    click.echo(f"{count} files, {total} bytes")

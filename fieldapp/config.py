@@ -60,6 +60,24 @@ class Config:
     # How far ahead a moved ETA may be, per ticket type, in hours ("OUTAGE=48,RECONNECT=24");
     # unset types: 72 h for types with an hours deadline, 30 days for working-day types.
     ETA_CAP_HOURS = os.environ.get("ETA_CAP_HOURS", "")
+    # Evidence (DOMAIN §7): sizes in MB. A phone sends 1600 px JPEGs of a few hundred KB, so
+    # normal work stays far below; the caps stop a runaway phone or script from filling the
+    # database. A complaint's total is the procedure's; the rest are defaults.
+    EVIDENCE_FILE_MB = float(os.environ.get("EVIDENCE_FILE_MB", "5"))
+    EVIDENCE_COMPLAINT_MB = float(os.environ.get("EVIDENCE_COMPLAINT_MB", "5"))
+    EVIDENCE_TICKET_MB = float(os.environ.get("EVIDENCE_TICKET_MB", "20"))
+    EVIDENCE_USER_PENDING_MB = float(os.environ.get("EVIDENCE_USER_PENDING_MB", "30"))
+    EVIDENCE_USER_DAILY_MB = float(os.environ.get("EVIDENCE_USER_DAILY_MB", "100"))
+    # Uploads no update attached are deleted after this long.
+    EVIDENCE_UNATTACHED_HOURS = float(os.environ.get("EVIDENCE_UNATTACHED_HOURS", "24"))
+    # Years evidence is kept after its ticket is completed or returned; "other" is every
+    # ticket that is not a complaint (empty: kept).
+    EVIDENCE_KEEP_YEARS = int(os.environ.get("EVIDENCE_KEEP_YEARS", "3"))
+    EVIDENCE_KEEP_SERIOUS_YEARS = int(os.environ.get("EVIDENCE_KEEP_SERIOUS_YEARS", "5"))
+    EVIDENCE_KEEP_OTHER_YEARS = int(os.environ["EVIDENCE_KEEP_OTHER_YEARS"]) \
+        if os.environ.get("EVIDENCE_KEEP_OTHER_YEARS") else None
+    # The sweep runs the clean-up and the retention job at most this often.
+    EVIDENCE_SWEEP_HOURS = float(os.environ.get("EVIDENCE_SWEEP_HOURS", "6"))
 
     # Static files are streamed; let them be gzipped too (every phone browser accepts gzip).
     COMPRESS_ALGORITHM_STREAMING = ["zstd", "br", "gzip", "deflate"]

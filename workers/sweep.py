@@ -24,6 +24,7 @@ SWEEP_STEPS: list[str] = [
     "workers.reminders.sweep",  # due reminders not yet fanned out
     "workers.push.sweep",  # deliveries fanned out but not pushed (their job was lost)
     "workers.callbacks.sweep",  # the CRM outbox
+    "workers.evidence.sweep",  # unattached uploads, expired evidence (every few hours at most)
 ]
 
 

@@ -157,3 +157,11 @@ class Attachment(db.Model):
     size: Mapped[int]
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The ticket it was uploaded for: its quota counts the file before an update attaches it,
+    # and an update may attach only files made for its own ticket.
+    for_ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    # When the retention job removed the bytes; the row stays as the timeline's trace.
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # A user's uploads in flight and of the last day (quotas), found without a scan.
+    __table_args__ = (Index("ix_attachments_user_created", "user_id", "created_at"),)

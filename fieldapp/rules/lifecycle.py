@@ -320,6 +320,12 @@ def permitted(state: TicketState, actor: Actor, now: datetime) -> tuple[str, ...
                  if offered and _gate(state, ACTIONS[name], actor) is None)
 
 
+def works_on(state: TicketState, actor: Actor) -> bool:
+    """Whether the actor works this ticket (its desk's crew or clerk when it is theirs or
+    nobody's yet, or the leader), whatever its status: who may add evidence to it."""
+    return _actor_refusal(state, ACTIONS["update"], actor) is None
+
+
 def beyond_limit(state: TicketState) -> bool:
     """The type's moved ETAs are used up (only the leader may confirm another)."""
     return _beyond_limit(state) is not None

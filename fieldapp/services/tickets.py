@@ -21,6 +21,7 @@ from fieldapp.rules.state import Op, Refusal
 from fieldapp.services.access import can_see
 from fieldapp.services.calendar import current_calendar
 from fieldapp.services.changes import ChangeSet
+from fieldapp.services.evidence import attachable
 from fieldapp.services.policy import current_policy
 from fieldapp.services.ticket_state import actor_of
 from fieldapp.services.transactions import begin_write, upsert
@@ -117,7 +118,7 @@ class _Batch:
                 results.append(_resent(op, earlier))
                 continue
             claim = self._bound(op, ticket, claims.get(op.op_id), device_floor)
-            outcome = references.check(op, ticket, self.user_id) or self.changes.judge(
+            outcome = references.check(op, ticket, self.user) or self.changes.judge(
                 ticket, Op(op.action, claim.at, op.data), self.actor, self.user, op.op_id,
                 claim)
             if isinstance(outcome, Refusal):
@@ -207,7 +208,7 @@ class _References:
     """Ids inside ops' data (attachments, an assignee) must point at things of this team and
     this sender; read once for the whole batch."""
 
-    def __init__(self, attachments: dict[int, tuple[int, int | None]], users: dict[int, User]):
+    def __init__(self, attachments: dict[int, Attachment], users: dict[int, User]):
         self.attachments, self.users = attachments, users
 
     @classmethod
@@ -215,33 +216,28 @@ class _References:
         attachment_ids = {i for op in ops for i in (op.data.get("attachments") or ())}
         user_ids = {op.data["assignee_id"] for op in ops
                     if op.action == "assign" and isinstance(op.data.get("assignee_id"), int)}
-        attachments = {row.id: (row.user_id, row.ticket_id) for row in db.session.execute(
-            select(Attachment.id, Attachment.user_id, Attachment.ticket_id)
-            .where(Attachment.id.in_(attachment_ids)))} if attachment_ids else {}
+        # Locked: the clean-up of old unattached uploads must not delete one being attached.
+        attachments = {row.id: row for row in db.session.scalars(
+            select(Attachment).where(Attachment.id.in_(attachment_ids))
+            .order_by(Attachment.id).with_for_update())} if attachment_ids else {}
         users = {u.id: u for u in db.session.scalars(
             select(User).where(User.id.in_(user_ids)))} if user_ids else {}
         return cls(attachments, users)
 
-    def check(self, op: OpRequest, ticket: Ticket, user_id: int) -> Refusal | None:
+    def check(self, op: OpRequest, ticket: Ticket, user: User) -> Refusal | None:
         if op.action == "assign":
             assignee = self.users.get(op.data.get("assignee_id"))
             if assignee is None or assignee.team_id != ticket.team_id or not assignee.active:
                 return Refusal("invalid", msg.assignee_not_in_team(), ("assignee_id",))
         for attachment_id in op.data.get("attachments") or ():
-            owner, linked = self.attachments.get(attachment_id, (None, None))
-            if owner != user_id or linked not in (None, ticket.id):
+            if not attachable(self.attachments.get(attachment_id), ticket, user):
                 return Refusal("invalid", msg.attachment_unknown(), ("attachments",))
         return None
 
     def link(self, op: OpRequest, ticket: Ticket) -> None:
         """Attach the op's uploads to the ticket (the op that carries them was applied)."""
-        ids = list(op.data.get("attachments") or ())
-        if ids:
-            db.session.execute(Attachment.__table__.update()
-                               .where(Attachment.__table__.c.id.in_(ids))
-                               .values(ticket_id=ticket.id))
-            for i in ids:
-                self.attachments[i] = (self.attachments[i][0], ticket.id)
+        for attachment_id in op.data.get("attachments") or ():
+            self.attachments[attachment_id].ticket_id = ticket.id
 
 
 def _with_tickets(results: list[OpResult]) -> BatchOutcome:

@@ -11,7 +11,12 @@ from fieldapp.pages import fragment, htmx_target, page_or_fragment, wants_fragme
 from fieldapp.rules.lifecycle import ACTIONS
 from fieldapp.services.access import can_see
 from fieldapp.tickets import bp, forms, ops, views
-from fieldapp.tickets.photos import PhotoError, store_photos
+from fieldapp.tickets.evidence import (
+    EvidenceError,
+    check_uploader,
+    inline_names,
+    store_evidence,
+)
 
 OVERSEERS = ("company", "admin")
 
@@ -43,9 +48,9 @@ def act(ticket_id: int, action: str):
         abort(404)
     ticket = views.visible_ticket(ticket_id, current_user)
     try:
-        photo_ids = store_photos(request.files.getlist("photos"), current_user) \
+        photo_ids = store_evidence(request.files.getlist("photos"), current_user, ticket) \
             if action == "update" else []
-    except PhotoError as err:
+    except EvidenceError as err:
         return _refused(ticket, action, str(err), ("attachments",))
     data = forms.op_data(action, request.form, photo_ids)
     result = ops.submit(ticket.id, action, data, request.form.get("op_id"), current_user)
@@ -92,12 +97,14 @@ def _kept(photo_ids) -> list[int]:
 @bp.post("/tickets/<int:ticket_id>/photos")
 @login_required
 def upload_photos(ticket_id: int):
-    """Keep photos for a later update op (the offline outbox sends them first): their ids."""
-    views.visible_ticket(ticket_id, current_user)
+    """Keep photos and documents for a later update op (the offline outbox sends them
+    first): their ids."""
     try:
-        ids = store_photos(request.files.getlist("photos"), current_user)
-    except PhotoError as err:
-        return jsonify(errors={"photos": [str(err)]}), 400
+        check_uploader(current_user)  # first: a reader is refused whatever the ticket
+        ticket = views.visible_ticket(ticket_id, current_user)
+        ids = store_evidence(request.files.getlist("photos"), current_user, ticket)
+    except EvidenceError as err:
+        return jsonify(errors={"photos": [str(err)]}), err.status
     if not ids:
         return jsonify(errors={"photos": [_("Chưa chọn ảnh nào.")]}), 400
     return jsonify(attachments=ids), 201
@@ -108,13 +115,14 @@ def upload_photos(ticket_id: int):
 def photo(attachment_id: int):
     """A photo, for whoever may see its ticket (or its uploader before it is attached)."""
     row = db.session.get(Attachment, attachment_id)
-    allowed = row is not None and (
+    allowed = row is not None and row.purged_at is None and (
         row.user_id == current_user.id
         or (row.ticket_id is not None and can_see(current_user, _ticket_of(row))))
     if not allowed:
         abort(404)
     response = make_response(row.data)
     response.headers["Content-Type"] = row.content_type
+    response.headers.set("Content-Disposition", "inline", **inline_names(row.filename))
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.cache_control.private = True
     response.cache_control.max_age = 7 * 24 * 3600  # a photo never changes

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from fieldapp.extensions import db
 from fieldapp.models import Event, Ticket, User
-from fieldapp.rules import clocks
+from fieldapp.rules import clocks, lifecycle
 from fieldapp.rules.actions import LATE_ACTIONS, OPEN_STATUSES, specs_json
 from fieldapp.rules.catalog import get_type
 from fieldapp.rules.clocks import Badge, badge
@@ -52,6 +52,11 @@ def actions_for(ticket: Ticket, state: TicketState, user: User, now: datetime) -
     if user.team_id != ticket.team_id:
         return ()
     return permitted(state, actor_of(user), now)
+
+
+def works_on(ticket: Ticket, user: User) -> bool:
+    """Whether the user works the ticket (of their team, by the rules), whatever its status."""
+    return user.team_id == ticket.team_id and lifecycle.works_on(to_state(ticket), actor_of(user))
 
 
 def make_row(ticket: Ticket, user: User, now: datetime) -> Row:

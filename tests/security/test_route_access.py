@@ -42,7 +42,7 @@ ACCESS = {
     "api.accept_from_notification": (EVERYONE, False),  # a signed token names user and ticket
     "tickets.show": (EVERYONE, True),
     "tickets.act": (EVERYONE, True),
-    "tickets.upload_photos": (EVERYONE, True),
+    "tickets.upload_photos": (DESK_STAFF, True),  # company and admin users only read
     "tickets.photo": (EVERYONE, True),
     "api.ticket_detail": (EVERYONE, True),
     "desk.index": (DESK_STAFF, False),

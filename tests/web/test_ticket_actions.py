@@ -88,11 +88,11 @@ def test_a_file_that_is_not_an_image_is_refused_keeping_the_note(login, ticket, 
     t = ticket()
     token = login("crew")
     act(t.id, "accept", token)
-    fake = {"photos": (io.BytesIO(b"%PDF-1.7 not a photo"), "hoadon.jpg")}
+    fake = {"photos": (io.BytesIO(b"PK\x03\x04 a zip, not a photo"), "hoadon.jpg")}
     resp = act(t.id, "update", token, files=fake, note="Ghi chú của tôi")
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422
-    assert "Tệp “hoadon.jpg” không phải ảnh JPEG, PNG hoặc WebP." in html
+    assert "Tệp “hoadon.jpg” không phải ảnh (JPEG, PNG, WebP) hay tài liệu PDF." in html
     assert "Ghi chú của tôi" in html and events(t, "updated") == 0
 
 
