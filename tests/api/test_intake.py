@@ -159,6 +159,15 @@ def test_unknown_team_400(org, push_ticket):
     assert ticket_count() == 0
 
 
+def test_an_unknown_team_is_named_with_every_other_bad_field(org, push_ticket):
+    resp = push_ticket(intake_body(type="BLACKOUT", team="PC-XX-YY", channel="fax"))
+    assert resp.status_code == 400
+    assert resp.get_json()["errors"]["team"] == ["Không có đội này."]
+    assert set(resp.get_json()["errors"]) == {"type", "team", "channel"}
+    assert ticket_count() == 0
+    assert db.session.scalar(select(func.count(Event.id))) == 0
+
+
 def test_nested_errors_name_the_customer_field(org, push_ticket):
     body = intake_body(customer={"sex": "X", "birth_date": "1800-01-01"})
     errors = push_ticket(body).get_json()["errors"]
