@@ -1,4 +1,4 @@
-"""Every request's query, form and JSON body is checked once here, whatever the route.
+"""The query, form, file names and JSON body of every request, whatever the route, checked once.
 
 What fieldapp.errors.refused refuses (NUL, lone surrogates, JSON nested too deep) never
 reaches a schema, a filter or the database: an API request gets a 400 naming the fields, a
@@ -28,11 +28,13 @@ def refuse_at_the_door():
 
 
 def refused_in_request() -> dict[str, list[str]]:
-    """The request's refused query, form and JSON fields, each with why."""
+    """The request's refused query, form, file name and JSON fields, each with why."""
     found = _refused_in_query()
     if request.endpoint in CHECKED_BY_THE_VIEW:
         return found
     found.update(_refused_pairs(request.form.items(multi=True)))
+    uploads = request.files.items(multi=True)  # a file's name is stored with it
+    found.update(_refused_pairs((name, upload.filename or "") for name, upload in uploads))
     if request.is_json:
         found.update(_refused_in_json())
     return found
@@ -46,6 +48,7 @@ def _refused_in_json() -> dict[str, list[str]]:
 
 
 def _refused_in_query() -> dict[str, list[str]]:
+    """The refused query parameters, or the whole query when it is not UTF-8."""
     try:
         request.query_string.decode()
     except UnicodeDecodeError:  # raw bytes that are not UTF-8

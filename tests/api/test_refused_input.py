@@ -2,15 +2,18 @@
 surrogates, JSON nested too deep, a query that is not UTF-8. Each is a 400 naming the field
 (a 400 page for the screens), and nothing is stored."""
 
+import io
 import json
+import uuid
 
 import pytest
 from sqlalchemy import func, select
 
 from fieldapp.errors.refused import MAX_DEPTH, too_deep
 from fieldapp.extensions import db
-from fieldapp.models import Event, Ticket
+from fieldapp.models import Attachment, Event, Ticket
 from tests.api.helpers import batch, intake_body, op
+from tests.browser.screens import png_bytes
 
 NUL = "Không được chứa ký tự NUL."
 SURROGATE = "Không được chứa ký tự Unicode không hợp lệ."
@@ -59,6 +62,18 @@ def test_nul_in_a_page_form_is_a_400_page(client, org, login):
     login("desk")
     resp = client.get("/desk/tickets", query_string={"q": "09\x00"})
     assert resp.status_code == 400 and "Dữ liệu không hợp lệ" in resp.get_data(as_text=True)
+
+
+def test_nul_in_an_uploaded_file_name_is_a_400_page_and_stores_nothing(
+        client, new_ticket, login, sync):
+    ticket = new_ticket()
+    sync("crew")(op(ticket["id"], "accept"))
+    token = login("crew")
+    form = {"csrf_token": token, "op_id": uuid.uuid4().hex, "note": "Ảnh hiện trường",
+            "photos": (io.BytesIO(png_bytes()), "anh\x00.png")}
+    resp = client.post(f"/tickets/{ticket['id']}/update", data=form)
+    assert resp.status_code == 400 and "Dữ liệu không hợp lệ" in resp.get_data(as_text=True)
+    assert count(Attachment) == 0
 
 
 # A JSON "\ud800" escape, and the same surrogate as raw bytes: json.loads decodes bytes with

@@ -211,7 +211,9 @@ def test_an_event_that_cannot_be_encoded_is_counted_and_parked_not_retried_unsee
 
     token = login("admin")
     page = client.get("/admin/callbacks")
-    assert page.status_code == 200 and stuck["crm_id"] in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and stuck["crm_id"] in html
+    assert f"/admin/callbacks/{parked.id}/retry" in html and "\\ud800" in html
     assert client.post(f"/admin/callbacks/{parked.id}/retry",
                        headers={"X-CSRFToken": token}).status_code == 303
     queue.enqueue(callbacks.send_callbacks)
