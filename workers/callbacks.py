@@ -5,8 +5,10 @@ after the head got a 2xx and that was committed, so the CRM hears a ticket's eve
 Before sending, a worker leases the head: a committed UPDATE moves its next_attempt_at
 LEASE seconds ahead, which succeeds for one worker only. A worker that dies mid-send lets the
 lease run out and the callback goes again: delivery is at least once, and the CRM dedupes by
-event_id (CONTRACT). A failure waits min(base × 2^(attempts-1), cap); after MAX_ATTEMPTS the
-callback is parked (and its ticket's later events wait) until an administrator retries it.
+event_id (CONTRACT). A failure (an answer other than 2xx, or any error on the way: the network,
+a payload that cannot be encoded) counts as an attempt and waits min(base × 2^(attempts-1),
+cap); after MAX_ATTEMPTS the callback is parked (and its ticket's later events wait) until an
+administrator retries it.
 """
 
 import json
@@ -21,6 +23,7 @@ from rq import Queue
 from sqlalchemy import Engine, exists, select, update
 from sqlalchemy.orm import aliased
 
+from fieldapp.errors.refused import escaped
 from fieldapp.extensions import db
 from fieldapp.models import CrmCallback, utcnow
 from fieldapp.services.signing import signed_headers
@@ -139,18 +142,26 @@ _local = threading.local()
 
 
 def _post(policy: Policy, payload: dict) -> str | None:
-    """POST the signed payload; None on a 2xx, else what went wrong."""
+    """Send the callback once; None on a 2xx, else what went wrong, ready to store.
+
+    Whatever goes wrong is this attempt's error: one that escaped would leave the attempt
+    uncounted, and the callback retried unseen after every lease instead of parked."""
+    try:
+        response = _send(policy, payload)
+    except Exception as err:  # a payload UTF-8 cannot encode, the network, anything
+        return escaped(f"{type(err).__name__}: {err}")[:500]
+    if 200 <= response.status_code < 300:
+        return None
+    return escaped(f"HTTP {response.status_code}: {response.text[:200]}")
+
+
+def _send(policy: Policy, payload: dict) -> requests.Response:
+    """Encode, sign and POST the payload on this thread's session."""
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
     headers = signed_headers(policy.secret, int(time.time()), body)
     session = getattr(_local, "session", None) or requests.Session()
     _local.session = session
-    try:
-        response = session.post(policy.url, data=body, headers=headers, timeout=policy.timeout)
-    except requests.RequestException as err:
-        return repr(err)[:500]
-    if 200 <= response.status_code < 300:
-        return None
-    return f"HTTP {response.status_code}: {response.text[:200]}"
+    return session.post(policy.url, data=body, headers=headers, timeout=policy.timeout)
 
 
 def _record(engine: Engine, head, error: str | None, policy: Policy) -> None:

@@ -7,15 +7,15 @@ from flask import abort, current_app, request
 
 from fieldapp.api import bp
 from fieldapp.api.errors import error_response
-from fieldapp.api.schemas import IntakeSchema, TicketSchema
-from fieldapp.errors.nul_guard import nul_error, nul_paths
+from fieldapp.api.schemas import UNKNOWN_TEAM, IntakeSchema, TicketSchema
+from fieldapp.errors.refused import TOO_DEEP, refused_fields, too_deep
 from fieldapp.extensions import csrf
-from fieldapp.services.intake import UnknownTeam, receive
+from fieldapp.services.intake import UnknownTeam, receive, team_exists
 from fieldapp.services.signing import verify
 
 # Built once: a schema instance holds no per-request state, and building one costs more than
 # a push's rules.
-INTAKE, TICKET = IntakeSchema(), TicketSchema()
+INTAKE, TICKET = IntakeSchema(team_exists=team_exists), TicketSchema()
 
 
 @bp.post("/crm/tickets")
@@ -56,13 +56,13 @@ def crm_push():
     if not _signed(body):
         return error_response({"signature": ["Chữ ký hoặc thời điểm không hợp lệ."]}, 401)
     payload = _json_object(body)
-    if fields := nul_paths(payload):
-        return nul_error(fields)
+    if found := refused_fields(payload):
+        return error_response(found, 400)
     data = INTAKE.load(payload)
     try:
         ticket, created = receive(data)
-    except UnknownTeam:
-        return error_response({"team": ["Không có đội này."]}, 400)
+    except UnknownTeam:  # checked by INTAKE already; kept for a team removed meanwhile
+        return error_response({"team": [UNKNOWN_TEAM]}, 400)
     return TICKET.dump(ticket), 201 if created else 200
 
 
@@ -84,7 +84,9 @@ def _signed(body: bytes) -> bool:
 
 
 def _json_object(body: bytes) -> dict:
-    """The body as a JSON object, or a 400 that says it is not one."""
+    """The body as a JSON object, or a 400 that says it is not one (or nests too deep)."""
+    if too_deep(body):  # before parsing: the parser would run out of stack
+        abort(error_response({"_body": [TOO_DEEP]}, 400))
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):

@@ -1,5 +1,6 @@
 """Marshmallow schemas of the JSON API (CONTRACT): what comes in, what goes out."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
@@ -10,6 +11,7 @@ from fieldapp.rules.catalog import CHANNELS, TYPES
 from fieldapp.services.ticket_state import to_state
 
 _EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+UNKNOWN_TEAM = "Không có đội này."
 
 
 class CustomerSchema(Schema):
@@ -33,7 +35,14 @@ class CustomerSchema(Schema):
 
 
 class IntakeSchema(Schema):
-    """A ticket pushed by the CRM (CONTRACT "CRM → app")."""
+    """A ticket pushed by the CRM (CONTRACT "CRM → app").
+
+    Given `team_exists`, an unknown team is named with the other bad fields (CONTRACT: every
+    bad field at once); without it the schema needs no database."""
+
+    def __init__(self, *args, team_exists: Callable[[str], bool] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.team_exists = team_exists
 
     crm_id = fields.String(required=True,
                            validate=validate.Regexp(r"^[A-Za-z0-9._:/-]{1,64}$"))
@@ -51,6 +60,11 @@ class IntakeSchema(Schema):
     def _plausible_received_at(self, value, **_):
         if not (_EARLIEST <= value <= utcnow() + timedelta(days=1)):
             raise ValidationError("Thời điểm tiếp nhận không hợp lý.")
+
+    @validates("team")
+    def _known_team(self, value, **_):
+        if self.team_exists is not None and not self.team_exists(value):
+            raise ValidationError(UNKNOWN_TEAM)
 
     @validates_schema
     def _born_before_request(self, data, **_):

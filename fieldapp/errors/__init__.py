@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("errors", __name__)
 
-from fieldapp.errors import handlers, nul_guard  # noqa: E402,F401
+from fieldapp.errors import door, handlers  # noqa: E402,F401

@@ -29,7 +29,7 @@ def receive(data: dict, now: datetime | None = None, user: User | None = None,
     Raises UnknownTeam, before anything is written, when the team code is not one of ours."""
     now = now or utcnow()
     begin_write()
-    team = db.session.execute(select(Team).where(Team.code == data["team"])).scalar_one_or_none()
+    team = _team(data["team"])
     if team is None:
         db.session.rollback()
         raise UnknownTeam(data["team"])
@@ -53,6 +53,15 @@ def receive(data: dict, now: datetime | None = None, user: User | None = None,
         db.session.rollback()
         return _by_crm_id(data["crm_id"]), False
     return ticket, True
+
+
+def team_exists(code: str) -> bool:
+    """Is this the code of one of our teams?"""
+    return _team(code) is not None
+
+
+def _team(code: str) -> Team | None:
+    return db.session.execute(select(Team).where(Team.code == code)).scalar_one_or_none()
 
 
 def _new_ticket(data: dict, team: Team, origin: str) -> Ticket:

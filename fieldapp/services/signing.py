@@ -2,6 +2,11 @@
 
 import hashlib
 import hmac
+import re
+
+# Unix seconds in ASCII digits: str.isdigit also accepts "²" and "١", which int() refuses, and
+# int() refuses any number longer than 4300 digits.
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -20,8 +25,9 @@ def signed_headers(secret: str, timestamp: int, body: bytes) -> dict[str, str]:
 def verify(secret: str, timestamp: str | None, given: str | None, body: bytes,
            now: float, tolerance: int) -> bool:
     """True for a correct signature made within `tolerance` seconds of now."""
-    if not timestamp or not given or not timestamp.isdigit():
+    if not timestamp or not given or not _TIMESTAMP.fullmatch(timestamp):
         return False
     if abs(now - int(timestamp)) > tolerance:
         return False
-    return hmac.compare_digest(signature(secret, timestamp, body), given)
+    # As bytes: compare_digest refuses str with non-ASCII characters.
+    return hmac.compare_digest(signature(secret, timestamp, body).encode(), given.encode())

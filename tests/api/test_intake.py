@@ -93,6 +93,23 @@ def test_timestamp_out_of_window_401(org, push_ticket, offset):
     assert ticket_count() == 0
 
 
+# str.isdigit accepts ² and ¹ (headers arrive as Latin-1); int() refuses them and any number
+# of more than 4300 digits.
+@pytest.mark.parametrize("timestamp", ["²", "1700000000¹", "9" * 5000, "-1", "1e9", " "])
+def test_a_malformed_timestamp_401(org, client, app, timestamp):
+    body = json.dumps(intake_body()).encode()
+    headers = {**sign(body, app.config["CRM_SHARED_SECRET"]), "X-CRM-Timestamp": timestamp}
+    resp = client.post("/api/v1/crm/tickets", data=body, headers=headers)
+    assert resp.status_code == 401  # CONTRACT: a bad timestamp is an unsigned push
+    assert ticket_count() == 0
+
+
+def test_a_signature_with_non_ascii_characters_401(org, client, app):
+    body = json.dumps(intake_body()).encode()
+    headers = {**sign(body, app.config["CRM_SHARED_SECRET"]), "X-CRM-Signature": "sha256=é"}
+    assert client.post("/api/v1/crm/tickets", data=body, headers=headers).status_code == 401
+
+
 def test_timestamp_inside_window_accepted(org, push_ticket):
     assert push_ticket(intake_body(), timestamp=int(time.time()) - 290).status_code == 201
 
@@ -140,6 +157,15 @@ def test_unknown_team_400(org, push_ticket):
     assert resp.status_code == 400
     assert set(resp.get_json()["errors"]) == {"team"}
     assert ticket_count() == 0
+
+
+def test_an_unknown_team_is_named_with_every_other_bad_field(org, push_ticket):
+    resp = push_ticket(intake_body(type="BLACKOUT", team="PC-XX-YY", channel="fax"))
+    assert resp.status_code == 400
+    assert resp.get_json()["errors"]["team"] == ["Không có đội này."]
+    assert set(resp.get_json()["errors"]) == {"type", "team", "channel"}
+    assert ticket_count() == 0
+    assert db.session.scalar(select(func.count(Event.id))) == 0
 
 
 def test_nested_errors_name_the_customer_field(org, push_ticket):

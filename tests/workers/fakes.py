@@ -165,6 +165,7 @@ class FakeCrm:
         self.requests: list[dict] = []
         self.failures: list[int] = []  # statuses to answer before answering 200
         self.refused: set[str] = set()  # crm_ids answered 500 for as long as they are here
+        self.reply = b""  # the body of every answer
         self._lock = threading.Lock()
         self.server = _Server(("127.0.0.1", port), self._handler())
         self.port = self.server.server_port
@@ -196,8 +197,9 @@ class FakeCrm:
                     crm.requests.append({"raw": raw, "body": json.loads(raw), "status": status,
                                          "headers": dict(self.headers)})
                 self.send_response(status)
-                self.send_header("Content-Length", "0")
+                self.send_header("Content-Length", str(len(crm.reply)))
                 self.end_headers()
+                self.wfile.write(crm.reply)
 
             def log_message(self, *args):
                 pass

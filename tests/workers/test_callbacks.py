@@ -190,6 +190,51 @@ def test_after_many_failures_an_event_is_parked_until_an_administrator_retries_i
                        headers={"X-CSRFToken": token}).status_code == 404  # sent now
 
 
+def test_an_event_that_cannot_be_encoded_is_counted_and_parked_not_retried_unseen(
+        app, new_ticket, sync_as, crm, queue, work, client, login, fast_retries):
+    app.config["CRM_MAX_ATTEMPTS"] = 3
+    stuck, fine = busy_tickets(new_ticket, sync_as, 2)
+    # Outbox rows written before the door refused lone surrogates may hold one: UTF-8 has no
+    # encoding for it, so every attempt raises before anything is posted.
+    first = rows()[0]
+    first.payload = {**first.payload, "note": "a\ud800b"}
+    db.session.commit()
+
+    drain(queue, work, seconds=3)
+
+    [parked] = [r for r in rows() if r.parked_at is not None]
+    assert (parked.id, parked.attempts) == (first.id, 3)
+    assert parked.last_error.startswith("UnicodeEncodeError") and "\\ud800" in parked.last_error
+    waiting = [r.event for r in rows() if r.sent_at is None and r.parked_at is None]
+    assert waiting == ["contacted", "updated"]  # still held back behind the parked one
+    assert {b["crm_id"] for b in crm.accepted()} == {fine["crm_id"]}
+
+    token = login("admin")
+    page = client.get("/admin/callbacks")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and stuck["crm_id"] in html
+    assert f"/admin/callbacks/{parked.id}/retry" in html and "\\ud800" in html
+    assert client.post(f"/admin/callbacks/{parked.id}/retry",
+                       headers={"X-CSRFToken": token}).status_code == 303
+    queue.enqueue(callbacks.send_callbacks)
+    work()
+    [again] = [r for r in rows() if r.id == parked.id]
+    assert again.parked_at is None and again.attempts == 1  # tried again, and counted
+
+
+def test_an_error_page_with_a_nul_from_the_crm_is_recorded(
+        app, new_ticket, sync_as, crm, queue, work):
+    ticket = new_ticket()
+    sync_as("crew", ticket["id"], "accept")
+    crm.failures, crm.reply = [502], b"Bad\x00Gateway"
+
+    queue.enqueue(callbacks.send_callbacks)
+    work()
+
+    [row] = rows()  # PostgreSQL cannot store a NUL: the error is kept escaped
+    assert row.attempts == 1 and row.last_error == "HTTP 502: Bad\\x00Gateway"
+
+
 def test_a_worker_that_dies_mid_send_leaves_a_lease_that_runs_out(
         app, new_ticket, sync_as, crm, queue, work):
     app.config["CRM_LEASE_SECONDS"] = 0.5
