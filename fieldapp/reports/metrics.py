@@ -18,7 +18,10 @@ Monthly report (DOMAIN §6, template B.01), per team, for a month and for the ye
   (`late_resolve`). A late completion counts as objective when its recorded reason
   (`late_reason.code`) is an objective one (`rules.reasons.is_objective`); any other code, or
   no reason at all, counts as "other".
-- overdue and still open: not completed nor returned at `as_of`, and resolve-by before it.
+- overdue and still open: not completed nor returned at `as_of`, and the deadline in force
+  (resolve-by, or the later ETA of a recorded delay: `rules.clocks.effective_deadline`) before
+  it. "Overdue" means this everywhere (quá hạn xử lý); not accepted by the accept deadline is
+  the other, named kind (quá hạn tiếp nhận, `rules.clocks.overdue`).
 - repeat requests: the customer contacted two or more times (`contact_count` ≥ 2) or the
   ticket carries the "repeat" flag; of those, how many came after the earlier request's
   deadline had passed (`repeat_after_deadline`, set at intake).
@@ -29,8 +32,9 @@ Monthly report (DOMAIN §6, template B.01), per team, for a month and for the ye
 
 Dashboard, per team, at the moment the page is asked for (local days):
 
-- open: not completed nor returned; due today: open with resolve-by within today;
-  overdue: open with resolve-by passed; completed late today: completed today, late.
+- open: not completed nor returned; due today: open with the deadline in force within today;
+  overdue (xử lý): open with the deadline in force passed; overdue (tiếp nhận): waiting,
+  not accepted by its accept deadline; completed late today: completed today, late.
 - Chart of the last 30 days, per day: open at the end of the day and overdue at the end of
   the day (same rules at that instant; today's end is now), completed on time that day,
   completed late that day. These come from received/completed/returned times and deadlines,
@@ -41,12 +45,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, and_, cast, false, func, not_, or_, true
+from sqlalchemy import String, and_, case, cast, false, func, not_, or_, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from fieldapp.models import Ticket
 from fieldapp.rules.actions import OPEN_STATUSES
 from fieldapp.rules.catalog import CHANNELS, SERVICE_GROUPS, TYPES
+from fieldapp.rules.clocks import OVERDUE_KINDS
 from fieldapp.rules.labels import LABELS
 from fieldapp.rules.reasons import OBJECTIVE_REASONS
 
@@ -130,6 +135,21 @@ def _has_flag(name: str) -> ColumnElement[bool]:
     return cast(Ticket.flags, String).like(f'%"{name}"%')
 
 
+# rules.clocks.effective_deadline in SQL: the crew's later expected time, else resolve-by.
+DEADLINE_IN_FORCE = case((Ticket.expected_at > Ticket.resolve_by, Ticket.expected_at),
+                         else_=Ticket.resolve_by)
+
+
+def overdue_resolve(at) -> ColumnElement[bool]:
+    """rules.clocks.overdue "resolve" in SQL, for a ticket open at `at`."""
+    return DEADLINE_IN_FORCE < at
+
+
+def overdue_accept(at) -> ColumnElement[bool]:
+    """rules.clocks.overdue "accept" in SQL, for a ticket open at `at`."""
+    return and_(Ticket.accepted_at.is_(None), Ticket.accept_by < at)
+
+
 def is_open_at(at) -> ColumnElement[bool]:
     """Not completed and not returned at `at` (a datetime or a SQL expression)."""
     return and_(or_(Ticket.completed_at.is_(None), Ticket.completed_at >= at),
@@ -155,8 +175,8 @@ def _outcomes(as_of: datetime) -> dict[str, ColumnElement[bool]]:
         "completed_late": late,
         "late_objective": and_(late, objective),
         "late_other": and_(late, not_(objective)),
-        "open_not_due": and_(still_open, Ticket.resolve_by >= as_of),
-        "overdue_open": and_(still_open, Ticket.resolve_by < as_of),
+        "open_not_due": and_(still_open, not_(overdue_resolve(as_of))),
+        "overdue_open": and_(still_open, overdue_resolve(as_of)),
     }
 
 
@@ -192,10 +212,11 @@ def received_in(start: datetime, end: datetime) -> ColumnElement[bool]:
     return and_(Ticket.received_at >= start, Ticket.received_at < end)
 
 
-LIVE_BUCKETS = ("open", "due_today", "overdue", "late_today")
+LIVE_BUCKETS = ("open", "due_today", "overdue", "overdue_accept", "late_today")
 DAY_BUCKETS = ("open_eod", "on_time_day", "late_day", "overdue_eod")
 BUCKET_LABELS = {
-    "open": _l("Đang mở"), "due_today": _l("Đến hạn hôm nay"), "overdue": _l("Quá hạn"),
+    "open": _l("Đang mở"), "due_today": _l("Đến hạn hôm nay"),
+    "overdue": _l(OVERDUE_KINDS["resolve"]), "overdue_accept": _l(OVERDUE_KINDS["accept"]),
     "late_today": _l("Hoàn thành trễ hôm nay"),
     "open_eod": _l("Đang mở cuối ngày"), "on_time_day": _l("Hoàn thành đúng hạn"),
     "late_day": _l("Hoàn thành trễ hạn"), "overdue_eod": _l("Quá hạn cuối ngày"),
@@ -208,9 +229,10 @@ def live_conditions(now: datetime, day_start: datetime,
     still_open = Ticket.status.in_(OPEN_STATUSES)
     return {
         "open": still_open,
-        "due_today": and_(still_open, Ticket.resolve_by >= day_start,
-                          Ticket.resolve_by < day_end),
-        "overdue": and_(still_open, Ticket.resolve_by < now),
+        "due_today": and_(still_open, DEADLINE_IN_FORCE >= day_start,
+                          DEADLINE_IN_FORCE < day_end),
+        "overdue": and_(still_open, overdue_resolve(now)),
+        "overdue_accept": and_(still_open, overdue_accept(now)),
         "late_today": completed_between(day_start, day_end, late=True),
     }
 
@@ -222,7 +244,7 @@ def day_conditions(start, end) -> dict[str, ColumnElement[bool]]:
         "open_eod": still_open,
         "on_time_day": completed_between(start, end, late=False),
         "late_day": completed_between(start, end, late=True),
-        "overdue_eod": and_(still_open, Ticket.resolve_by < end),
+        "overdue_eod": and_(still_open, overdue_resolve(end)),
     }
 
 

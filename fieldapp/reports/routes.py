@@ -9,12 +9,14 @@ from flask_login import current_user, login_required
 
 from fieldapp.models import utcnow
 from fieldapp.reports import bp
+from fieldapp.reports.adjusted import adjusted_ops
 from fieldapp.reports.dashboard import build_dashboard
 from fieldapp.reports.export import csv_text, filename, scope_line, workbook
 from fieldapp.reports.listing import ticket_list
 from fieldapp.reports.metrics import (
     BUCKET_LABELS,
     COLUMNS,
+    LIVE_BUCKETS,
     NOTES,
     SECTIONS,
     header_runs,
@@ -24,6 +26,7 @@ from fieldapp.reports.monthly import MonthlyReport, build_report
 from fieldapp.reports.params import ArgsError, ReportArgs, ScopeArgs, TicketListArgs, load_args
 from fieldapp.reports.periods import PeriodError, local_today, parse_month
 from fieldapp.reports.scope import ScopeError, company_choices, report_scope
+from fieldapp.rules.claims import NOTABLE_MOVE
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOWNLOADS = (".csv", ".xlsx")
@@ -47,7 +50,8 @@ def report_time(value) -> str:
 
 @bp.context_processor
 def _labels() -> dict:
-    return {"bucket_labels": BUCKET_LABELS, "columns": COLUMNS, "sections": SECTIONS,
+    return {"bucket_labels": BUCKET_LABELS, "live_buckets": LIVE_BUCKETS, "columns": COLUMNS,
+            "sections": SECTIONS,
             "notes": NOTES, "header_runs": header_runs,
             "section_columns": section_columns}
 
@@ -97,6 +101,16 @@ def monthly_csv():
     report, _args = _monthly()
     return _download(csv_text(report).encode("utf-8-sig"), "text/csv; charset=utf-8",
                      filename(report, "csv"))
+
+
+@bp.get("/adjusted")
+@login_required
+def adjusted():
+    """Ops whose claimed time the server moved by more than 10 minutes, and why."""
+    args = load_args(ScopeArgs, request.args)
+    scope = report_scope(current_user, args["company"], args["team"])
+    return render_template("reports/adjusted.html", rows=adjusted_ops(scope, utcnow()),
+                           scope=scope, limit=NOTABLE_MOVE)
 
 
 @bp.get("/tickets")

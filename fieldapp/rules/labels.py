@@ -125,11 +125,20 @@ _EVENTS = {
     "completed": N_("Hoàn tất"), "assigned": N_("Giao việc"), "escalated": N_("Báo cấp trên"),
 }
 
+# What bounded a claimed time (rules.claims.bound).
+_TIME_BOUNDS = {
+    "received": N_("không được trước lúc phiếu đến máy chủ"),
+    "previous_action": N_("không được trước thao tác trước đó trên phiếu"),
+    "device_sync": N_("không được trước lần đồng bộ trước của điện thoại"),
+    "now": N_("không được sau giờ hiện tại"),
+}
+
 LABELS: dict[str, dict[str, str]] = {
     "field": _FIELDS, "action": _ACTIONS, "status": _STATUSES, "deadline": _DEADLINES,
     "deadline_short": _DEADLINES_SHORT, "desk": _DESKS, "reason": _REASONS,
     "return_reason": _RETURN_REASONS, "outcome": _OUTCOMES, "informed_by": _INFORMED_BY,
-    "channel": _CHANNELS, "service_group": _SERVICE_GROUPS, "flag": _FLAGS, "event": _EVENTS,
+    "time_bound": _TIME_BOUNDS, "channel": _CHANNELS, "service_group": _SERVICE_GROUPS,
+    "flag": _FLAGS, "event": _EVENTS,
     "type": {code: kind.name_vi for code, kind in TYPES.items()},
 }
 

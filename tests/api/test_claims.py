@@ -2,6 +2,7 @@
 
 Each test plays a hostile or confused sender against the real sync API (CONTRACT "sync")."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -228,3 +229,26 @@ def test_impossible_years_and_null_ops_are_rejected_alone(new_ticket, sync):
     results = sync("crew")(year_one, None, op(ticket["id"], "accept"), year_max)
     assert [r["status"] for r in results] == ["rejected", "rejected", "applied", "rejected"]
     assert results[0]["error"]["fields"] == ["at"] and results[3]["error"]["fields"] == ["at"]
+
+
+# --- leaders see what was moved -------------------------------------------------------------
+
+
+def test_leaders_see_the_ops_whose_time_was_moved_more_than_ten_minutes(new_ticket, sync, app,
+                                                                        login):
+    moved = new_ticket(received_at=ago(minutes=1).isoformat())
+    kept = new_ticket(received_at=ago(minutes=1).isoformat())
+    other_team = new_ticket(team="PC-DN-ST", received_at=ago(minutes=1).isoformat())
+    send = sync("crew")
+    send(op(moved["id"], "accept", at=ago(hours=2)),  # bounded: before it reached the server
+         op(kept["id"], "accept", at=ago(seconds=30)))
+    sync("st_crew", c=app.test_client())(op(other_team["id"], "accept", at=ago(hours=2)))
+    lead = app.test_client()
+    login("lead", c=lead)
+    html = lead.get("/reports/adjusted").get_data(as_text=True)
+    listed = set(re.findall(r'data-event="(\d+)"', html))
+    assert listed == {str(last_event(moved["id"], "accepted").id)}
+    assert "không được trước lúc phiếu đến máy chủ" in html
+    crew = app.test_client()
+    login("crew", c=crew)
+    assert crew.get("/reports/adjusted").status_code == 403

@@ -136,7 +136,7 @@ def test_ticket_list_tabs_count_the_other_numbers(recent, client, login):
     login("lead")
     html = client.get("/reports/tickets?bucket=overdue&team=PC-DN-HC").get_data(as_text=True)
     expected = expected_live(recent, {"PC-DN-HC"}, datetime.now(UTC))
-    for bucket, label in (("open", "Đang mở"), ("overdue", "Quá hạn")):
+    for bucket, label in (("open", "Đang mở"), ("overdue", "Quá hạn xử lý")):
         assert f"{label} <b>{expected[bucket]}</b>" in html
     assert html.count('class="rp-ticket"') == expected["overdue"]
     assert "RPT-d_overdue" in html and "RPT-d_open_new" not in html
