@@ -9,7 +9,11 @@ NEWEST_FIRST = (Ticket.received_at.desc(), Ticket.id.desc())
 
 def can_see(user: User, ticket: Ticket) -> bool:
     """True when the ticket belongs to a team the user may read."""
-    teams = user.visible_team_ids()
+    return in_teams(ticket, user.visible_team_ids())
+
+
+def in_teams(ticket: Ticket, teams: list[int] | None) -> bool:
+    """True when the ticket belongs to one of `teams` (a user's visible_team_ids; None: all)."""
     return teams is None or ticket.team_id in teams
 
 

@@ -105,10 +105,12 @@ class ChangeSet:
         db.session.flush()  # new tickets get their ids; changed rows are updated
         new_ids = frozenset(t.id for t in self._new)
         events = [{**row, "ticket_id": ticket.id} for ticket, row, _ in self._events]
-        if events:
+        if events and self._new:  # a new ticket's events are answered with it: keep their ids
             ids = db.session.scalars(insert(_EVENTS).returning(
                 _EVENTS.c.id, sort_by_parameter_order=True), events).all()
             _known_as_written(self._new, events, ids, self._events)
+        elif events:
+            db.session.execute(insert(_EVENTS), events)
         callbacks = [_callback_row(ticket, row, user, self.now)
                      for ticket, row, user in self._events if crm_hears(row["action"], row["data"])]
         if callbacks:

@@ -18,7 +18,7 @@ from fieldapp.models import AppliedOp, Attachment, Device, Event, OpClaim, Ticke
 from fieldapp.rules import messages as msg
 from fieldapp.rules.claims import Bounded, Floors, bound
 from fieldapp.rules.state import Op, Refusal
-from fieldapp.services.access import can_see
+from fieldapp.services.access import in_teams
 from fieldapp.services.calendar import current_calendar
 from fieldapp.services.changes import ChangeSet
 from fieldapp.services.evidence import attachable
@@ -95,8 +95,10 @@ class _Batch:
 
     def __init__(self, ops, user: User, now: datetime, device_id: str | None, final: bool):
         self.ops, self.now, self.device_id, self.final = ops, now, device_id, final
+        # Read now: the write transaction starts by ending the session's reads, which would
+        # otherwise reload the user on the first access.
         self.user, self.user_id = user, user.id
-        self.actor = actor_of(user)
+        self.actor, self.teams = actor_of(user), user.visible_team_ids()
 
     def run(self) -> list[OpResult]:
         begin_write()
@@ -109,7 +111,7 @@ class _Batch:
         results, applied, refused = [], [], []
         for op in self.ops:
             ticket = tickets.get(op.ticket_id)
-            if ticket is None or not can_see(self.user, ticket):
+            if ticket is None or not in_teams(ticket, self.teams):
                 results.append(rejected(op.op_id, Refusal("not_allowed", msg.not_found(),
                                                           ("ticket_id",))))
                 continue
