@@ -33,7 +33,8 @@ class Field:
 
     kind: text (one line), note (several lines), choice (one of `choices`, named by the labels
     of `labels`), datetime, date, confirm (a box that must be ticked), attachments (ids of
-    uploaded files), person (a user id), late_reason ({code, note}), informed ({at, how}).
+    uploaded files), person (a user id), id (another record's id), ids (ticket ids),
+    late_reason ({code, note}), informed ({at, how}).
     `required` is checked by the rules (an empty field is a refusal naming it); completion
     facts are required by the ticket's type instead.
     """
@@ -130,12 +131,56 @@ ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in (
     _worked("assign", "assigned", OPEN_STATUSES, [Field("assignee_id", "person")],
             roles=frozenset({LEADER})),
     ActionSpec("escalate", "escalated", OPEN_STATUSES, frozenset({"system"}), client=False),
+    # What an incident does to its OUTAGE tickets: each its own op, judged like any other.
+    ActionSpec("link_incident", "incident_linked", OPEN_STATUSES, WORKERS,
+               (Field("incident_id", "id"),), client=False),
+    ActionSpec("unlink_incident", "incident_unlinked", OPEN_STATUSES, WORKERS,
+               (Field("incident_id", "id"),), client=False),
+    ActionSpec("follow_incident_eta", "extended", OPEN_STATUSES, WORKERS | {"system"},
+               (Field("incident_id", "id"), Field("new_eta", "datetime")), client=False),
 )}
 
 # Events the CRM hears about (CONTRACT "App → CRM"); the rest stay in the app. An escalation
 # is told to the CRM only when the reminder that escalated names it (rules.reminders).
 CRM_EVENTS = frozenset({"accepted", "returned", "contacted", "updated", "extended",
                         "overdue_update", "transferred", "completed", "escalated", "created"})
+
+# Wide-area incidents (DOMAIN §8): ops whose target is an incident. The cause code is the
+# objective reason its late tickets take.
+INCIDENT_CAUSES = ("grid_incident", "storm")
+INCIDENT_STATUSES = ("open", "restored")
+INCIDENT_ROLES = frozenset({"crew", LEADER})
+MAX_LINKED = 500
+_TICKETS = Field("tickets", "ids", max_length=MAX_LINKED)
+
+
+def _incident(name, event, fields, allowed_from=("open",)) -> ActionSpec:
+    return ActionSpec(name, event, allowed_from, INCIDENT_ROLES, tuple(fields))
+
+
+INCIDENT_ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in (
+    _incident("declare", "incident_reported", [
+        _choice("kind", ("unplanned", "planned"), "incident_kind"),
+        Field("area", "text", max_length=400),
+        Field("station", "text", required=False, max_length=64),
+        Field("feeder", "text", required=False, max_length=64),
+        Field("started_at", "datetime"),
+        Field("cause", "text", required=False),
+        Field("cause_code", "choice", required=False, choices=INCIDENT_CAUSES, labels="reason"),
+        Field("eta", "datetime"),
+        _note(required=False),
+        Field("tickets", "ids", required=False, max_length=MAX_LINKED)], allowed_from=()),
+    _incident("update", "incident_updated", [Field("cause", "text", required=False), _note()]),
+    _incident("eta", "incident_eta", [Field("eta", "datetime"), _note(required=False)]),
+    _incident("link", "incident_linked", [_TICKETS]),
+    _incident("unlink", "incident_unlinked", [_TICKETS]),
+    _incident("restore", "incident_restored", [
+        Field("restored_at", "datetime"), Field("cause", "text", required=False),
+        _note("result", required=False)]),
+)}
+# The CRM hears every change of an incident (CONTRACT "Wide-area incidents").
+CRM_INCIDENT_EVENTS = frozenset(spec.event for spec in INCIDENT_ACTIONS.values()) | {
+    "escalated"}
 
 CLIENT_ACTIONS = tuple(name for name, spec in ACTIONS.items() if spec.client)
 EVENT_NAMES = {name: spec.event for name, spec in ACTIONS.items()}

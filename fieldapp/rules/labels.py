@@ -36,6 +36,15 @@ _FIELDS = {
     "op_id": N_("mã thao tác"),
     "at": N_("thời điểm thực hiện"),
     "data": N_("dữ liệu thao tác"),
+    "incident_id": N_("sự cố"),
+    "kind": N_("loại sự cố"),
+    "area": N_("khu vực mất điện"),
+    "station": N_("mã trạm"),
+    "feeder": N_("tuyến dây"),
+    "started_at": N_("thời điểm mất điện"),
+    "cause_code": N_("loại nguyên nhân"),
+    "eta": N_("thời gian dự kiến có điện"),
+    "tickets": N_("các phiếu"),
 }
 
 _ACTIONS = {
@@ -49,6 +58,14 @@ _ACTIONS = {
     "complete": N_("hoàn tất"),
     "assign": N_("giao việc"),
     "escalate": N_("báo cấp trên"),
+    "declare": N_("báo sự cố"),
+    "eta": N_("đổi thời gian dự kiến có điện"),
+    "link": N_("gắn phiếu vào sự cố"),
+    "unlink": N_("gỡ phiếu khỏi sự cố"),
+    "restore": N_("báo đã có điện lại"),
+    "link_incident": N_("gắn vào sự cố"),
+    "unlink_incident": N_("gỡ khỏi sự cố"),
+    "follow_incident_eta": N_("theo thời gian dự kiến của sự cố"),
 }
 
 _STATUSES = {
@@ -123,7 +140,14 @@ _EVENTS = {
     "contacted": N_("Liên hệ khách hàng"), "updated": N_("Cập nhật"), "extended": N_("Gia hạn"),
     "overdue_update": N_("Báo cáo quá hạn"), "transferred": N_("Chuyển bộ phận"),
     "completed": N_("Hoàn tất"), "assigned": N_("Giao việc"), "escalated": N_("Báo cấp trên"),
+    "incident_reported": N_("Báo sự cố"), "incident_updated": N_("Cập nhật sự cố"),
+    "incident_eta": N_("Đổi thời gian dự kiến có điện"),
+    "incident_linked": N_("Gắn vào sự cố"), "incident_unlinked": N_("Gỡ khỏi sự cố"),
+    "incident_restored": N_("Đã có điện lại"),
 }
+
+_INCIDENT_KINDS = {"unplanned": N_("Sự cố mất điện"), "planned": N_("Công tác theo kế hoạch")}
+_INCIDENT_STATUSES = {"open": N_("Đang mất điện"), "restored": N_("Đã có điện lại")}
 
 # What bounded a claimed time (rules.claims.bound).
 _TIME_BOUNDS = {
@@ -138,7 +162,8 @@ LABELS: dict[str, dict[str, str]] = {
     "deadline_short": _DEADLINES_SHORT, "desk": _DESKS, "reason": _REASONS,
     "return_reason": _RETURN_REASONS, "outcome": _OUTCOMES, "informed_by": _INFORMED_BY,
     "time_bound": _TIME_BOUNDS, "channel": _CHANNELS, "service_group": _SERVICE_GROUPS,
-    "flag": _FLAGS, "event": _EVENTS,
+    "flag": _FLAGS, "event": _EVENTS, "incident_kind": _INCIDENT_KINDS,
+    "incident_status": _INCIDENT_STATUSES,
     "type": {code: kind.name_vi for code, kind in TYPES.items()},
 }
 

@@ -62,8 +62,11 @@ def _given(field: Field, value) -> bool:
         return isinstance(value, date) and not isinstance(value, datetime)
     if kind == "confirm":
         return value is True  # a confirmation is an explicit yes
-    if kind == "person":
+    if kind in ("person", "id"):
         return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "ids":
+        return isinstance(value, list) and bool(value) and all(
+            _given(Field("", "id"), v) for v in value)
     if kind == "attachments":
         return isinstance(value, list) and all(_given(Field("", "person"), v) for v in value)
     if kind == "informed":
@@ -284,10 +287,41 @@ def _escalate(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Appli
     return _applied(op, state)
 
 
+def _link_incident(state: TicketState, op: Op, actor: Actor,
+                   policy: Policy) -> Applied | Refusal:
+    """An OUTAGE ticket joins a wide-area incident (one incident at most)."""
+    if state.type != "OUTAGE":
+        return Refusal("not_allowed", msg.only_outages())
+    if state.incident_id is not None:
+        return Refusal("not_allowed", msg.linked_elsewhere())
+    return _applied(op, replace(state, incident_id=op.data["incident_id"]))
+
+
+def _unlink_incident(state: TicketState, op: Op, actor: Actor,
+                     policy: Policy) -> Applied | Refusal:
+    if state.incident_id != op.data["incident_id"]:
+        return Refusal("not_allowed", msg.not_linked())
+    return _applied(op, replace(state, incident_id=None))
+
+
+def _follow_incident_eta(state: TicketState, op: Op, actor: Actor,
+                         policy: Policy) -> Applied | Refusal:
+    """A linked ticket's expected time follows its incident's ETA. The incident's cause is
+    the delay's reason; it is not one of the crew's own moves of the ETA (DOMAIN §7)."""
+    if state.incident_id != op.data["incident_id"]:
+        return Refusal("not_allowed", msg.not_linked())
+    reason = {"code": op.data.get("reason_code") or "grid_incident",
+              "note": op.data.get("note") or ""}
+    new = replace(state, expected_at=op.data["new_eta"].astimezone(UTC), delay_reason=reason)
+    return _applied(op, new)
+
+
 _HANDLERS: dict[str, Handler] = {
     "accept": _accept, "return": _return, "contact": _contact, "update": _update,
     "extend": _extend, "overdue_update": _overdue_update, "transfer": _transfer,
     "complete": _complete, "assign": _assign, "escalate": _escalate,
+    "link_incident": _link_incident, "unlink_incident": _unlink_incident,
+    "follow_incident_eta": _follow_incident_eta,
 }
 assert set(_HANDLERS) == set(ACTIONS), "every action spec needs its handler"
 

@@ -103,3 +103,28 @@ def assignee_not_in_team() -> Text:
 def attachment_unknown() -> Text:
     """An attachment id that is not one of the sender's uploads for this ticket."""
     return text(N_("Ảnh đính kèm không hợp lệ, hãy tải lại."))
+
+
+def incident_closed() -> Text:
+    """The incident was restored: it changes no more."""
+    return text(N_("Sự cố đã được khôi phục, không thể thay đổi nữa."))
+
+
+def only_outages() -> Text:
+    """Only outage tickets join a wide-area incident."""
+    return text(N_("Chỉ phiếu mất điện mới gắn được vào sự cố."))
+
+
+def linked_elsewhere() -> Text:
+    """The ticket is linked to an incident already."""
+    return text(N_("Phiếu đã thuộc một sự cố."))
+
+
+def not_linked() -> Text:
+    """The ticket is not linked to this incident."""
+    return text(N_("Phiếu không thuộc sự cố này."))
+
+
+def still_without_power() -> Text:
+    """The customer called again since the restoration time: not completed with the others."""
+    return text(N_("Khách hàng báo vẫn mất điện sau thời điểm khôi phục."))

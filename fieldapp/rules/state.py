@@ -56,6 +56,7 @@ class TicketState:
     delay_reason: dict | None = None  # {"code", "note"} given with expected_at
     overdue_updated_at: datetime | None = None
     customer_confirmed: bool = False
+    incident_id: int | None = None  # the wide-area incident the ticket is linked to
     flags: frozenset[str] = field(default_factory=frozenset)
 
 

@@ -1,13 +1,14 @@
 """The sentences and labels shown to users: catalogue entries rendered where shown."""
 
 from fieldapp.rules import labels, messages
-from fieldapp.rules.actions import ACTIONS
+from fieldapp.rules.actions import ACTIONS, INCIDENT_ACTIONS
 from fieldapp.rules.catalog import TYPES
 
 
 def test_every_field_a_refusal_can_name_has_a_label():
     facts = {name for t in TYPES.values() for name in t.completion_facts}
-    action_fields = {f.name for spec in ACTIONS.values() for f in spec.fields}
+    action_fields = {f.name for spec in (*ACTIONS.values(), *INCIDENT_ACTIONS.values())
+                     for f in spec.fields}
     named = facts | action_fields | {"customer_confirmation", "accepted"}
     assert named <= set(labels.LABELS["field"])
 
