@@ -25,9 +25,11 @@ def worker_command(burst: bool, sweep_interval: float | None) -> None:
     """Run an RQ worker with the scheduler and the periodic sweep."""
     from rq import Worker
 
+    from workers.forks import forks_die_with_this_process
     from workers.queues import get_queue
     from workers.tickers import start_tickers, stop_tickers
 
+    forks_die_with_this_process()
     # Jobs run in forks of this process and inherit its app context (workers.context).
     queue = get_queue()
     tickers = start_tickers(current_app._get_current_object(), queue,

@@ -4,11 +4,10 @@ RQ forks a work horse for every job, and a fork copies only the thread that fork
 another thread held at that instant (a connection pool's, an import's, the SQLite writer's turn)
 stays held forever in the horse, which then hangs until the job's timeout. So `flask worker`
 runs no thread besides its main one: its clocks tick in this child process, forked before the
-worker starts, and the child never forks.
+worker starts, and the child never forks. It dies with the worker (workers.forks).
 """
 
 import multiprocessing
-import os
 import signal
 import threading
 import time
@@ -31,7 +30,7 @@ def start_tickers(app: Flask, queue: Queue, sweep_interval: float,
     dispatch.tick_now(queue, dispatch_interval)
     process = multiprocessing.get_context("fork").Process(
         target=_tick_until_stopped, name="fieldapp-tickers", daemon=True,
-        args=(app, queue, sweep_interval, dispatch_interval, os.getpid()))
+        args=(app, queue, sweep_interval, dispatch_interval))
     process.start()
     return process
 
@@ -46,7 +45,7 @@ def stop_tickers(process: BaseProcess) -> None:
 
 
 def _tick_until_stopped(app: Flask, queue: Queue, sweep_interval: float,
-                        dispatch_interval: float, worker_pid: int) -> None:
+                        dispatch_interval: float) -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     # Ctrl-C reaches the whole process group: the worker finishes its job, then stops us.
@@ -59,9 +58,6 @@ def _tick_until_stopped(app: Flask, queue: Queue, sweep_interval: float,
     ]
     for clock in clocks:
         clock.start()
-    while not stop.wait(1.0):
-        if os.getppid() != worker_pid:  # the worker was killed: nobody would run our jobs
-            stop.set()
     for clock in clocks:
         clock.join()
 

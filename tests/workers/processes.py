@@ -25,10 +25,10 @@ def start_worker(app, log: Path, **settings) -> subprocess.Popen:
         stdout=subprocess.DEVNULL, stderr=log.open("w"))
 
 
-def kill_with_its_jobs(worker: subprocess.Popen) -> None:
-    """SIGKILL the worker, what is left of its process group (its clocks, RQ's scheduler),
-    and the job process it forked (RQ puts that one in a group of its own)."""
-    doomed = descendants(worker.pid)
+def kill_with_its_jobs(worker: subprocess.Popen, *children: int) -> None:
+    """SIGKILL the worker, what is left of its process group (its clocks), the job process it
+    forked (RQ puts that one in a group of its own), and children it had before it died."""
+    doomed = [*descendants(worker.pid), *children]
     try:
         os.killpg(worker.pid, signal.SIGKILL)
     except ProcessLookupError:  # the worker and its group are gone already
@@ -40,6 +40,13 @@ def kill_with_its_jobs(worker: subprocess.Popen) -> None:
             pass
     worker.wait(timeout=10)
     wait_until(lambda: not any(alive(pid) for pid in doomed), 10, "the job process to die")
+
+
+def note_pid_and_wait(path: str) -> None:
+    """Job: write this process's id to path, then stay busy (a work horse in mid-job)."""
+    Path(f"{path}.tmp").write_text(str(os.getpid()))
+    os.replace(f"{path}.tmp", path)  # whole, or not there yet
+    time.sleep(120)
 
 
 def alive(pid: int) -> bool:

@@ -1,4 +1,5 @@
-"""The worker: one sweep per tick however many workers, its clocks in a process of their own."""
+"""The worker: one sweep per tick however many workers, its clocks in a process of their own,
+and children that die with it."""
 
 import logging
 import os
@@ -15,7 +16,14 @@ from rq.registry import FinishedJobRegistry
 
 import workers.sweep as sweep
 from fieldapp.redis_conn import get_redis, stop_embedded_redis
-from tests.workers.processes import alive, descendants, kill_with_its_jobs, start_worker, wait_until
+from tests.workers.processes import (
+    alive,
+    descendants,
+    kill_with_its_jobs,
+    note_pid_and_wait,
+    start_worker,
+    wait_until,
+)
 from workers.queues import QUEUE_NAME, get_queue
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,7 +111,7 @@ def test_the_clocks_of_a_killed_worker_stop(app, queue, tmp_path):
         # Nobody runs the queue now: sweeps enqueued for it would pile up there.
         wait_until(lambda: not enqueues_sweeps(queue, for_seconds=2), 30, "the clocks to stop")
     finally:
-        kill_with_its_jobs(worker)  # and RQ's scheduler, which outlives a killed worker
+        kill_with_its_jobs(worker)
 
 
 def enqueues_sweeps(queue, for_seconds: float) -> bool:
@@ -111,3 +119,21 @@ def enqueues_sweeps(queue, for_seconds: float) -> bool:
     before = len(queue.get_job_ids())
     time.sleep(for_seconds)
     return len(queue.get_job_ids()) > before
+
+
+def test_every_child_of_a_killed_worker_dies_with_it(app, queue, tmp_path):
+    log, pid_file = tmp_path / "worker.log", tmp_path / "job.pid"
+    worker = start_worker(app, log)
+    children = []
+    try:
+        queue.enqueue(note_pid_and_wait, str(pid_file))  # a job in progress: a work horse
+        wait_until(pid_file.exists, 60,
+                   lambda: f"the job to start; the worker's log:\n{log.read_text()[-4000:]}")
+        children = descendants(worker.pid)  # the clocks, the job's work horse, any other
+        assert int(pid_file.read_text()) in children
+        os.kill(worker.pid, signal.SIGKILL)  # the worker alone, as the OOM killer would
+        worker.wait(timeout=10)
+        wait_until(lambda: not any(alive(pid) for pid in children), 10,
+                   lambda: f"{[pid for pid in children if alive(pid)]} to die with the worker")
+    finally:
+        kill_with_its_jobs(worker, *children)
