@@ -10,14 +10,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start_worker(app, log: Path, **settings) -> subprocess.Popen:
-    """`flask worker` in its own process group, on the test's database and Redis; settings are
+def start_worker(app, log: Path, embedded_redis: bool = False, **settings) -> subprocess.Popen:
+    """`flask worker` in its own process group, on the test's database and Redis (the embedded
+    one of the app's instance folder when embedded_redis, whatever the run uses); settings are
     more environment variables (no periodic sweep unless SWEEP_INTERVAL_SECONDS is given)."""
     settings.setdefault("SWEEP_INTERVAL_SECONDS", 3600)
     env = {**os.environ, "FIELDAPP_INSTANCE": app.instance_path,
            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
            **{name: str(value) for name, value in settings.items()}}
-    if app.config.get("REDIS_URL"):
+    env.pop("REDIS_URL", None)
+    if app.config.get("REDIS_URL") and not embedded_redis:
         env["REDIS_URL"] = app.config["REDIS_URL"]
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "worker"],
