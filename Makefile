@@ -12,7 +12,7 @@ VENDOR := fieldapp/static/vendor
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) org load fieldapp/demo/org.json
-	$(PY) scripts/run_all.py
+	$(PY) scripts/run.py
 
 test: install
 	scripts/test.sh

@@ -23,19 +23,22 @@ def register_cli(app: Flask) -> None:
               help="Seconds between sweeps (default: SWEEP_INTERVAL_SECONDS).")
 @with_appcontext
 def worker_command(burst: bool, sweep_interval: float | None) -> None:
-    """Run an RQ worker with the scheduler and the periodic sweep."""
+    """Run an RQ worker with its clocks: the periodic sweep, what just fell due, RQ's schedule."""
     from rq import Worker
 
+    from workers.forks import forks_die_with_this_process
     from workers.queues import get_queue
     from workers.tickers import start_tickers, stop_tickers
 
+    forks_die_with_this_process()
     # Jobs run in forks of this process and inherit its app context (workers.context).
     queue = get_queue()
     tickers = start_tickers(current_app._get_current_object(), queue,
                             sweep_interval or current_app.config["SWEEP_INTERVAL_SECONDS"],
                             current_app.config["DISPATCH_INTERVAL_SECONDS"])
     try:
-        Worker([queue], connection=queue.connection).work(with_scheduler=True, burst=burst)
+        # No with_scheduler: the dispatch clock moves scheduled jobs (workers.dispatch).
+        Worker([queue], connection=queue.connection).work(burst=burst)
     finally:
         stop_tickers(tickers)
 

@@ -4,11 +4,10 @@ RQ forks a work horse for every job, and a fork copies only the thread that fork
 another thread held at that instant (a connection pool's, an import's, the SQLite writer's turn)
 stays held forever in the horse, which then hangs until the job's timeout. So `flask worker`
 runs no thread besides its main one: its clocks tick in this child process, forked before the
-worker starts, and the child never forks.
+worker starts, and the child never forks. It dies with the worker (workers.forks).
 """
 
 import multiprocessing
-import os
 import signal
 import threading
 import time
@@ -16,6 +15,7 @@ from multiprocessing.process import BaseProcess
 
 from flask import Flask
 from rq import Queue
+from rq.scheduler import RQScheduler
 
 from workers import dispatch, sweep
 from workers.context import own_connections
@@ -27,11 +27,12 @@ def start_tickers(app: Flask, queue: Queue, sweep_interval: float,
                   dispatch_interval: float) -> BaseProcess:
     """Tick both clocks once now, so that even a --burst worker finds this moment's work, then
     go on ticking in a child process until stop_tickers."""
+    scheduler = dispatch.scheduler_for(queue, dispatch_interval)
     sweep.enqueue_sweep(queue, time.time(), sweep_interval)
-    dispatch.tick_now(queue, dispatch_interval)
+    dispatch.tick_now(queue, dispatch_interval, scheduler)
     process = multiprocessing.get_context("fork").Process(
         target=_tick_until_stopped, name="fieldapp-tickers", daemon=True,
-        args=(app, queue, sweep_interval, dispatch_interval, os.getpid()))
+        args=(app, queue, scheduler, sweep_interval, dispatch_interval))
     process.start()
     return process
 
@@ -45,8 +46,8 @@ def stop_tickers(process: BaseProcess) -> None:
         process.join()
 
 
-def _tick_until_stopped(app: Flask, queue: Queue, sweep_interval: float,
-                        dispatch_interval: float, worker_pid: int) -> None:
+def _tick_until_stopped(app: Flask, queue: Queue, scheduler: RQScheduler,
+                        sweep_interval: float, dispatch_interval: float) -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     # Ctrl-C reaches the whole process group: the worker finishes its job, then stops us.
@@ -55,13 +56,11 @@ def _tick_until_stopped(app: Flask, queue: Queue, sweep_interval: float,
         threading.Thread(target=sweep.sweep_forever, name="sweep-ticker",
                          args=(queue, sweep_interval, stop)),
         threading.Thread(target=_in_app_context, name="dispatch-ticker",
-                         args=(app, dispatch.dispatch_forever, queue, dispatch_interval, stop)),
+                         args=(app, dispatch.dispatch_forever, queue, dispatch_interval,
+                               scheduler, stop)),
     ]
     for clock in clocks:
         clock.start()
-    while not stop.wait(1.0):
-        if os.getppid() != worker_pid:  # the worker was killed: nobody would run our jobs
-            stop.set()
     for clock in clocks:
         clock.join()
 

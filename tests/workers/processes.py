@@ -10,14 +10,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start_worker(app, log: Path, **settings) -> subprocess.Popen:
-    """`flask worker` in its own process group, on the test's database and Redis; settings are
+def start_worker(app, log: Path, embedded_redis: bool = False, **settings) -> subprocess.Popen:
+    """`flask worker` in its own process group, on the test's database and Redis (the embedded
+    one of the app's instance folder when embedded_redis, whatever the run uses); settings are
     more environment variables (no periodic sweep unless SWEEP_INTERVAL_SECONDS is given)."""
     settings.setdefault("SWEEP_INTERVAL_SECONDS", 3600)
     env = {**os.environ, "FIELDAPP_INSTANCE": app.instance_path,
            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
            **{name: str(value) for name, value in settings.items()}}
-    if app.config.get("REDIS_URL"):
+    env.pop("REDIS_URL", None)
+    if app.config.get("REDIS_URL") and not embedded_redis:
         env["REDIS_URL"] = app.config["REDIS_URL"]
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "worker"],
@@ -25,10 +27,10 @@ def start_worker(app, log: Path, **settings) -> subprocess.Popen:
         stdout=subprocess.DEVNULL, stderr=log.open("w"))
 
 
-def kill_with_its_jobs(worker: subprocess.Popen) -> None:
-    """SIGKILL the worker, what is left of its process group (its clocks, RQ's scheduler),
-    and the job process it forked (RQ puts that one in a group of its own)."""
-    doomed = descendants(worker.pid)
+def kill_with_its_jobs(worker: subprocess.Popen, *children: int) -> None:
+    """SIGKILL the worker, what is left of its process group (its clocks), the job process it
+    forked (RQ puts that one in a group of its own), and children it had before it died."""
+    doomed = [*descendants(worker.pid), *children]
     try:
         os.killpg(worker.pid, signal.SIGKILL)
     except ProcessLookupError:  # the worker and its group are gone already
@@ -40,6 +42,13 @@ def kill_with_its_jobs(worker: subprocess.Popen) -> None:
             pass
     worker.wait(timeout=10)
     wait_until(lambda: not any(alive(pid) for pid in doomed), 10, "the job process to die")
+
+
+def note_pid_and_wait(path: str) -> None:
+    """Job: write this process's id to path, then stay busy (a work horse in mid-job)."""
+    Path(f"{path}.tmp").write_text(str(os.getpid()))
+    os.replace(f"{path}.tmp", path)  # whole, or not there yet
+    time.sleep(120)
 
 
 def alive(pid: int) -> bool:

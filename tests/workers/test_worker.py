@@ -1,4 +1,5 @@
-"""The worker: one sweep per tick however many workers, its clocks in a process of their own."""
+"""The worker: one sweep per tick however many workers, its clocks in a process of their own,
+children that die with it, and jobs scheduled for later that still run after Redis was away."""
 
 import logging
 import os
@@ -6,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,8 +16,15 @@ from rq import SimpleWorker
 from rq.registry import FinishedJobRegistry
 
 import workers.sweep as sweep
-from fieldapp.redis_conn import get_redis, stop_embedded_redis
-from tests.workers.processes import alive, descendants, kill_with_its_jobs, start_worker, wait_until
+from fieldapp.redis_conn import get_redis, start_embedded_redis, stop_embedded_redis
+from tests.workers.processes import (
+    alive,
+    descendants,
+    kill_with_its_jobs,
+    note_pid_and_wait,
+    start_worker,
+    wait_until,
+)
 from workers.queues import QUEUE_NAME, get_queue
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,7 +112,7 @@ def test_the_clocks_of_a_killed_worker_stop(app, queue, tmp_path):
         # Nobody runs the queue now: sweeps enqueued for it would pile up there.
         wait_until(lambda: not enqueues_sweeps(queue, for_seconds=2), 30, "the clocks to stop")
     finally:
-        kill_with_its_jobs(worker)  # and RQ's scheduler, which outlives a killed worker
+        kill_with_its_jobs(worker)
 
 
 def enqueues_sweeps(queue, for_seconds: float) -> bool:
@@ -111,3 +120,57 @@ def enqueues_sweeps(queue, for_seconds: float) -> bool:
     before = len(queue.get_job_ids())
     time.sleep(for_seconds)
     return len(queue.get_job_ids()) > before
+
+
+def test_every_child_of_a_killed_worker_dies_with_it(app, queue, tmp_path):
+    log, pid_file = tmp_path / "worker.log", tmp_path / "job.pid"
+    worker = start_worker(app, log)
+    children = []
+    try:
+        queue.enqueue(note_pid_and_wait, str(pid_file))  # a job in progress: a work horse
+        wait_until(pid_file.exists, 60,
+                   lambda: f"the job to start; the worker's log:\n{log.read_text()[-4000:]}")
+        children = descendants(worker.pid)  # the clocks, the job's work horse, any other
+        assert int(pid_file.read_text()) in children
+        os.kill(worker.pid, signal.SIGKILL)  # the worker alone, as the OOM killer would
+        worker.wait(timeout=10)
+        wait_until(lambda: not any(alive(pid) for pid in children), 10,
+                   lambda: f"{[pid for pid in children if alive(pid)]} to die with the worker")
+    finally:
+        kill_with_its_jobs(worker, *children)
+
+
+# Longer than a Redis client keeps retrying a command (10 tries, backed off by at most 0.01 s,
+# 0.02 s, … 1 s: 4.3 s in all) after the once-a-second beat of RQ's scheduler: RQ's own scheduler
+# process gave up and died in such an outage. It is how long Redis is away, not a wait.
+OUTAGE_SECONDS = 8
+
+
+def test_jobs_scheduled_for_later_run_after_redis_was_away(app, tmp_path):
+    log = tmp_path / "worker.log"
+    worker = start_worker(app, log, embedded_redis=True)
+    redis_app = Flask("t", instance_path=app.instance_path)
+    redis_app.config["REDIS_URL"] = None
+    queue = get_queue(redis_app)
+
+    def runs_when_due(what: str) -> None:
+        job = queue.enqueue_at(datetime.now(UTC), os.getpid)
+        wait_until(lambda: job.get_status(refresh=True) == "finished", 30,
+                   lambda: f"a scheduled job to run {what}; the worker's log:\n"
+                           f"{log.read_text()[-4000:]}")
+
+    try:
+        runs_when_due("at first")
+        # Away while the worker waits for a job (RQ's loop ends on an error met elsewhere).
+        wait_until(lambda: waiting_for_a_job(queue.connection), 30, "the worker to wait for a job")
+        stop_embedded_redis(app.instance_path)
+        time.sleep(OUTAGE_SECONDS)
+        start_embedded_redis(app.instance_path)
+        runs_when_due("once Redis is back")
+    finally:
+        kill_with_its_jobs(worker)
+
+
+def waiting_for_a_job(connection) -> bool:
+    """Whether a client of this Redis is blocked in a command (a worker waiting for a job)."""
+    return any("b" in client["flags"] for client in connection.client_list())
