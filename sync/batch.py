@@ -10,7 +10,7 @@ from fieldapp.rules.claims import skew_of
 from fieldapp.rules.state import Refusal
 from fieldapp.rules.text import N_
 from fieldapp.services.tickets import BatchOutcome, OpRequest, OpResult, apply_batch, rejected
-from sync.schemas import DATA_SCHEMAS, OpSchema, SyncRequestSchema
+from sync.schemas import OpSchema, SyncRequestSchema
 
 ENVELOPE, OP = SyncRequestSchema(), OpSchema()
 CLOCK_OFF = N_("Đồng hồ của máy lệch quá xa giờ thực: hãy chỉnh lại ngày giờ của điện thoại.")
@@ -28,7 +28,7 @@ def apply_sync(user: User, body: dict, now: datetime) -> BatchOutcome:
     outcome = apply_batch(requests, user, now, batch["device_id"], final=not batch["more"])
     answered = iter(outcome.results)
     results = [next(answered) if isinstance(p, OpRequest) else p for p in parsed]
-    return BatchOutcome(results, outcome.tickets)
+    return BatchOutcome(results, outcome.tickets, outcome.incidents)
 
 
 def parse_op(raw) -> dict:
@@ -37,7 +37,7 @@ def parse_op(raw) -> dict:
         raise ValidationError({"_op": ["Thao tác phải là một đối tượng JSON."]})
     op = OP.load(raw)
     # Data errors are named as the rules name fields (new_eta, late_reason.code), unprefixed.
-    op["data"] = DATA_SCHEMAS[op["action"]].load(op["data"])
+    op["data"] = OP.data_schema(op).load(op["data"])
     return op
 
 
@@ -50,7 +50,8 @@ def _parse(raw, skew) -> OpRequest | OpResult:
         names = field_names(err.messages)
         return rejected(op_id if isinstance(op_id, str) else None,
                         Refusal("invalid", msg.unreadable(names), names))
-    return OpRequest(op["op_id"], op["ticket_id"], op["action"], op["at"], op["data"], skew)
+    return OpRequest(op["op_id"], op["ticket_id"], op["action"], op["at"], op["data"], skew,
+                     op["incident_id"])
 
 
 def field_names(messages: dict, prefix: str = "") -> tuple[str, ...]:

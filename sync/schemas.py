@@ -5,9 +5,16 @@ which ones an action requires is the rules' business, so a missing fact comes ba
 rules' refusal (e.g. completion_blocked) rather than a bare 400.
 """
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from fieldapp.rules.actions import CLIENT_ACTIONS, Field, get_action
+from fieldapp.rules.actions import (
+    CLIENT_ACTIONS,
+    INCIDENT_ACTIONS,
+    INCIDENT_CLIENT_ACTIONS,
+    ActionSpec,
+    Field,
+    get_action,
+)
 from fieldapp.rules.claims import EARLIEST, LATEST
 from fieldapp.rules.reasons import REASON_CODES
 from fieldapp.urls import MAX_ID
@@ -48,8 +55,11 @@ def schema_field(spec: Field) -> fields.Field:
         return fields.Date()
     if kind == "confirm":
         return fields.Boolean()
-    if kind == "person":
+    if kind in ("person", "id"):
         return fields.Integer(strict=True, validate=_ID)
+    if kind == "ids":
+        return fields.List(fields.Integer(strict=True, validate=_ID), validate=validate.Length(
+            min=1, max=spec.max_length))
     if kind == "attachments":
         return fields.List(fields.Integer(strict=True, validate=_ID),
                            validate=validate.Length(max=MAX_ATTACHMENTS))
@@ -60,24 +70,48 @@ def schema_field(spec: Field) -> fields.Field:
     raise ValueError(f"no schema for field kind {kind!r}")
 
 
-def _data_schema(action: str) -> Schema:
-    spec = get_action(action)
+def data_schema(spec: ActionSpec, prefix: str = "") -> Schema:
+    """The schema of an action's data, from its spec."""
     return Schema.from_dict({f.name: schema_field(f) for f in spec.fields},
-                            name=f"{action.title().replace('_', '')}Data")()
+                            name=f"{prefix}{spec.name.title().replace('_', '')}Data")()
 
 
 # Built once: a schema holds no per-request state.
-DATA_SCHEMAS: dict[str, Schema] = {action: _data_schema(action) for action in CLIENT_ACTIONS}
+DATA_SCHEMAS: dict[str, Schema] = {action: data_schema(get_action(action))
+                                   for action in CLIENT_ACTIONS}
+INCIDENT_DATA_SCHEMAS: dict[str, Schema] = {
+    action: data_schema(INCIDENT_ACTIONS[action], "Incident") for action in INCIDENT_CLIENT_ACTIONS}
 
 
 class OpSchema(Schema):
-    """One op of a batch; `data` is checked against the action's own schema."""
+    """One op of a batch; `data` is checked against the action's own schema. Its target is a
+    ticket, or a wide-area incident (`incident_id`; none to declare a new one)."""
 
     op_id = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{8,64}$"))
-    ticket_id = fields.Integer(required=True, strict=True, validate=_ID)
-    action = fields.String(required=True, validate=validate.OneOf(CLIENT_ACTIONS))
+    ticket_id = fields.Integer(strict=True, validate=_ID, allow_none=True, load_default=None)
+    incident_id = fields.Integer(strict=True, validate=_ID, allow_none=True, load_default=None)
+    action = fields.String(required=True, validate=validate.OneOf(
+        sorted(set(CLIENT_ACTIONS) | set(INCIDENT_CLIENT_ACTIONS))))
     at = aware_datetime(required=True)
     data = fields.Dict(load_default=dict)
+
+    @validates_schema
+    def _one_target(self, op, **_):
+        action = op.get("action")
+        if op.get("ticket_id") is not None:
+            if op.get("incident_id") is not None or action not in CLIENT_ACTIONS:
+                raise ValidationError("Thao tác không hợp với phiếu.", "action")
+        elif op.get("incident_id") is not None:
+            if action not in INCIDENT_CLIENT_ACTIONS or action == "declare":
+                raise ValidationError("Thao tác không hợp với sự cố.", "action")
+        elif action != "declare":
+            raise ValidationError("Thiếu phiếu hoặc sự cố của thao tác.", "ticket_id")
+
+    def data_schema(self, op: dict) -> Schema:
+        """The schema of this op's data."""
+        if op.get("ticket_id") is None:
+            return INCIDENT_DATA_SCHEMAS[op["action"]]
+        return DATA_SCHEMAS[op["action"]]
 
 
 # A phone with more queued sends them in several batches, so one request stays small.
@@ -102,17 +136,26 @@ class OpErrorSchema(Schema):
     fields = fields.List(fields.String())
 
 
+class LeftOpenSchema(Schema):
+    ticket_id = fields.Integer()
+    code = fields.String()
+    message = fields.String()
+
+
 class OpResultSchema(Schema):
     op_id = fields.String(allow_none=True)
     status = fields.String()
     error = fields.Nested(OpErrorSchema, allow_none=True)
     ticket_id = fields.Integer(allow_none=True)
+    incident_id = fields.Integer()
+    left_open = fields.List(fields.Nested(LeftOpenSchema))
 
 
 class SyncResponseSchema(Schema):
     server_time = fields.AwareDateTime()
     results = fields.List(fields.Nested(OpResultSchema))
     tickets = fields.List(fields.Dict())
+    incidents = fields.List(fields.Dict())
 
 
 class FeedSchema(Schema):

@@ -1,7 +1,8 @@
 """Sending the CRM outbox: signed, in order per ticket, retried with back-off, never lost.
 
-Only the oldest unsent callback of a ticket (its head) is ever sent, and the next one only
-after the head got a 2xx and that was committed, so the CRM hears a ticket's events in order.
+Callbacks come in streams, a ticket's or a wide-area incident's events. Only the oldest unsent
+callback of a stream (its head) is ever sent, and the next one only after the head got a 2xx
+and that was committed, so the CRM hears each ticket's and incident's events in order.
 Before sending, a worker leases the head: a committed UPDATE moves its next_attempt_at
 LEASE seconds ahead, which succeeds for one worker only. A worker that dies mid-send lets the
 lease run out and the callback goes again: delivery is at least once, and the CRM dedupes by
@@ -63,27 +64,29 @@ class Policy:
 
 
 def send_callbacks(limit: int | None = None) -> dict:
-    """Job: send the due heads of up to `limit` tickets, each ticket's events in order."""
+    """Job: send the due heads of up to `limit` streams (a ticket's or an incident's events),
+    each stream in order."""
     with job_context() as app:
         if not app.config.get("CRM_CALLBACK_URL"):
             return {}  # kept and shown, not sent (CONTRACT)
         limit = limit or int(setting(app, "CRM_BATCH", BATCH))
-        tickets = due_tickets(utcnow(), limit)
-        if len(tickets) == limit:
+        streams = due_streams(utcnow(), limit)
+        if len(streams) == limit:
             get_queue(app).enqueue(send_callbacks, limit)
         policy, engine = Policy.for_app(app), db.engine
-        sent = in_threads(lambda ticket_id: _drain(engine, policy, ticket_id), tickets,
+        sent = in_threads(lambda stream: _drain(engine, policy, stream), streams,
                           int(setting(app, "CRM_THREADS", THREADS)))
-        return {"tickets": len(tickets), "sent": sum(n or 0 for n in sent)}
+        return {"streams": len(streams), "sent": sum(n or 0 for n in sent)}
 
 
-def due_tickets(now: datetime, limit: int) -> list[int]:
-    """Tickets whose oldest unsent callback may be sent now (not parked, not waiting)."""
+def due_streams(now: datetime, limit: int) -> list[str]:
+    """Streams (a ticket's or an incident's events) whose oldest unsent callback may be sent
+    now (not parked, not waiting)."""
     earlier = aliased(CrmCallback)
-    rows = db.session.scalars(select(CrmCallback.ticket_id).where(
+    rows = db.session.scalars(select(CrmCallback.stream).where(
         CrmCallback.sent_at.is_(None), CrmCallback.parked_at.is_(None),
         CrmCallback.next_attempt_at <= now,
-        ~exists().where(earlier.ticket_id == CrmCallback.ticket_id,
+        ~exists().where(earlier.stream == CrmCallback.stream,
                         earlier.sent_at.is_(None), earlier.id < CrmCallback.id),
     ).order_by(CrmCallback.id).limit(limit)).all()
     db.session.rollback()
@@ -92,7 +95,7 @@ def due_tickets(now: datetime, limit: int) -> list[int]:
 
 def kick(queue: Queue, tag: str):
     """Enqueue a send_callbacks job when some callback may go now; the job or None."""
-    if not current_app.config.get("CRM_CALLBACK_URL") or not due_tickets(utcnow(), 1):
+    if not current_app.config.get("CRM_CALLBACK_URL") or not due_streams(utcnow(), 1):
         return None
     return enqueue_once(queue, send_callbacks, f"crm-{tag}")
 
@@ -102,12 +105,12 @@ def sweep():
     return kick(get_queue(), f"sweep-{int(time.time())}")
 
 
-def _drain(engine: Engine, policy: Policy, ticket_id: int) -> int:
-    """Send a ticket's callbacks oldest first until one fails or none is due; how many."""
+def _drain(engine: Engine, policy: Policy, stream: str) -> int:
+    """Send a stream's callbacks oldest first until one fails or none is due; how many."""
     sent = 0
     while True:
         now = utcnow()
-        head = _head(engine, ticket_id)
+        head = _head(engine, stream)
         if head is None or head.parked_at or head.next_attempt_at > now:
             return sent
         if not _lease(engine, head.id, now, policy):
@@ -119,12 +122,12 @@ def _drain(engine: Engine, policy: Policy, ticket_id: int) -> int:
         sent += 1
 
 
-def _head(engine: Engine, ticket_id: int):
-    """The ticket's oldest unsent callback, parked or not."""
+def _head(engine: Engine, stream: str):
+    """The stream's oldest unsent callback, parked or not."""
     table = CrmCallback.__table__
     with engine.connect() as conn:
         return conn.execute(select(table).where(
-            table.c.ticket_id == ticket_id, table.c.sent_at.is_(None),
+            table.c.stream == stream, table.c.sent_at.is_(None),
         ).order_by(table.c.id).limit(1)).first()
 
 

@@ -24,7 +24,7 @@ from rq.exceptions import DuplicateJobError
 from sqlalchemy import Connection, Engine, bindparam, delete, or_, select, update
 
 from fieldapp.extensions import db
-from fieldapp.models import PushSubscription, Reminder, ReminderDelivery, Ticket, utcnow
+from fieldapp.models import Incident, PushSubscription, Reminder, ReminderDelivery, Ticket, utcnow
 from fieldapp.services import push_messages
 from fieldapp.services.push import PushOutcome, PushSender
 from workers.context import job_context
@@ -129,29 +129,40 @@ def _prepare(ids: list[int], now: datetime) -> list[Push]:
     if not ids:
         return []
     rows = db.session.execute(
-        select(ReminderDelivery.id, ReminderDelivery.user_id, Reminder.kind, Ticket,
+        select(ReminderDelivery.id, ReminderDelivery.user_id, Reminder.kind, Ticket, Incident,
                PushSubscription)
         .join(Reminder, Reminder.id == ReminderDelivery.reminder_id)
-        .join(Ticket, Ticket.id == Reminder.ticket_id)
+        .outerjoin(Ticket, Ticket.id == Reminder.ticket_id)
+        .outerjoin(Incident, Incident.id == Reminder.incident_id)
         .outerjoin(PushSubscription, PushSubscription.id == ReminderDelivery.subscription_id)
         .where(ReminderDelivery.id.in_(ids), ReminderDelivery.status == "pending")
         .order_by(ReminderDelivery.id)
     ).all()
     messages, pushes, orphans = {}, [], []
-    for delivery_id, user_id, kind, ticket, sub in rows:
+    for delivery_id, user_id, kind, ticket, incident, sub in rows:
         if sub is None:
             orphans.append(delivery_id)
             continue
-        if (kind, ticket.id) not in messages:
-            messages[kind, ticket.id] = push_messages.reminder_message(kind, ticket, now)
-        pushes.append(Push(
-            delivery_id, sub.id, _info(sub.endpoint, sub.p256dh, sub.auth),
-            push_messages.with_accept_token(messages[kind, ticket.id], user_id),
-            push_messages.time_to_live(kind, ticket, now), push_messages.urgency(kind, ticket)))
+        key = (kind, ticket.id if ticket else None, incident.id if incident else None)
+        if key not in messages:
+            messages[key] = _message(kind, ticket, incident, now)
+        message, ttl, urgency = messages[key]
+        pushes.append(Push(delivery_id, sub.id, _info(sub.endpoint, sub.p256dh, sub.auth),
+                           push_messages.with_accept_token(message, user_id), ttl, urgency))
     db.session.rollback()
     if orphans:
         _close_orphans(orphans, now)
     return pushes
+
+
+def _message(kind: str, ticket: Ticket | None, incident: Incident | None,
+             now: datetime) -> tuple[dict, int, str]:
+    """A reminder's notification, how long the push service keeps it, and how urgent it is."""
+    if ticket is not None:
+        return (push_messages.reminder_message(kind, ticket, now),
+                push_messages.time_to_live(kind, ticket, now), push_messages.urgency(kind, ticket))
+    return (push_messages.incident_message(kind, incident),
+            push_messages.DEFAULT_TTL, "high")
 
 
 # Built once: a statement made afresh per push costs more CPU than its round trip.

@@ -14,7 +14,8 @@ from rq import Queue
 from sqlalchemy import insert, select, update
 
 from fieldapp.extensions import db
-from fieldapp.models import Reminder, ReminderDelivery, Ticket, utcnow
+from fieldapp.models import Incident, Reminder, ReminderDelivery, Ticket, utcnow
+from fieldapp.rules import incidents as incident_rules
 from fieldapp.rules.reminders import ESCALATIONS, escalation_data
 from fieldapp.rules.state import Actor, Op
 from fieldapp.services.audience import Devices
@@ -53,11 +54,11 @@ def claim_due(now: datetime, limit: int) -> tuple[int, int, list[int]]:
     if not due:
         db.session.rollback()
         return 0, 0, []
-    tickets = {t.id: t for t in db.session.scalars(select(Ticket).where(
-        Ticket.id.in_({r.ticket_id for r in due})).with_for_update(skip_locked=True))}
-    claimed = [r for r in due if r.ticket_id in tickets]
+    tickets = _locked(Ticket, {r.ticket_id for r in due if r.ticket_id})
+    incidents = _locked(Incident, {r.incident_id for r in due if r.incident_id})
+    claimed = [r for r in due if r.ticket_id in tickets or r.incident_id in incidents]
     claimed_ids = [r.id for r in claimed]  # read before the commit expires them: no reloads
-    _fan_out(claimed, tickets, now)
+    _fan_out(claimed, tickets, incidents, now)
     db.session.commit()
     ids = db.session.scalars(select(ReminderDelivery.id).where(
         ReminderDelivery.reminder_id.in_(claimed_ids),
@@ -66,29 +67,48 @@ def claim_due(now: datetime, limit: int) -> tuple[int, int, list[int]]:
     return len(due), len(claimed_ids), list(ids)
 
 
-def _fan_out(claimed: list[Reminder], tickets: dict[int, Ticket], now: datetime) -> None:
+def _locked(model, ids: set[int]) -> dict:
+    """The rows, locked; those another transaction is changing right now are skipped."""
+    if not ids:
+        return {}
+    return {row.id: row for row in db.session.scalars(
+        select(model).where(model.id.in_(ids)).with_for_update(skip_locked=True))}
+
+
+def _fan_out(claimed: list[Reminder], tickets: dict[int, Ticket],
+             incidents: dict[int, Incident], now: datetime) -> None:
     """Mark the reminders sent, write a delivery per device, record escalations (no commit)."""
     if not claimed:
         return
     db.session.execute(update(Reminder).where(
         Reminder.id.in_([r.id for r in claimed]), Reminder.sent_at.is_(None),
     ).values(sent_at=now), execution_options={"synchronize_session": False})
-    devices = Devices(list(tickets.values()))
+    devices = Devices([*tickets.values(), *incidents.values()])
     escalations = ChangeSet(now, current_calendar(), current_policy())
     rows = []
     for reminder in claimed:
-        ticket = tickets[reminder.ticket_id]
+        target = tickets.get(reminder.ticket_id) or incidents[reminder.incident_id]
         rows += [{"reminder_id": reminder.id, "user_id": user_id, "subscription_id": sub_id,
                   "status": "pending", "attempts": 0, "created_at": now}
-                 for user_id, sub_id in devices.targets(reminder.audience, ticket)]
+                 for user_id, sub_id in devices.targets(reminder.audience, target)]
         if reminder.kind in ESCALATIONS:
-            _escalate(escalations, ticket, reminder)
+            _escalate(escalations, target, reminder)
+        elif reminder.kind in incident_rules.ESCALATIONS:
+            _escalate_incident(escalations, target, reminder)
     if rows:
         db.session.execute(insert(ReminderDelivery), rows)
     escalations.flush()
 
 
 SYSTEM = Actor(user_id=None, role="system")
+
+
+def _escalate_incident(changes: ChangeSet, incident: Incident, reminder: Reminder) -> None:
+    """The same for an incident's escalation (rules.incidents.ESCALATIONS)."""
+    audience = tuple(name for name in reminder.audience.split(",") if name)
+    changes.judge_incident(incident, Op("escalate", reminder.due_at,
+                                        incident_rules.escalation_data(reminder.kind, audience)),
+                           SYSTEM)
 
 
 def _escalate(changes: ChangeSet, ticket: Ticket, reminder: Reminder) -> None:

@@ -8,6 +8,7 @@ from fieldapp.api import (  # noqa: E402,F401
     calendar,
     crm,
     errors,
+    incidents,
     openapi,
     push,
     session,

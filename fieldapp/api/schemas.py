@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from fieldapp.models import utcnow
-from fieldapp.rules import clocks
+from fieldapp.rules import clocks, incidents
+from fieldapp.rules.actions import INCIDENT_ACTIONS
 from fieldapp.rules.catalog import CHANNELS, TYPES
-from fieldapp.services.ticket_state import to_state
+from fieldapp.services.ticket_state import to_incident_state, to_state
 
 _EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 UNKNOWN_TEAM = "Không có đội này."
@@ -27,6 +28,8 @@ class CustomerSchema(Schema):
     sex = fields.String(validate=validate.OneOf(("M", "F")), allow_none=True)
     important = fields.Boolean(load_default=False)
     difficult = fields.Boolean(load_default=False)
+    station = fields.String(validate=validate.Length(min=1, max=64), allow_none=True)
+    feeder = fields.String(validate=validate.Length(min=1, max=64), allow_none=True)
 
     @validates("birth_date")
     def _plausible_birth_date(self, value, **_):
@@ -101,6 +104,8 @@ class TicketCustomerSchema(Schema):
     name = fields.String(attribute="customer_name")
     phone = fields.String(attribute="customer_phone")
     address = fields.String(attribute="customer_address")
+    station = fields.String(attribute="customer_station", allow_none=True)
+    feeder = fields.String(attribute="customer_feeder", allow_none=True)
 
 
 CUSTOMER = TicketCustomerSchema()  # one instance for every ticket dumped
@@ -137,6 +142,7 @@ class TicketSchema(Schema):
     late = fields.Method("_late")
     overdue = fields.Method("_overdue")
     flags = fields.List(fields.String())
+    incident_id = fields.Integer(allow_none=True)
     repeat_of = fields.String(allow_none=True)
     contact_count = fields.Integer()
     extensions = fields.Integer()
@@ -175,3 +181,61 @@ class CsrfSchema(Schema):
 
 class ErrorSchema(Schema):
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+class IncidentEventSchema(Schema):
+    id = fields.Integer()
+    action = fields.String()
+    at = fields.AwareDateTime()
+    by = fields.Nested(PersonSchema, attribute="user", allow_none=True)
+    data = fields.Dict()
+
+
+class IncidentSchema(Schema):
+    """A wide-area incident as its team reads it (CONTRACT "Wide-area incidents")."""
+
+    id = fields.Integer()
+    team = fields.Function(lambda i: i.team.code)
+    kind = fields.String()
+    area = fields.String()
+    station = fields.String(allow_none=True)
+    feeder = fields.String(allow_none=True)
+    started_at = fields.AwareDateTime()
+    cause = fields.String(allow_none=True)
+    cause_code = fields.String()
+    eta = fields.AwareDateTime()
+    restored_at = fields.AwareDateTime(allow_none=True)
+    status = fields.String()
+    noticed_at = fields.AwareDateTime()
+    reported_at = fields.AwareDateTime()
+    clocks = fields.Method("_clocks")
+    tickets = fields.Function(lambda i: [t.id for t in i.tickets])
+    events = fields.List(fields.Nested(IncidentEventSchema))
+    version = fields.Integer()
+
+    def _clocks(self, incident):
+        """The procedure's clocks (rules.incidents): report, completion, ETA changes."""
+        state = to_incident_state(incident)
+        return {"report_due": incidents.report_due(state).isoformat(),
+                "reported_in_time": incidents.reported_in_time(state),
+                "complete": incidents.complete(state), "eta_changes": state.eta_changes,
+                "late_eta_changes": state.late_eta_changes}
+
+
+class IncidentListSchema(Schema):
+    incidents = fields.List(fields.Nested(IncidentSchema))
+
+
+def _declare_schema() -> type[Schema]:
+    """A new incident (CONTRACT "POST /api/v1/incidents"): the declare op's data, from its
+    spec (the rules say what is missing), plus the team and an optional op id."""
+    from sync.schemas import schema_field
+
+    spec = {f.name: schema_field(f) for f in INCIDENT_ACTIONS["declare"].fields}
+    return Schema.from_dict({
+        **spec, "team": fields.String(required=True, validate=validate.Length(min=1, max=32)),
+        "op_id": fields.String(validate=validate.Regexp(r"^[A-Za-z0-9_-]{8,64}$")),
+    }, name="DeclareSchema")
+
+
+DeclareSchema = _declare_schema()

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from fieldapp.api import bp
 from fieldapp.api.errors import error_response
-from fieldapp.api.schemas import TicketSchema
+from fieldapp.api.schemas import IncidentSchema, TicketSchema
 from fieldapp.labels import refusal_text
 from fieldapp.models import utcnow
 from sync.batch import apply_sync
@@ -13,6 +13,7 @@ from sync.feed import changes_since, decode_cursor
 from sync.schemas import FeedSchema, SyncResponseSchema
 
 RESPONSE, TICKETS = SyncResponseSchema(), TicketSchema(many=True)
+INCIDENTS = IncidentSchema(many=True)
 
 
 @bp.post("/sync")
@@ -40,8 +41,9 @@ def sync_push():
     now = utcnow()
     outcome = apply_sync(current_user, body, now)
     return RESPONSE.dump({"server_time": now,
-                          "results": [_result_json(r) for r in outcome.results],
-                          "tickets": TICKETS.dump(outcome.tickets)})
+                          "results": [result_json(r) for r in outcome.results],
+                          "tickets": TICKETS.dump(outcome.tickets),
+                          "incidents": INCIDENTS.dump(outcome.incidents)})
 
 
 @bp.get("/sync")
@@ -71,11 +73,19 @@ def sync_feed():
     return FeedSchema().dump({"cursor": next_cursor, "tickets": TICKETS.dump(tickets)})
 
 
-def _result_json(result) -> dict:
-    """One op's result in the CONTRACT shape: small, the ticket itself is in `tickets`."""
+def result_json(result) -> dict:
+    """One op's result in the CONTRACT shape: small, the ticket itself is in `tickets`. An
+    incident op's result names its incident instead, and what it left open and why."""
     error = result.error
-    return {
+    body = {
         "op_id": result.op_id, "status": result.status, "ticket_id": result.ticket_id,
         "error": None if error is None else {"code": error.code, "message": refusal_text(error),
                                              "fields": list(error.fields)},
     }
+    if result.incident_id is not None:
+        del body["ticket_id"]
+        body["incident_id"] = result.incident_id
+        body["left_open"] = [{"ticket_id": left["ticket_id"], "code": left["refusal"].code,
+                              "message": refusal_text(left["refusal"])}
+                             for left in result.left_open]
+    return body

@@ -14,7 +14,9 @@ class Reminder(db.Model):
 
     __tablename__ = "reminders"
     id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    # A ticket's, or a wide-area incident's (exactly one of the two).
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     audience: Mapped[str] = mapped_column(String(64))  # comma list: desk,assignee,leader,company
@@ -30,7 +32,10 @@ class CrmCallback(db.Model):
     __tablename__ = "crm_callbacks"
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[str] = mapped_column(String(64), unique=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    # The events of one ticket ("ticket:17") or incident ("incident:3") reach the CRM in order.
+    stream: Mapped[str] = mapped_column(String(32), index=True)
     event: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

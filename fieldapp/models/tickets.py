@@ -34,7 +34,11 @@ class Ticket(db.Model):
     customer_sex: Mapped[str | None] = mapped_column(String(1))
     customer_important: Mapped[bool] = mapped_column(default=False)
     customer_difficult: Mapped[bool] = mapped_column(default=False)
+    # Where the customer is on the grid (transformer station, feeder), when the CRM knows.
+    customer_station: Mapped[str | None] = mapped_column(String(64))
+    customer_feeder: Mapped[str | None] = mapped_column(String(64))
 
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
     repeat_of: Mapped[str | None] = mapped_column(String(64))
     contact_count: Mapped[int] = mapped_column(default=1)
     # The customer called again after the earlier ticket's deadline had passed (reports).
@@ -82,6 +86,8 @@ class Ticket(db.Model):
         # The list is newest first, for a team and for everyone (bench/ticket_list.py).
         Index("ix_tickets_team_received", "team_id", "received_at", "id"),
         Index("ix_tickets_received", "received_at", "id"),
+        # Outage calls of one station, for wide-area incidents (DOMAIN §8).
+        Index("ix_tickets_team_station", "team_id", "customer_station", "received_at"),
     )
 
 
@@ -118,6 +124,7 @@ class AppliedOp(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     op_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     action: Mapped[str | None] = mapped_column(String(32))
     applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     result: Mapped[dict] = mapped_column(JSON, default=dict)

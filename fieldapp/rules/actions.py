@@ -177,10 +177,12 @@ INCIDENT_ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in (
     _incident("restore", "incident_restored", [
         Field("restored_at", "datetime"), Field("cause", "text", required=False),
         _note("result", required=False)]),
+    ActionSpec("escalate", "escalated", ("open",), frozenset({"system"}), client=False),
 )}
-# The CRM hears every change of an incident (CONTRACT "Wide-area incidents").
-CRM_INCIDENT_EVENTS = frozenset(spec.event for spec in INCIDENT_ACTIONS.values()) | {
-    "escalated"}
+# The CRM hears every change of an incident (CONTRACT "Wide-area incidents"); an escalation
+# only when its reminder names the CRM (services.changes).
+CRM_INCIDENT_EVENTS = frozenset(spec.event for spec in INCIDENT_ACTIONS.values())
+INCIDENT_CLIENT_ACTIONS = tuple(name for name, spec in INCIDENT_ACTIONS.items() if spec.client)
 
 CLIENT_ACTIONS = tuple(name for name, spec in ACTIONS.items() if spec.client)
 EVENT_NAMES = {name: spec.event for name, spec in ACTIONS.items()}

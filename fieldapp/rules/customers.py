@@ -7,7 +7,8 @@ from fieldapp.rules.state import Customer
 
 ELDERLY_MEN = 62
 ELDERLY_WOMEN = 60
-FLAGS = ("elderly", "difficult", "important", "repeat", "media")
+# "cluster": the outage call that made several from one station (DOMAIN §8); set at intake.
+FLAGS = ("elderly", "difficult", "important", "repeat", "media", "cluster")
 CONFIRMATION_FLAGS = frozenset({"elderly", "difficult", "important"})
 
 

@@ -130,7 +130,7 @@ def _filled(kind: str, value) -> bool:
 def decide(state: IncidentState, op: Op, actor: Actor) -> Applied | Refusal:
     """Judge an op on an incident (not its declaration): the new state, or a refusal."""
     spec: ActionSpec | None = INCIDENT_ACTIONS.get(op.action)
-    if spec is None or op.action == "declare":
+    if spec is None or op.action == "declare":  # a declaration is judged by `declare`
         return Refusal("invalid", msg.unknown_action(op.action), ("action",))
     op = replace(op, at=require_aware(op.at).astimezone(UTC), data=dict(op.data or {}))
     if actor.role not in spec.roles:
@@ -172,7 +172,7 @@ def _restore(state: IncidentState, op: Op) -> Applied | Refusal:
 
 
 _HANDLERS = {"update": _update, "eta": _eta, "link": _links, "unlink": _links,
-             "restore": _restore}
+             "restore": _restore, "escalate": _links}
 
 
 # --- what an incident does to its tickets ------------------------------------------------------
@@ -221,9 +221,9 @@ def plan(state: IncidentState, now: datetime) -> list[PlannedReminder]:
     if not complete(state) and state.kind == "unplanned":
         done_by = state.noticed_at + COMPLETE_WITHIN
         items += [PlannedReminder("incident_complete_warn", done_by - ETA_NOTICE,
-                                  ("team", "leader")),
+                                  ("desk", "leader")),
                   PlannedReminder("incident_incomplete", done_by, ("leader", "company", "crm"))]
-    items += [PlannedReminder("incident_eta_warn", state.eta - ETA_WARN, ("team", "leader")),
+    items += [PlannedReminder("incident_eta_warn", state.eta - ETA_WARN, ("desk", "leader")),
               PlannedReminder("incident_eta_passed", state.eta, ("leader", "company", "crm"))]
     return sorted((PlannedReminder(i.kind, i.due_at.astimezone(UTC), i.audience) for i in items
                    if not (i.kind.endswith("_warn") and i.due_at <= now)),

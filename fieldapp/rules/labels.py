@@ -132,7 +132,7 @@ _SERVICE_GROUPS = {
 
 _FLAGS = {"elderly": N_("Người cao tuổi"), "important": N_("Khách hàng quan trọng"),
           "difficult": N_("Khách hàng khó tính"), "repeat": N_("Lần 2+"),
-          "media": N_("Báo chí, mạng xã hội")}
+          "media": N_("Báo chí, mạng xã hội"), "cluster": N_("Nhiều cuộc gọi cùng trạm")}
 
 _EVENTS = {
     "received": N_("Nhận từ tổng đài"), "created": N_("Tạo tại quầy"),

@@ -128,3 +128,8 @@ def not_linked() -> Text:
 def still_without_power() -> Text:
     """The customer called again since the restoration time: not completed with the others."""
     return text(N_("Khách hàng báo vẫn mất điện sau thời điểm khôi phục."))
+
+
+def incident_not_found() -> Text:
+    """The incident does not exist, or the user may not see it."""
+    return text(N_("Không tìm thấy sự cố hoặc bạn không có quyền với sự cố này."))

@@ -51,6 +51,8 @@ def _intake(state: TicketState) -> list[PlannedReminder]:
         items.append(PlannedReminder("repeat_alert", state.received_at, ("leader",)))
     if "media" in state.flags:
         items.append(PlannedReminder("media_alert", state.received_at, ("leader",)))
+    if "cluster" in state.flags:  # several outage calls from one station: declare an incident
+        items.append(PlannedReminder("cluster_alert", state.received_at, ("leader",)))
     return items
 
 

@@ -15,31 +15,53 @@ from sqlalchemy import insert
 from sqlalchemy.orm.attributes import set_committed_value
 
 from fieldapp.extensions import db
-from fieldapp.models import CrmCallback, Event, Ticket, User
-from fieldapp.rules import lifecycle
-from fieldapp.rules.actions import crm_hears
+from fieldapp.models import CrmCallback, Event, Incident, IncidentEvent, Ticket, User
+from fieldapp.rules import incidents, lifecycle
+from fieldapp.rules.actions import CRM_INCIDENT_EVENTS, crm_hears
 from fieldapp.rules.calendar import WorkCalendar
 from fieldapp.rules.claims import Bounded
 from fieldapp.rules.policy import Policy
 from fieldapp.rules.state import Actor, Applied, Op, Refusal, TicketState
 from fieldapp.rules.state import Event as RuleEvent
 from fieldapp.services.jsonable import jsonable
-from fieldapp.services.reminder_plan import replan
-from fieldapp.services.ticket_state import to_state, write_state
+from fieldapp.services.reminder_plan import replan, replan_incidents
+from fieldapp.services.ticket_state import (
+    to_incident_state,
+    to_state,
+    write_incident_state,
+    write_state,
+)
 
 _NOTE_KEYS = ("note", "status_note", "result")
 _EVENTS = Event.__table__
+_INCIDENT_EVENTS = IncidentEvent.__table__
 _CALLBACKS = CrmCallback.__table__
 
 
 @dataclass
 class _Touched:
-    """A ticket changed in this transaction: its state so far and how many events it got."""
+    """A ticket (or an incident) changed in this transaction: its state so far and how many
+    events it got."""
 
     ticket: Ticket
     state: TicketState
     changes: int = 0
     last_action_at: datetime | None = None
+
+    def kept(self, events: int, at: datetime | None) -> None:
+        """Count events; `at`: the time of a person's action among them."""
+        self.changes += events
+        if at is not None:
+            self.last_action_at = max(self.last_action_at or at, at)
+
+
+@dataclass
+class _TouchedIncident:
+    incident: Incident
+    state: incidents.IncidentState
+    changes: int = 0
+    last_action_at: datetime | None = None
+    kept = _Touched.kept
 
 
 @dataclass
@@ -52,6 +74,9 @@ class ChangeSet:
     _touched: dict[int, _Touched] = field(default_factory=dict)
     _new: list[Ticket] = field(default_factory=list)
     _events: list[tuple[Ticket, dict, User | None]] = field(default_factory=list)
+    _incidents: dict[int, _TouchedIncident] = field(default_factory=dict)
+    _new_incidents: list[Incident] = field(default_factory=list)
+    _incident_events: list[tuple[Incident, dict, User | None]] = field(default_factory=list)
 
     def state_of(self, ticket: Ticket) -> TicketState:
         """The ticket as the rules see it after this transaction's ops so far."""
@@ -86,12 +111,49 @@ class ChangeSet:
         key = id(ticket) if ticket.id is None else ticket.id
         touched = self._touched.setdefault(key, _Touched(ticket, outcome.state))
         touched.state = outcome.state
-        touched.changes += len(outcome.events)
+        touched.kept(len(outcome.events), _acted_at(outcome, user))
         for event in outcome.events:
             self._events.append((ticket, _event_row(event, user, op_id, claim, self.now), user))
-        if user is not None and outcome.events:
-            touched.last_action_at = max(touched.last_action_at or outcome.events[-1].at,
-                                         outcome.events[-1].at)
+
+    # --- incidents ----------------------------------------------------------------------
+
+    def incident_state_of(self, incident: Incident) -> incidents.IncidentState:
+        """The incident as the rules see it after this transaction's ops so far."""
+        touched = self._incidents.get(incident.id)
+        return touched.state if touched else to_incident_state(incident)
+
+    def incident_last_action_at(self, incident: Incident) -> datetime | None:
+        touched = self._incidents.get(incident.id)
+        if touched and touched.last_action_at:
+            return touched.last_action_at
+        return incident.last_action_at
+
+    def judge_incident(self, incident: Incident, op: Op, actor: Actor, user: User | None = None,
+                       op_id: str | None = None,
+                       claim: Bounded | None = None) -> Applied | Refusal:
+        """Judge one op on an incident; keep what an applied one writes."""
+        outcome = incidents.decide(self.incident_state_of(incident), op, actor)
+        if isinstance(outcome, Applied):
+            self._keep_incident(incident, outcome, user, op_id, claim)
+        return outcome
+
+    def create_incident(self, incident: Incident, outcome: Applied, user: User | None,
+                        op_id: str | None, claim: Bounded | None) -> None:
+        """A new incident with its report event; inserted by `flush`."""
+        write_incident_state(incident, outcome.state)
+        db.session.add(incident)
+        self._new_incidents.append(incident)
+        self._keep_incident(incident, outcome, user, op_id, claim)
+
+    def _keep_incident(self, incident: Incident, outcome: Applied, user: User | None,
+                       op_id: str | None, claim: Bounded | None) -> None:
+        key = id(incident) if incident.id is None else incident.id
+        touched = self._incidents.setdefault(key, _TouchedIncident(incident, outcome.state))
+        touched.state = outcome.state
+        touched.kept(len(outcome.events), _acted_at(outcome, user))
+        for event in outcome.events:
+            row = _event_row(event, user, op_id, claim, self.now)
+            self._incident_events.append((incident, row, user))
 
     @property
     def tickets(self) -> list[Ticket]:
@@ -102,7 +164,10 @@ class ChangeSet:
         """Write every change kept so far (no commit), and start afresh."""
         for touched in self._touched.values():
             _write_ticket(touched, self.now)
-        db.session.flush()  # new tickets get their ids; changed rows are updated
+        for touched_incident in self._incidents.values():
+            _write_incident(touched_incident, self.now)
+        db.session.flush()  # new tickets and incidents get their ids; changed rows are updated
+        self._flush_incidents()
         new_ids = frozenset(t.id for t in self._new)
         events = [{**row, "ticket_id": ticket.id} for ticket, row, _ in self._events]
         if events and self._new:  # a new ticket's events are answered with it: keep their ids
@@ -119,6 +184,24 @@ class ChangeSet:
                new_ids)
         self._touched, self._new, self._events = {}, [], []
 
+    def _flush_incidents(self) -> None:
+        """The incidents' events, CRM callbacks and reminders."""
+        if not self._incidents:
+            return
+        events = [{**row, "incident_id": incident.id}
+                  for incident, row, _ in self._incident_events]
+        if events:
+            db.session.execute(insert(_INCIDENT_EVENTS), events)
+        callbacks = [_incident_callback_row(incident, row, user, self.now)
+                     for incident, row, user in self._incident_events
+                     if _crm_hears_incident(row["action"], row["data"])]
+        if callbacks:
+            db.session.execute(insert(_CALLBACKS), callbacks)
+        new_ids = frozenset(i.id for i in self._new_incidents)
+        replan_incidents(((t.incident, t.state) for t in self._incidents.values()), self.now,
+                         new_ids)
+        self._incidents, self._new_incidents, self._incident_events = {}, [], []
+
 
 def _known_as_written(new: list[Ticket], rows: list[dict], ids: list[int], kept) -> None:
     """A new ticket's events, as written: whoever answers with the ticket reads no more."""
@@ -130,6 +213,26 @@ def _known_as_written(new: list[Ticket], rows: list[dict], ids: list[int], kept)
             by_ticket[row["ticket_id"]].append(Event(id=event_id, user=user, **row))
     for ticket in new:
         set_committed_value(ticket, "events", by_ticket[ticket.id])
+
+
+def _acted_at(outcome: Applied, user: User | None) -> datetime | None:
+    """The time of a person's action among an op's events (None for the system's)."""
+    return outcome.events[-1].at if user is not None and outcome.events else None
+
+
+def _write_incident(touched: _TouchedIncident, now: datetime) -> None:
+    incident = touched.incident
+    write_incident_state(incident, touched.state)
+    incident.version = (incident.version or 0) + touched.changes
+    incident.updated_at = now
+    if touched.last_action_at is not None:
+        incident.last_action_at = touched.last_action_at
+
+
+def _crm_hears_incident(event: str, data: dict) -> bool:
+    if event == "escalated":
+        return "crm" in (data.get("notified") or ())
+    return event in CRM_INCIDENT_EVENTS
 
 
 def _write_ticket(touched: _Touched, now: datetime) -> None:
@@ -166,5 +269,22 @@ def _callback_row(ticket: Ticket, event: dict, user: User | None, now: datetime)
         "by": {"username": user.username, "name": user.name} if user else None,
         "note": note, "data": data,
     }
-    return {"event_id": event_id, "ticket_id": ticket.id, "event": event["action"],
-            "payload": payload, "created_at": now, "attempts": 0, "next_attempt_at": now}
+    return {"event_id": event_id, "ticket_id": ticket.id, "incident_id": None,
+            "stream": f"ticket:{ticket.id}", "event": event["action"], "payload": payload,
+            "created_at": now, "attempts": 0, "next_attempt_at": now}
+
+
+def _incident_callback_row(incident: Incident, event: dict, user: User | None,
+                           now: datetime) -> dict:
+    """An incident's event for the CRM (CONTRACT "Wide-area incidents"), in its own stream."""
+    event_id = str(uuid.uuid4())
+    data = event["data"]
+    payload = {
+        "event_id": event_id, "incident_id": incident.id, "team": incident.team.code,
+        "event": event["action"], "at": jsonable(event["at"]),
+        "by": {"username": user.username, "name": user.name} if user else None,
+        "note": data.get("note") or "", "data": data,
+    }
+    return {"event_id": event_id, "ticket_id": None, "incident_id": incident.id,
+            "stream": f"incident:{incident.id}", "event": event["action"], "payload": payload,
+            "created_at": now, "attempts": 0, "next_attempt_at": now}

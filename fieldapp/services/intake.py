@@ -11,6 +11,7 @@ from fieldapp.rules import customers, deadlines
 from fieldapp.rules.actions import OPEN_STATUSES
 from fieldapp.rules.calendar import WorkCalendar
 from fieldapp.rules.state import Event, TicketState
+from fieldapp.services import incident_intake
 from fieldapp.services.calendar import current_calendar
 from fieldapp.services.changes import ChangeSet
 from fieldapp.services.policy import current_policy
@@ -42,9 +43,12 @@ def receive(data: dict, now: datetime | None = None, user: User | None = None,
     repeat = bool(data.get("repeat_of")) or ticket.contact_count >= 2 or earlier is not None
     ticket.repeat_after_deadline = bool(earlier and _was_late_at(earlier, ticket.received_at))
     changes = ChangeSet(now, current_calendar(), current_policy())
-    state = _initial_state(ticket, repeat, changes.cal)
+    incident, cluster = incident_intake.match(ticket)
+    state = incident_intake.joined(_initial_state(ticket, repeat, changes.cal), incident,
+                                   cluster)
     event = Event("created" if origin == "counter" else "received", ticket.received_at,
-                  {"channel": ticket.channel, "origin": origin})
+                  {"channel": ticket.channel, "origin": origin,
+                   **({"incident_id": incident.id} if incident else {})})
     changes.create(ticket, state, (event,), user)
     changes.flush()
     try:
@@ -76,6 +80,7 @@ def _new_ticket(data: dict, team: Team, origin: str) -> Ticket:
         customer_birth_year=customer.get("birth_year"), customer_sex=customer.get("sex"),
         customer_important=bool(customer.get("important")),
         customer_difficult=bool(customer.get("difficult")),
+        customer_station=customer.get("station"), customer_feeder=customer.get("feeder"),
         repeat_of=data.get("repeat_of"), contact_count=data.get("contact_count") or 1,
         received_at=data["received_at"], version=0,
     )

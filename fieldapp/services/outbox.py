@@ -28,13 +28,14 @@ def counts() -> OutboxCounts:
 
 
 def parked(limit: int = 200) -> list[tuple[CrmCallback, str]]:
-    """Parked callbacks, oldest first, with their ticket's CRM id."""
+    """Parked callbacks, oldest first, with the CRM id of their ticket (or their incident's
+    number)."""
     rows = db.session.execute(
-        select(CrmCallback, Ticket.crm_id).join(Ticket, Ticket.id == CrmCallback.ticket_id)
+        select(CrmCallback, Ticket.crm_id).outerjoin(Ticket, Ticket.id == CrmCallback.ticket_id)
         .where(CrmCallback.parked_at.is_not(None), CrmCallback.sent_at.is_(None))
         .order_by(CrmCallback.id).limit(limit)
     ).all()
-    return [(row, crm_id) for row, crm_id in rows]
+    return [(row, crm_id or row.stream) for row, crm_id in rows]
 
 
 def retry(callback_id: int, now: datetime) -> bool:

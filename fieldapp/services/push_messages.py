@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.routing import BuildError
 
-from fieldapp.models import Ticket
+from fieldapp.models import Incident, Ticket
 from fieldapp.rules.labels import label_msgid
 from fieldapp.rules.reminders import ESCALATIONS
 from fieldapp.rules.state import OPERATIONS
@@ -38,6 +38,26 @@ def reminder_message(kind: str, ticket: Ticket, now: datetime) -> dict:
         with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
             message["actions"] = [{"action": "accept", "title": _("Nhận")}]
     return message
+
+
+def incident_message(kind: str, incident: Incident) -> dict:
+    """The notification of one reminder kind about a wide-area incident."""
+    values = {"area": incident.area, "station": incident.station or "",
+              "when": _clock(incident.eta)}
+    title, body = next((t, b) for prefix, t, b in _INCIDENT_TEXTS if kind.startswith(prefix))
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        title, body = _(title, **values), _(body, **values)
+    return {"title": title, "body": _short(body), "kind": kind, "incident_id": incident.id,
+            "url": incident_url(incident.id), "tag": f"incident-{incident.id}", "urgent": True}
+
+
+def incident_url(incident_id: int) -> str:
+    """The path of the incident's page."""
+    try:
+        return current_app.url_map.bind("localhost").build("incidents.show",
+                                                           {"incident_id": incident_id})
+    except BuildError:
+        return f"/incidents/{incident_id}"
 
 
 def with_accept_token(message: dict, user_id: int) -> dict:
@@ -122,9 +142,26 @@ _TEXTS = (
      N_("Phiếu %(crm_id)s quá hạn từ %(when)s. Báo cáo tình trạng trong 15 phút.")),
     ("repeat_alert", N_("Khách hàng yêu cầu lần 2+"),
      N_("%(customer)s: %(type)s, phiếu %(crm_id)s.")),
+    ("cluster_alert", N_("Nhiều cuộc gọi mất điện cùng trạm"),
+     N_("Trạm %(station)s: hãy xem và báo sự cố diện rộng nếu cần.")),
     ("media_alert", N_("Phản ánh qua báo chí, mạng xã hội"),
      N_("Phiếu %(crm_id)s: %(customer)s, %(address)s.")),
     ("", N_("Nhắc việc"), N_("Phiếu %(crm_id)s (%(type)s).")),
+)
+
+
+_INCIDENT_TEXTS = (
+    ("incident_declared", N_("Sự cố mất điện: %(area)s"),
+     N_("Dự kiến có điện lại %(when)s.")),
+    ("incident_complete_warn", N_("Hoàn thiện báo cáo sự cố"),
+     N_("%(area)s: cần nguyên nhân và thời gian có điện lại trước khi hết 60 phút.")),
+    ("incident_incomplete", N_("Báo cáo sự cố chưa đủ sau 60 phút"),
+     N_("%(area)s: đã báo công ty điện lực và tổng đài.")),
+    ("incident_eta_warn", N_("Sắp đến giờ dự kiến có điện"),
+     N_("%(area)s: có điện lúc %(when)s? Báo giờ mới trước 15 phút nếu chậm.")),
+    ("incident_eta_passed", N_("Quá giờ dự kiến có điện"),
+     N_("%(area)s: chưa báo có điện lại. Đã báo công ty điện lực và tổng đài.")),
+    ("", N_("Sự cố mất điện"), N_("%(area)s.")),
 )
 
 
@@ -132,6 +169,7 @@ def _texts(kind: str, ticket: Ticket) -> tuple[str, str]:
     """Title and text, in Vietnamese unless a translation says otherwise."""
     name = _(label_msgid("type", ticket.type))
     values = {"crm_id": ticket.crm_id, "type": name, "customer": ticket.customer_name,
+              "station": ticket.customer_station or "",
               "address": ticket.customer_address, "when": _clock(_deadline(kind, ticket))}
     title, body = next((t, b) for prefix, t, b in _TEXTS if kind.startswith(prefix))
     return _(title, **values), _(body, **values)

@@ -1,8 +1,9 @@
-"""Moving a ticket between its database row and the rules' immutable TicketState."""
+"""Moving a ticket or an incident between its database row and the rules' immutable state."""
 
 from dataclasses import fields
 
-from fieldapp.models import Ticket
+from fieldapp.models import Incident, Ticket
+from fieldapp.rules.incidents import IncidentState
 from fieldapp.rules.state import Actor, Customer, TicketState
 
 # TicketState fields stored under the same name on the Ticket row.
@@ -40,3 +41,20 @@ def actor_of(user) -> Actor:
     if user is None:
         return Actor(user_id=None, role="crm")
     return Actor(user_id=user.id, role=user.role, desk=user.desk)
+
+
+# IncidentState fields are stored under the same names on the Incident row.
+_INCIDENT_COLUMNS = tuple(f.name for f in fields(IncidentState))
+
+
+def to_incident_state(incident: Incident) -> IncidentState:
+    """The rules' view of an incident row."""
+    return IncidentState(**{name: getattr(incident, name) for name in _INCIDENT_COLUMNS})
+
+
+def write_incident_state(incident: Incident, state: IncidentState) -> None:
+    """Copy a new state onto the incident row (only what changed)."""
+    for name in _INCIDENT_COLUMNS:
+        value = getattr(state, name)
+        if getattr(incident, name) != value:
+            setattr(incident, name, value)

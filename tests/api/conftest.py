@@ -10,7 +10,7 @@ def with_tickets(body: dict) -> list[dict]:
     tests; the response itself carries every ticket once, beside the results)."""
     tickets = {t["id"]: t for t in body["tickets"]}
     assert len(tickets) == len(body["tickets"]), "a ticket came twice"
-    return [{**r, "ticket": tickets.get(r["ticket_id"])} for r in body["results"]]
+    return [{**r, "ticket": tickets.get(r.get("ticket_id"))} for r in body["results"]]
 
 
 @pytest.fixture

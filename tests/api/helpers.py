@@ -53,3 +53,20 @@ def arrived(ticket_id: int, at: datetime) -> None:
 
     db.session.execute(db.update(Ticket).where(Ticket.id == ticket_id).values(created_at=at))
     db.session.commit()
+
+
+def declare_incident(user, **data):
+    """Declare an incident of the user's team through the write path; the Incident row."""
+    import uuid
+
+    from fieldapp.extensions import db
+    from fieldapp.models import Incident
+    from fieldapp.services.tickets import OpRequest, apply
+
+    now = datetime.now(UTC)
+    body = {"kind": "unplanned", "area": "Phường Hòa Cường, Lê Lợi, Trần Phú", "station": "T-17",
+            "started_at": now - timedelta(minutes=5), "eta": now + timedelta(hours=2),
+            "cause": "Cây đổ vào đường dây", **data}
+    result = apply(OpRequest(uuid.uuid4().hex, None, "declare", now, body), user)
+    assert result.status == "applied", result.error
+    return db.session.get(Incident, result.incident_id)

@@ -5,14 +5,15 @@ import pytest
 
 from fieldapp.extensions import db
 from fieldapp.models import Attachment
-from tests.api.helpers import intake_body
+from tests.api.helpers import declare_incident, intake_body
 
 FOREIGN_TEAM = "PC-QN-HA"  # another company's team for every Đà Nẵng user of the org fixture
 
 
 @pytest.fixture
 def foreign(org, push_ticket):
-    """A ticket of Hội An (PC-QN-HA) and a photo on it, uploaded by its crew."""
+    """A ticket of Hội An (PC-QN-HA) with a photo on it, uploaded by its crew, and an
+    incident of that team."""
     resp = push_ticket(intake_body(team=FOREIGN_TEAM))
     assert resp.status_code == 201, resp.get_json()
     ticket_id = resp.get_json()["id"]
@@ -20,7 +21,8 @@ def foreign(org, push_ticket):
                        filename="cot.jpg", content_type="image/jpeg", size=3, data=b"jpg")
     db.session.add(photo)
     db.session.commit()
-    return {"ticket_id": ticket_id, "attachment_id": photo.id}
+    return {"ticket_id": ticket_id, "attachment_id": photo.id,
+            "incident_id": declare_incident(org["users"]["ha_crew"]).id}
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ SIGNED = "signed"  # the CRM's HMAC signature instead of a session
 LEADERS = frozenset({"team_lead", "company", "admin"})
 DESK_STAFF = frozenset({"crew", "desk", "team_lead"})  # the counter desk of a team
 ADMIN = frozenset({"admin"})
+INCIDENT_STAFF = frozenset({"crew", "team_lead"})  # who reports a wide-area incident
 
 # endpoint → (roles that may use it, whether the URL names the other team's ticket or photo)
 ACCESS = {
@@ -54,6 +55,10 @@ ACCESS = {
     "reports.monthly_csv": (LEADERS, False),
     "reports.monthly_xlsx": (LEADERS, False),
     "reports.tickets": (LEADERS, False),
+    "reports.adjusted": (LEADERS, False),
+    "api.declare_incident": (INCIDENT_STAFF, False),
+    "api.incident_list": (EVERYONE, False),
+    "api.incident_detail": (EVERYONE, True),
     "admin.callbacks": (ADMIN, False),
     "admin.retry": (ADMIN, False),
     "api.calendar_overrides": (ADMIN, False),
@@ -75,6 +80,7 @@ def test_every_route_is_in_the_table(app):
 
 def _url(app, rule, method, foreign) -> str:
     values = {"ticket_id": foreign["ticket_id"], "attachment_id": foreign["attachment_id"],
+              "incident_id": foreign["incident_id"],
               "callback_id": 1, "action": "accept", "filename": "css/app.css", "size": 192}
     url = app.url_map.bind("localhost").build(
         rule.endpoint, {k: values[k] for k in rule.arguments}, method=method)

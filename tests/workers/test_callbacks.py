@@ -117,8 +117,9 @@ def test_a_failed_event_waits_its_back_off_and_holds_back_the_next_ones(
     assert 30 <= wait <= 32
     assert second.attempts == third.attempts == 0  # never sent before the first got its 2xx
     assert len(crm.requests) == 1
-    assert callbacks.due_tickets(datetime.now(UTC), 10) == []
-    assert callbacks.due_tickets(datetime.now(UTC) + timedelta(seconds=33), 10) == [ticket["id"]]
+    assert callbacks.due_streams(datetime.now(UTC), 10) == []
+    assert callbacks.due_streams(datetime.now(UTC) + timedelta(seconds=33), 10) == [
+        f"ticket:{ticket['id']}"]
 
 
 def test_a_flaky_crm_still_gets_every_event_in_order_per_ticket(
