@@ -10,7 +10,8 @@ import logging
 import re
 import secrets
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 # No inline script or style anywhere: an injected one (or a style attribute) cannot run. The
@@ -25,6 +26,19 @@ _FIXED = {
     "X-Frame-Options": "DENY",  # frame-ancestors for browsers without CSP 2
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+# What one user was shown must not be kept for the next user of a shared phone, nor by a proxy.
+# The service worker's Cache API copies are not governed by this, so offline pages still work.
+PERSONAL = "private, no-store"
+# Names the user a page was made for: the service worker keeps pages and photos of that user
+# only, and drops them as soon as the server answers for someone else or for no one.
+USER_HEADER = "X-Fieldapp-User"
+# Sent with the sign-out. Chromium (checked in 156 on http://127.0.0.1, a potentially
+# trustworthy origin, on a form's 303 and on a fetch() answer alike): "cache" empties the HTTP
+# cache only; "storage" empties the Cache API, IndexedDB (the outbox too) and localStorage and
+# unregisters the service worker (and so its push subscription). "cookies" is left out: it
+# would forget the chosen language, and the session cookie is ended anyway; Chromium does
+# nothing with "executionContexts".
+SIGNED_OUT = '"cache", "storage"'
 
 # A Vietnamese phone number: 0 or +84 then 9 digits, perhaps split by spaces, dots or dashes
 # (the "+" URL-encoded in an access log's query string); 9 digits for a mobile, 10 for a landline.
@@ -53,6 +67,26 @@ def _add_headers(response: Response) -> Response:
     hsts = current_app.config.get("HSTS")
     if hsts:
         response.headers["Strict-Transport-Security"] = hsts
+    _mark_personal(response)
+    return response
+
+
+def _mark_personal(response: Response) -> None:
+    """An answer made for a signed-in user, and any API answer, is kept by no cache but the
+    service worker's, which learns whose it is. Versioned static files and the public icons
+    keep their long caching; an answer that already says no-store keeps its words."""
+    if request.endpoint == "static" or response.cache_control.public:
+        return
+    user = current_user.username if current_user.is_authenticated else None
+    if (user or request.path.startswith("/api/")) and not response.cache_control.no_store:
+        response.headers["Cache-Control"] = PERSONAL
+    if user:
+        response.headers[USER_HEADER] = user
+
+
+def forget_browser(response: Response) -> Response:
+    """Ask the browser to drop everything it keeps for the app (said at sign-out)."""
+    response.headers["Clear-Site-Data"] = SIGNED_OUT
     return response
 
 

@@ -10,6 +10,7 @@ from fieldapp.auth import bp
 from fieldapp.auth.session import authenticate, end_session, start_session
 from fieldapp.auth.throttle import limit_sign_in
 from fieldapp.i18n import remember_language
+from fieldapp.security import forget_browser
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
@@ -41,9 +42,10 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """End the session, on every device (the chosen language stays)."""
+    """End the session, on every device, and leave nothing of the user in this browser (the
+    chosen language stays): the next user of a shared phone starts afresh."""
     end_session()
-    return redirect(url_for("auth.login"), 303)
+    return forget_browser(redirect(url_for("auth.login"), 303))
 
 
 @bp.post("/language")

@@ -124,8 +124,8 @@ def photo(attachment_id: int):
     response.headers["Content-Type"] = row.content_type
     response.headers.set("Content-Disposition", "inline", **inline_names(row.filename))
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.cache_control.private = True
-    response.cache_control.max_age = 7 * 24 * 3600  # a photo never changes
+    # No max-age, though a photo never changes: kept in the HTTP cache, it would be shown to the
+    # next user of a shared phone without asking the server (security.py: private, no-store).
     return response
 
 

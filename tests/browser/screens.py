@@ -22,6 +22,19 @@ def sign_in(page, base: str, username: str, password: str = "pw") -> None:
     page.wait_for_url(lambda url: "/login" not in url)
 
 
+def tap_sign_out(page) -> None:
+    """Open the menu (unless open) and tap "Đăng xuất"."""
+    if not page.locator("details.menu[open]").count():
+        page.click("details.menu summary")
+    page.click("details.menu button:has-text('Đăng xuất')")
+
+
+def sign_out(page) -> None:
+    """Sign out through the menu and land on the sign-in page."""
+    tap_sign_out(page)
+    page.wait_for_url("**/login")
+
+
 def wait_until(page, expression: str, timeout_ms: int = 20_000) -> None:
     """Wait until a JavaScript expression (a promise is awaited) is truthy, asked from outside.
 
@@ -32,6 +45,14 @@ def wait_until(page, expression: str, timeout_ms: int = 20_000) -> None:
     while not page.evaluate(expression):
         assert time.monotonic() < deadline, f"still false after {timeout_ms} ms: {expression}"
         page.wait_for_timeout(100)
+
+
+def open_controlled(page, url: str) -> None:
+    """Open a page once the service worker is active, so that it is in the worker's hands (a
+    page whose navigation began while the worker was activating stays outside them)."""
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.goto(url)
+    wait_until(page, "navigator.serviceWorker.controller !== null")
 
 
 def fits_phone(page) -> bool:

@@ -10,7 +10,15 @@ from sqlalchemy import select
 from fieldapp.extensions import db
 from fieldapp.models import AppliedOp, Attachment, Event
 from tests.api.helpers import batch, op
-from tests.browser.screens import fresh, make_ticket, png_bytes, received_ago, sign_in, wait_until
+from tests.browser.screens import (
+    fresh,
+    make_ticket,
+    open_controlled,
+    png_bytes,
+    received_ago,
+    sign_in,
+    wait_until,
+)
 
 OUTBOX = "FieldOutbox.all().then(ops => ops.map(o => ({op_id: o.op_id, action: o.action, "\
          "at: o.at, status: o.status})))"
@@ -18,8 +26,7 @@ OUTBOX = "FieldOutbox.all().then(ops => ops.map(o => ({op_id: o.op_id, action: o
 
 def ready_offline(page, base, ticket):
     """Signed-in crew on the ticket's page, with the worker in control and the pages kept."""
-    page.goto(f"{base}/tickets/{ticket.id}")
-    wait_until(page, "navigator.serviceWorker.controller !== null")
+    open_controlled(page, f"{base}/tickets/{ticket.id}")
     expect(page.locator("#sync-status .synced")).to_contain_text("Đã đồng bộ lúc")
 
 

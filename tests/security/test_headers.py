@@ -115,3 +115,39 @@ def test_development_sign_in_works_over_http(app, org):
     assert "Secure" not in cookie.split("; ") and "HttpOnly" in cookie.split("; ")
     assert "SameSite=Lax" in cookie.split("; ")
     assert client.get("/api/v1/tickets").status_code == 200
+
+
+# ---- A shared phone: nothing one user saw is kept by a cache for the next (finding 11.3) ----
+
+def test_what_a_signed_in_user_sees_is_kept_by_no_cache(client, org, login, foreign):
+    login("ha_crew")
+    photo = f"/attachments/{foreign['attachment_id']}"
+    for url in ("/", f"/tickets/{foreign['ticket_id']}", photo, "/api/v1/tickets",
+                "/settings", "/tickets/999999"):
+        resp = client.get(url)
+        assert resp.headers["Cache-Control"] == "private, no-store", url
+        assert resp.headers["X-Fieldapp-User"] == "ha_crew", url  # the worker keeps it for them
+    # Versioned static files and the icons keep their long caching (nothing personal in them).
+    script = re.search(r'src="(/static/js/offline\.js\?v=\w+)"',
+                       client.get("/").get_data(as_text=True)).group(1)
+    for url in (script, "/icons/icon-192.png"):
+        resp = client.get(url)
+        assert "public" in resp.headers["Cache-Control"], url
+        assert "no-store" not in resp.headers["Cache-Control"], url
+        assert "X-Fieldapp-User" not in resp.headers, url
+
+
+def test_api_answers_to_no_one_are_kept_by_no_cache_either(client, org):
+    resp = client.get("/api/v1/tickets")
+    assert resp.status_code == 401
+    assert resp.headers["Cache-Control"] == "private, no-store"
+    assert "X-Fieldapp-User" not in resp.headers
+
+
+def test_signing_out_clears_what_the_browser_keeps_but_the_language(client, org, login):
+    token = login("crew")
+    resp = client.post("/logout", data={"csrf_token": token})
+    assert resp.status_code == 303 and resp.location == "/login"
+    assert resp.headers["Clear-Site-Data"] == '"cache", "storage"'
+    assert "X-Fieldapp-User" not in resp.headers
+    assert client.get("/login").headers.get("Clear-Site-Data") is None

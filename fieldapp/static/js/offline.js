@@ -349,14 +349,19 @@
     return syncing;
   }
 
-  // The service worker keeps the pages; it answers on the channel once they are refreshed.
-  function refreshPages() {
+  function refreshPages() { return askWorker("refresh"); }
+
+  /* The service worker keeps the pages: ask it a job (sw.js JOBS), resolved with whether it was
+   * done. By default the worker is awaited until active; `registration` may say which instead
+   * (none: nothing was ever kept). */
+  function askWorker(type, registration) {
     if (!("serviceWorker" in navigator)) { return Promise.resolve(false); }
-    return navigator.serviceWorker.ready.then(function (reg) {
+    return (registration || navigator.serviceWorker.ready).then(function (reg) {
+      if (!reg || !reg.active) { return false; }
       return new Promise(function (resolve) {
         var channel = new MessageChannel();
         channel.port1.onmessage = function (e) { resolve(Boolean(e.data && e.data.ok)); };
-        reg.active.postMessage({type: "refresh"}, [channel.port2]);
+        reg.active.postMessage({type: type}, [channel.port2]);
         setTimeout(function () { resolve(false); }, 30000);
       });
     });
@@ -416,11 +421,13 @@
     });
   }
 
-  // Ask app.js to leave the "no connection" notice to us for action forms.
   window.FieldOffline = {
+    // Ask app.js to leave the "no connection" notice to us for action forms.
     takesOver: function (elt) {
       return Boolean(user && elt && elt.closest && formTarget(elt.closest("form")));
-    }
+    },
+    // For js/signout.js.
+    askWorker: askWorker, notify: notify, text: text
   };
 
   function start() {

@@ -65,6 +65,15 @@
     return run(META, "readwrite", function (s) { return s.put(value, key); });
   }
 
+  // The copies of what the server said for a user (user, CSRF token, feed cursor, last sync)
+  // go when another user takes the phone; with `ops`, every op too (signing out: the user
+  // agreed to lose what was not sent).
+  function forget(ops) {
+    return Promise.all((ops ? [OPS, META] : [META]).map(function (store) {
+      return run(store, "readwrite", function (s) { return s.clear(); });
+    }));
+  }
+
   function opsOf(user) {
     return all().then(function (ops) {
       return ops.filter(function (op) { return op.user === user; });
@@ -224,5 +233,6 @@
     SYNC_TAG: "fieldapp-outbox",
     all: all, opsOf: opsOf, add: add, put: put, remove: remove, resend: resend,
     getMeta: getMeta, setMeta: setMeta, replay: replay, withLock: withLock, newId: newId,
+    forget: forget,
   };
 })(self);

@@ -1,19 +1,10 @@
-/* The settings page: turn Web Push on or off for this device, and send it a test.
- * The texts come from data-* attributes of #push-settings, translated with the page. */
+/* Web Push on this device. On every page: FieldPush.forget(), used at sign-out so that the
+ * next user of a shared phone subscribes afresh. On the settings page: turn it on or off and
+ * send a test; the texts come from data-* attributes of #push-settings, translated with it. */
 (function () {
   'use strict';
 
-  const panel = document.getElementById('push-settings');
-  if (!panel) return;
-  const status = panel.querySelector('[data-push-status]');
-  const toggle = panel.querySelector('[data-push-toggle]');
-  const test = panel.querySelector('[data-push-test]');
   const csrf = document.querySelector('meta[name="csrf-token"]');
-  let registration = null;
-
-  function say(key) {
-    status.textContent = panel.dataset[key] || '';
-  }
 
   async function api(method, url, body) {
     const response = await fetch(url, {
@@ -22,6 +13,30 @@
       body: JSON.stringify(body),
     });
     return response;
+  }
+
+  /* Stop pushing to this browser: the server forgets its endpoint, then the browser drops it. */
+  async function forget() {
+    if (!('serviceWorker' in navigator)) return;
+    const registration = await navigator.serviceWorker.getRegistration();
+    const manager = registration && registration.pushManager;
+    const subscription = manager && await manager.getSubscription();
+    if (!subscription) return;
+    await api('DELETE', '/api/v1/push/subscriptions', {endpoint: subscription.endpoint});
+    await subscription.unsubscribe();
+  }
+
+  window.FieldPush = {forget};
+
+  const panel = document.getElementById('push-settings');
+  if (!panel) return;
+  const status = panel.querySelector('[data-push-status]');
+  const toggle = panel.querySelector('[data-push-toggle]');
+  const test = panel.querySelector('[data-push-test]');
+  let registration = null;
+
+  function say(key) {
+    status.textContent = panel.dataset[key] || '';
   }
 
   function keyBytes(base64url) {
@@ -53,18 +68,11 @@
     if (!response.ok) throw new Error(`subscribe: HTTP ${response.status}`);
   }
 
-  async function turnOff() {
-    const subscription = await registration.pushManager.getSubscription();
-    if (!subscription) return;
-    await api('DELETE', '/api/v1/push/subscriptions', {endpoint: subscription.endpoint});
-    await subscription.unsubscribe();
-  }
-
   toggle.addEventListener('click', async () => {
     toggle.disabled = true;
     say('msgChecking');
     try {
-      await (panel.dataset.state === 'on' ? turnOff() : turnOn());
+      await (panel.dataset.state === 'on' ? forget() : turnOn());
       await refresh();
     } catch (err) {
       say('msgError');
