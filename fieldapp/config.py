@@ -22,6 +22,11 @@ class Config:
     VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY")
     VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:ops@fieldapp.local")
     FIELDAPP_TIMEZONE = os.environ.get("FIELDAPP_TIMEZONE", "Asia/Ho_Chi_Minh")
+    # Where pushes may go (fieldapp.services.push_hosts): the browsers' push services, i.e.
+    # Chrome and the other Chromium browsers (FCM), Firefox, Edge (WNS) and Safari.
+    PUSH_ALLOWED_HOSTS = os.environ.get(
+        "PUSH_ALLOWED_HOSTS", "fcm.googleapis.com,updates.push.services.mozilla.com,"
+                              "*.notify.windows.com,*.push.apple.com")
 
     # A deployment sets SECRET_KEY and is served over HTTPS; without it this is a development
     # run on http://127.0.0.1, where a Secure cookie would never come back. FIELDAPP_HTTPS=0/1

@@ -16,6 +16,7 @@ def start_worker(app, log: Path, **settings) -> subprocess.Popen:
     settings.setdefault("SWEEP_INTERVAL_SECONDS", 3600)
     env = {**os.environ, "FIELDAPP_INSTANCE": app.instance_path,
            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+           "PUSH_ALLOWED_HOSTS": app.config["PUSH_ALLOWED_HOSTS"],
            **{name: str(value) for name, value in settings.items()}}
     if app.config.get("REDIS_URL"):
         env["REDIS_URL"] = app.config["REDIS_URL"]
