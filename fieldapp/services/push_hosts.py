@@ -53,7 +53,7 @@ class Rule:
 
 @lru_cache(maxsize=16)
 def parse_rules(setting: str) -> tuple[Rule, ...]:
-    """PUSH_ALLOWED_HOSTS as rules; a malformed entry stops the app rather than allow more."""
+    """PUSH_ALLOWED_HOSTS as rules; a malformed entry is an error, never read as a wider rule."""
     entries = [entry.strip().lower() for entry in setting.split(",")]
     return tuple(_origin_rule(entry) if "://" in entry else _host_rule(entry)
                  for entry in entries if entry)

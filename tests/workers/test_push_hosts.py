@@ -102,6 +102,6 @@ def test_which_addresses_are_public(address, public):
 @pytest.mark.parametrize("setting", ["*", "*.", "fcm.*.com", "fcm.googleapis.com/fcm",
                                      "ftp://push.example:21", "http://push.example:80/path",
                                      "http://push.example:port"])
-def test_a_malformed_entry_stops_the_app_rather_than_allow_more(setting):
+def test_a_malformed_entry_is_an_error_never_a_wider_rule(setting):
     with pytest.raises(ValueError):
         push_hosts.parse_rules(setting)
