@@ -96,7 +96,8 @@ def _run(tmp: str, push_base: str, phone) -> dict:
 
     url, redis_url = _database(tmp), _redis()
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-only",
-                      "CRM_CALLBACK_URL": None, "REDIS_URL": redis_url})
+                      "CRM_CALLBACK_URL": None, "REDIS_URL": redis_url,
+                      "PUSH_ALLOWED_HOSTS": push_base})
     try:
         with app.app_context():
             db.drop_all()

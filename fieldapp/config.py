@@ -22,6 +22,11 @@ class Config:
     VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY")
     VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:ops@fieldapp.local")
     FIELDAPP_TIMEZONE = os.environ.get("FIELDAPP_TIMEZONE", "Asia/Ho_Chi_Minh")
+    # Where pushes may go (fieldapp.services.push_hosts): the browsers' push services, i.e.
+    # Chrome and the other Chromium browsers (FCM), Firefox, Edge (WNS) and Safari.
+    PUSH_ALLOWED_HOSTS = os.environ.get(
+        "PUSH_ALLOWED_HOSTS", "fcm.googleapis.com,updates.push.services.mozilla.com,"
+                              "*.notify.windows.com,*.push.apple.com")
 
     # A deployment sets SECRET_KEY and is served over HTTPS; without it this is a development
     # run on http://127.0.0.1, where a Secure cookie would never come back. FIELDAPP_HTTPS=0/1
@@ -42,11 +47,17 @@ class Config:
     # already in flight (the service worker refreshing its pages) would otherwise put back the
     # cookie as it was before a change made meanwhile, e.g. signing in or out.
     SESSION_REFRESH_EACH_REQUEST = False
-    # Failed sign-ins allowed per username and address (Flask-Limiter syntax); a success is free.
+    # Failed sign-ins allowed (fieldapp.auth.throttle; a success is free): per username and
+    # address, and per username from anywhere (over either, the username is refused), and per
+    # address across usernames (over it, the address's attempts wait their turn, one at a
+    # time, for LOGIN_ADDRESS_DELAY_SECONDS each).
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute; 20 per hour")
+    LOGIN_USERNAME_RATE_LIMIT = os.environ.get("LOGIN_USERNAME_RATE_LIMIT",
+                                               "10 per 15 minutes; 50 per day")
+    LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("LOGIN_ADDRESS_RATE_LIMIT",
+                                              "20 per 10 minutes; 100 per day")
+    LOGIN_ADDRESS_DELAY_SECONDS = int(os.environ.get("LOGIN_ADDRESS_DELAY_SECONDS", "5"))
     RATELIMIT_STORAGE_URI = None  # None → the app's Redis
-    # A Redis that does not answer must not lock everyone out: count in memory meanwhile.
-    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     # Photos are at most 5 MB each; a sync batch may carry a few.
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024

@@ -214,7 +214,9 @@ def work(queue):
 
 
 @pytest.fixture
-def push_service():
+def push_service(app):
+    """The local push service, allowed as an operator names one in PUSH_ALLOWED_HOSTS."""
     service = FakePushService()
+    app.config["PUSH_ALLOWED_HOSTS"] += f",{service.base}"
     yield service
     service.close()

@@ -14,6 +14,7 @@ from fieldapp.extensions import csrf
 from fieldapp.models import utcnow
 from fieldapp.services import push_messages, subscriptions
 from fieldapp.services.push import vapid_keys
+from fieldapp.services.push_hosts import may_subscribe
 from fieldapp.services.tickets import OpRequest, apply
 from workers.queues import get_queue
 
@@ -50,6 +51,11 @@ class SubscriptionSchema(Schema):
                           validate=validate.Length(max=1000))
     expirationTime = fields.Raw(allow_none=True, load_default=None)  # noqa: N815 (browser's)
     keys = fields.Nested(SubscriptionKeysSchema, required=True)
+
+    @validates("endpoint")
+    def _push_service(self, value, **_):
+        if not may_subscribe(value, current_app.config["PUSH_ALLOWED_HOSTS"]):
+            raise ValidationError("Địa chỉ nhận thông báo không thuộc dịch vụ push được phép.")
 
 
 class EndpointSchema(Schema):
@@ -115,15 +121,24 @@ def subscribe():
             application/json:
               schema: SubscribedSchema
         200:
-          description: Known already; now the signed-in user's, with these keys.
+          description: Known already as the signed-in user's; its keys are refreshed.
           content:
             application/json:
               schema: SubscribedSchema
         400: BadInput
+        409:
+          description: The endpoint is another user's; nothing changed.
+          content:
+            application/json:
+              schema: ErrorSchema
     """
     data = SubscriptionSchema().load(request.get_json(silent=True) or {})
-    row, created = subscriptions.subscribe(current_user, data["endpoint"],
-                                           data["keys"]["p256dh"], data["keys"]["auth"])
+    try:
+        row, created = subscriptions.subscribe(current_user, data["endpoint"],
+                                               data["keys"]["p256dh"], data["keys"]["auth"])
+    except subscriptions.EndpointTaken:
+        return error_response({"endpoint": [
+            "Trình duyệt này đang nhận thông báo cho một tài khoản khác."]}, 409)
     return {"id": row.id, "endpoint": row.endpoint}, 201 if created else 200
 
 

@@ -6,11 +6,14 @@ the user bumps that version. The shift's start and the last request are kept in 
 checked on every request, so an idle or too-old session ends whatever the browser keeps.
 """
 
+import secrets
 import time
+from functools import cache
 
 from flask import current_app, jsonify, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import update
+from werkzeug.security import check_password_hash
 
 from fieldapp.extensions import db
 from fieldapp.models import User
@@ -44,11 +47,21 @@ def unauthorized():
 
 
 def authenticate(username: str, password: str) -> User | None:
-    """The active user with these credentials, or None."""
+    """The active user with these credentials, or None. An unknown or disabled username costs
+    the same hash work as a real one, so the time taken tells nothing of which names exist."""
     user = db.session.execute(db.select(User).where(User.username == username)).scalar_one_or_none()
-    if user is None or not user.active or not user.check_password(password):
+    if user is None:
+        check_password_hash(_stand_in_hash(), password)
         return None
-    return user
+    return user if user.check_password(password) and user.active else None
+
+
+@cache
+def _stand_in_hash() -> str:
+    """The hash of a random password, made once as User.set_password makes real ones."""
+    stand_in = User()
+    stand_in.set_password(secrets.token_urlsafe(16))
+    return stand_in.password_hash
 
 
 def start_session(user: User) -> None:

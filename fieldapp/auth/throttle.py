@@ -1,29 +1,58 @@
-"""Failed sign-ins are limited per username and address (Flask-Limiter), on the sign-in page
-and on the API's POST /session alike; a successful sign-in does not count.
+"""Failed sign-ins, counted three ways in the app's Redis (so every web process shares them),
+on the sign-in page and the API's POST /session alike; a successful sign-in does not count.
 
-The counts live in the app's Redis, so every web process shares them.
+- per username and address (LOGIN_RATE_LIMIT): someone mistyping, or guessing one account
+  from one place. Over it, that username is refused from that address, right password or not.
+- per username, from any address (LOGIN_USERNAME_RATE_LIMIT): one account guessed from many
+  places. Over it the account is locked: even the right password is refused, from anywhere,
+  until the oldest counted failure ages out.
+- per address, across usernames (LOGIN_ADDRESS_RATE_LIMIT): one address trying many accounts.
+  Over it the address is slowed, not locked: its attempts take turns, one at a time, each
+  answered after LOGIN_ADDRESS_DELAY_SECONDS. Colleagues behind one office NAT still sign in
+  with the right password; a guesser there gets one try per delay.
+
+Unknown usernames are counted like real ones, so a lock tells nothing of which names exist.
 """
 
+import hashlib
+import logging
 import math
+import threading
 import time
+from dataclasses import dataclass
+from functools import lru_cache, wraps
 
 from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
-from flask_limiter import RequestLimit
-from flask_limiter.errors import RateLimitExceeded
+from limits import RateLimitItem, RateLimitItemPerSecond, parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+from redis.exceptions import RedisError
 from werkzeug.wrappers import Response
 
 from fieldapp.extensions import limiter
 from fieldapp.redis_conn import socket_path
 
+log = logging.getLogger(__name__)
+
+# The three counters, by the setting of their limits.
+PAIR = "LOGIN_RATE_LIMIT"
+USERNAME = "LOGIN_USERNAME_RATE_LIMIT"
+ADDRESS = "LOGIN_ADDRESS_RATE_LIMIT"
+# Sign-ins waiting out their address's delay at once, per web process: each holds a thread,
+# and the process must keep threads for everyone else.
+WAITING_AT_ONCE = 2
+_waiting = threading.BoundedSemaphore(WAITING_AT_ONCE)
+# While Redis does not answer, count in this process; try Redis again after a while.
+_in_memory = MovingWindowRateLimiter(MemoryStorage())
+REDIS_RETRY_SECONDS = 30
+
 
 def init_app(app: Flask) -> None:
-    """Point the limiter at the app's Redis unless told otherwise, and let a refused sign-in
-    answer with its own page or JSON (the API's generic error handler would hide it)."""
+    """Point the limiter's storage at the app's Redis unless told otherwise."""
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = storage_uri(app)
     limiter.init_app(app)
-    app.register_error_handler(RateLimitExceeded, lambda err: err.get_response())
 
 
 def storage_uri(app: Flask) -> str:
@@ -33,52 +62,155 @@ def storage_uri(app: Flask) -> str:
     return "redis+" + url if url.startswith("unix://") else url
 
 
-def login_key() -> str:
+@dataclass(frozen=True)
+class Attempt:
     """Who is trying: the username typed (form or JSON) and the address it comes from."""
-    if request.is_json:
-        body = request.get_json(silent=True)
-        username = body.get("username") if isinstance(body, dict) else None
-    else:
-        username = request.form.get("username")
-    name = username.strip().lower() if isinstance(username, str) else ""
-    return f"{name}|{request.remote_addr or ''}"
 
+    username: str
+    address: str
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
+    @classmethod
+    def from_request(cls) -> "Attempt":
+        """The attempt the current request makes."""
+        body = request.get_json(silent=True) if request.is_json else request.form
+        name = body.get("username") if hasattr(body, "get") else None
+        return cls(name.strip().lower() if isinstance(name, str) else "",
+                   request.remote_addr or "")
 
-
-def _failed(response: Response) -> bool:
-    return response.status_code == 401
-
-
-def refused_message(limit: RequestLimit) -> str:
-    """What the user reads: too many failures, and how long to wait."""
-    minutes = max(1, round((limit.reset_at - time.time()) / 60))
-    return _("Bạn đã đăng nhập sai quá nhiều lần. Hãy thử lại sau %(minutes)d phút.",
-             minutes=minutes)
-
-
-def _refused(limit: RequestLimit) -> Response:
-    """429 with the sign-in page (or the API's JSON error) saying when to try again."""
-    wait = str(max(1, math.ceil(limit.reset_at - time.time())))
-    if request.path.startswith("/api/"):
-        from fieldapp.api.errors import error_response
-
-        response = error_response({"session": [refused_message(limit)]}, 429)
-    else:
-        from fieldapp.auth.routes import safe_next
-
-        page = render_template("auth/login.html", error=refused_message(limit),
-                               username=request.form.get("username", "").strip(),
-                               next=safe_next(request.form.get("next"), ""))
-        response = current_app.make_response((page, 429))
-    response.headers["Retry-After"] = wait
-    return response
+    def key(self, counter: str) -> str:
+        """This attempt's key in a counter (a username of any length makes a short key)."""
+        name = hashlib.sha256(self.username.encode()).hexdigest()[:32]
+        return {PAIR: f"{name}|{self.address}", USERNAME: name, ADDRESS: self.address}[counter]
 
 
 def limit_sign_in(view):
-    """The decorator for a sign-in view (POST only; the page itself is always shown). The
-    page and the API count together."""
-    return limiter.shared_limit(_login_limit, scope="sign-in", key_func=login_key,
-                                methods=["POST"], deduct_when=_failed, on_breach=_refused)(view)
+    """The decorator of a sign-in view: a POST is judged before the view runs and counted
+    when it answers 401. The page itself is always shown."""
+
+    @wraps(view)
+    def limited(*args, **kwargs):
+        if request.method != "POST":
+            return view(*args, **kwargs)
+        attempt = Attempt.from_request()
+        refusal = _locked(attempt) or _wait_turn(attempt)
+        if refusal is not None:
+            return refusal
+        response = current_app.make_response(view(*args, **kwargs))
+        if response.status_code == 401:
+            _count_failure(attempt)
+        return response
+
+    return limited
+
+
+def _locked(attempt: Attempt) -> Response | None:
+    """429 when the username is locked from this address, or from everywhere."""
+    until = _full_until(PAIR, attempt.key(PAIR))
+    if until is not None:
+        return _refused(until, lambda wait: _(
+            "Bạn đã đăng nhập sai quá nhiều lần. Hãy thử lại sau %(minutes)d phút.",
+            minutes=_minutes(wait)))
+    until = _full_until(USERNAME, attempt.key(USERNAME))
+    if until is not None:
+        return _refused(until, lambda wait: _(
+            "Tài khoản này tạm khóa vì đăng nhập sai quá nhiều lần. "
+            "Hãy thử lại sau %(minutes)d phút.", minutes=_minutes(wait)))
+    return None
+
+
+def _wait_turn(attempt: Attempt) -> Response | None:
+    """From an address over its limit: wait this attempt's turn, or 429 when another attempt
+    from there has it (or this process has enough sign-ins waiting already)."""
+    if _full_until(ADDRESS, attempt.key(ADDRESS)) is None:
+        return None
+    delay = max(1, int(current_app.config["LOGIN_ADDRESS_DELAY_SECONDS"]))
+    turn = RateLimitItemPerSecond(1, delay)  # taken as the wait starts, free as it ends
+    if not _waiting.acquire(blocking=False):
+        return _refused(time.time() + delay, _busy)
+    try:
+        if not _counted("hit", turn, "sign-in-turn", attempt.address):
+            stats = _counted("get_window_stats", turn, "sign-in-turn", attempt.address)
+            return _refused(stats.reset_time, _busy)
+        time.sleep(delay)
+    finally:
+        _waiting.release()
+    return None
+
+
+def _busy(wait: int) -> str:
+    return _("Có quá nhiều lần đăng nhập sai từ mạng này. Hãy thử lại sau %(seconds)d giây.",
+             seconds=wait)
+
+
+def _minutes(wait: int) -> int:
+    return max(1, round(wait / 60))
+
+
+def _count_failure(attempt: Attempt) -> None:
+    """One more failure in each of the three counters."""
+    for counter in (PAIR, USERNAME, ADDRESS):
+        for item in _limits(current_app.config[counter]):
+            _counted("hit", item, "sign-in", attempt.key(counter))
+
+
+def _full_until(counter: str, key: str) -> float | None:
+    """When the counter has room again, if one of its limits is used up; else None."""
+    full = []
+    for item in _limits(current_app.config[counter]):
+        stats = _counted("get_window_stats", item, "sign-in", key)
+        if stats.remaining <= 0:
+            full.append(stats.reset_time)
+    return max(full) if full else None
+
+
+@lru_cache(maxsize=16)
+def _limits(setting: str) -> tuple[RateLimitItem, ...]:
+    """A setting such as "5 per minute; 20 per hour" as limits."""
+    return tuple(parse_many(setting))
+
+
+def _counted(method: str, *args):
+    """counts.method(*args) with the app's counts."""
+    counts = current_app.extensions.get("fieldapp.sign_in_counts")
+    if counts is None:
+        counts = current_app.extensions["fieldapp.sign_in_counts"] = Counts(limiter.storage)
+    return counts.call(method, *args)
+
+
+class Counts:
+    """Moving-window counts (a lock ends as its failures age) in the limiter's storage, the
+    app's Redis; for a while after Redis failed to answer, in this process's memory instead:
+    a Redis that is down must not lock everyone out, nor make every sign-in wait for it."""
+
+    def __init__(self, storage):
+        self._shared = MovingWindowRateLimiter(storage)
+        self._down_until = 0.0
+
+    def call(self, method: str, *args):
+        """The strategy's method, on Redis when it answers."""
+        if time.monotonic() >= self._down_until:
+            try:
+                return getattr(self._shared, method)(*args)
+            except RedisError as err:
+                log.warning("sign-in limits: Redis does not answer (%s); counting in memory "
+                            "for %d s", err, REDIS_RETRY_SECONDS)
+                self._down_until = time.monotonic() + REDIS_RETRY_SECONDS
+        return getattr(_in_memory, method)(*args)
+
+
+def _refused(until: float, message) -> Response:
+    """429 with the sign-in page (or the API's JSON error) saying how long to wait."""
+    wait = max(1, math.ceil(until - time.time()))
+    if request.path.startswith("/api/"):
+        from fieldapp.api.errors import error_response
+
+        response = error_response({"session": [message(wait)]}, 429)
+    else:
+        from fieldapp.auth.routes import safe_next
+
+        page = render_template("auth/login.html", error=message(wait),
+                               username=request.form.get("username", "").strip(),
+                               next=safe_next(request.form.get("next"), ""))
+        response = current_app.make_response((page, 429))
+    response.headers["Retry-After"] = str(wait)
+    return response

@@ -23,6 +23,8 @@ from py_vapid import Vapid02
 from pywebpush import WebPushException, webpush
 from urllib3.exceptions import NewConnectionError
 
+from fieldapp.services.push_hosts import AllowedHostsAdapter, UnresolvedHost
+
 KEY_FILE = "vapid.json"
 # A signed VAPID token is valid for 12 h; it is reused for an hour per push service.
 TOKEN_LIFETIME = 12 * 3600
@@ -106,11 +108,14 @@ def _instance_keys(folder: Path) -> VapidKeys:
 
 
 class PushSender:
-    """Sends Web Push messages with one VAPID identity; safe to share between threads."""
+    """Sends Web Push messages with one VAPID identity, only to the push services allowed
+    (PUSH_ALLOWED_HOSTS, see push_hosts); safe to share between threads."""
 
-    def __init__(self, keys: VapidKeys, subject: str, timeout: float = 10.0):
+    def __init__(self, keys: VapidKeys, subject: str, allowed_hosts: str,
+                 timeout: float = 10.0):
         self._vapid = Vapid02.from_string(keys.private_key)
         self._subject = subject
+        self._allowed_hosts = allowed_hosts
         self._timeout = timeout
         self._tokens: dict[str, tuple[float, dict]] = {}
         self._lock = threading.Lock()
@@ -121,6 +126,7 @@ class PushSender:
         """A sender with the app's keys and subject."""
         app = app or current_app
         return cls(vapid_keys(app), app.config["VAPID_SUBJECT"],
+                   app.config["PUSH_ALLOWED_HOSTS"],
                    float(app.config.get("PUSH_TIMEOUT_SECONDS", 10)))
 
     def send(self, subscription: dict, payload: dict, ttl: int, urgency: str) -> PushOutcome:
@@ -156,6 +162,9 @@ class PushSender:
         session = getattr(self._local, "session", None)
         if session is None:
             session = self._local.session = _environment_read_once(requests.Session())
+            guard = AllowedHostsAdapter(self._allowed_hosts)
+            session.mount("https://", guard)
+            session.mount("http://", guard)
         return session
 
 
@@ -200,7 +209,7 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float:
 
 def _never_reached(err: requests.RequestException) -> bool:
     """True when the request certainly did not reach the service (so resending is safe)."""
-    if isinstance(err, requests.exceptions.ConnectTimeout):
+    if isinstance(err, requests.exceptions.ConnectTimeout | UnresolvedHost):
         return True
     reason = getattr(err.args[0], "reason", None) if err.args else None
     return isinstance(err, requests.ConnectionError) and isinstance(reason, NewConnectionError)

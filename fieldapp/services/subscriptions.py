@@ -1,4 +1,9 @@
-"""Push subscriptions: one per browser, owned by whoever signed in on it last."""
+"""Push subscriptions: one per browser, kept by the user who registered it.
+
+An endpoint is the address of one browser's inbox, and knowing it is no proof of owning it:
+another user posting it is refused, or they could have that browser's notifications for
+themselves, or send theirs to it. On a shared phone, signing out unsubscribes the browser, so
+the next user's browser subscribes with a new endpoint."""
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -8,19 +13,25 @@ from fieldapp.models import PushSubscription, User, utcnow
 from fieldapp.services.transactions import begin_write
 
 
-def subscribe(user: User, endpoint: str, p256dh: str, auth: str) -> tuple[PushSubscription, bool]:
-    """Store the browser's subscription for the user; (row, created).
+class EndpointTaken(Exception):
+    """The endpoint is another user's subscription."""
 
-    An endpoint already known moves to this user: a shared phone notifies whoever uses it."""
+
+def subscribe(user: User, endpoint: str, p256dh: str, auth: str) -> tuple[PushSubscription, bool]:
+    """Store the browser's subscription for the user; (row, created). The user's own endpoint
+    posted again has its keys refreshed; another user's raises EndpointTaken."""
     user_id = user.id  # read before a half-made row is in the session (no early autoflush)
     for _ in range(2):  # a twin request may insert the same endpoint between our read and write
         begin_write()
         row = _by_endpoint(endpoint)
         created = row is None
         if created:
-            row = PushSubscription(endpoint=endpoint, created_at=utcnow())
+            row = PushSubscription(endpoint=endpoint, user_id=user_id, created_at=utcnow())
             db.session.add(row)
-        row.user_id, row.p256dh, row.auth = user_id, p256dh, auth
+        elif row.user_id != user_id:
+            db.session.rollback()
+            raise EndpointTaken(endpoint)
+        row.p256dh, row.auth = p256dh, auth
         try:
             db.session.commit()
             return row, created

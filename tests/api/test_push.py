@@ -10,7 +10,7 @@ from fieldapp.extensions import db
 from fieldapp.models import Event, PushSubscription, Ticket
 from fieldapp.services import push_messages
 from fieldapp.services.push import vapid_keys
-from tests.workers.fakes import Browser, b64
+from tests.workers.fakes import Browser, FakePushService, b64
 
 SUBSCRIPTIONS = "/api/v1/push/subscriptions"
 
@@ -39,7 +39,7 @@ def test_vapid_key_is_the_installations_public_key(app, client):
 
 def test_subscribe_stores_the_browser_for_the_user(org, client, login):
     token = login("crew")
-    body = browser_subscription("https://push.example.net/send/abc")
+    body = browser_subscription("https://fcm.googleapis.com/fcm/send/abc")
     resp = client.post(SUBSCRIPTIONS, json=body, headers={"X-CSRFToken": token})
     assert resp.status_code == 201, resp.get_json()
     assert resp.get_json()["endpoint"] == body["endpoint"]
@@ -52,22 +52,95 @@ def test_subscribe_stores_the_browser_for_the_user(org, client, login):
     assert len(stored()) == 1
 
 
-def test_a_shared_phone_notifies_whoever_signed_in_last(app, org, login):
-    body = browser_subscription("https://push.example.net/send/shared")
-    for name in ("crew", "crew2"):
-        c = app.test_client()
-        token = login(name, c=c)
-        assert c.post(SUBSCRIPTIONS, json=body, headers={"X-CSRFToken": token}).status_code \
-            in (200, 201)
+def test_an_endpoint_stays_with_the_user_who_registered_it(app, org, client, login):
+    body = browser_subscription("https://fcm.googleapis.com/fcm/send/crews-phone")
+    token = login("crew")
+    assert client.post(SUBSCRIPTIONS, json=body, headers={"X-CSRFToken": token}).status_code \
+        == 201
+    [before] = stored()
+
+    thief = app.test_client()
+    thief_token = login("crew2", c=thief)
+    taken = browser_subscription(body["endpoint"], Browser("thief"))
+    resp = thief.post(SUBSCRIPTIONS, json=taken, headers={"X-CSRFToken": thief_token})
+    assert resp.status_code == 409
+    assert resp.get_json() == {"errors": {"endpoint": [
+        "Trình duyệt này đang nhận thông báo cho một tài khoản khác."]}}
     [row] = stored()
-    assert row.user_id == org["users"]["crew2"].id
+    assert (row.id, row.user_id, row.p256dh, row.auth) == (
+        before.id, org["users"]["crew"].id, before.p256dh, before.auth)
+
+    # the owner's browser posts it again with new keys: they are refreshed
+    renewed = browser_subscription(body["endpoint"], Browser("renewed"))
+    again = client.post(SUBSCRIPTIONS, json=renewed, headers={"X-CSRFToken": token})
+    assert again.status_code == 200 and again.get_json()["id"] == before.id
+    [row] = stored()
+    assert (row.user_id, row.p256dh, row.auth) == (
+        org["users"]["crew"].id, renewed["keys"]["p256dh"], renewed["keys"]["auth"])
+
+
+@pytest.mark.parametrize("endpoint", [
+    "https://fcm.googleapis.com/fcm/send/dQw4w9WgXcQ:APA91bH",
+    "https://fcm.googleapis.com/wp/dQw4w9WgXcQ",
+    "https://updates.push.services.mozilla.com/wpush/v2/gAAAAABh",
+    "https://wns2-par02p.notify.windows.com/w/?token=BQYAAAB",
+    "https://web.push.apple.com/QGuQyavXutnMH",
+])
+def test_the_browsers_push_services_are_accepted(org, client, login, endpoint):
+    token = login("crew")
+    resp = client.post(SUBSCRIPTIONS, json=browser_subscription(endpoint),
+                       headers={"X-CSRFToken": token})
+    assert resp.status_code == 201, resp.get_json()
+    assert [row.endpoint for row in stored()] == [endpoint]
+
+
+@pytest.mark.parametrize("endpoint", [
+    "http://127.0.0.1:6379/push/x",  # this machine's Redis
+    "http://localhost:5000/api/v1/tickets",
+    "http://169.254.169.254/latest/meta-data/",  # a cloud's metadata service
+    "https://10.0.0.5/push/x",
+    "https://[::1]/push/x",
+    "http://fcm.googleapis.com/fcm/send/x",  # a push service, but not over https
+    "https://fcm.googleapis.com:8443/fcm/send/x",
+    "https://fcm.googleapis.com.attacker.example/fcm/send/x",
+    "https://notify.windows.com/w/x",  # *.notify.windows.com: hosts under it only
+    "https://push.example.net/send/x",
+])
+def test_endpoints_other_than_the_allowed_push_services_are_refused(org, client, login,
+                                                                     endpoint):
+    token = login("crew")
+    resp = client.post(SUBSCRIPTIONS, json=browser_subscription(endpoint),
+                       headers={"X-CSRFToken": token})
+    assert resp.status_code == 400
+    assert set(resp.get_json()["errors"]) == {"endpoint"}
+    assert stored() == []
+
+
+def test_an_allowed_name_that_resolves_to_this_machine_is_refused(app, org, client, login):
+    app.config["PUSH_ALLOWED_HOSTS"] = "localhost"  # named bare: its addresses must be public
+    token = login("crew")
+    resp = client.post(SUBSCRIPTIONS, json=browser_subscription("https://localhost/push/x"),
+                       headers={"X-CSRFToken": token})
+    assert resp.status_code == 400 and set(resp.get_json()["errors"]) == {"endpoint"}
+    assert stored() == []
+
+
+def test_an_origin_the_operator_names_may_be_local(app, org, client, login, push_service):
+    token = login("crew")
+    body = browser_subscription(f"{push_service.base}/push/phone")
+    assert client.post(SUBSCRIPTIONS, json=body, headers={"X-CSRFToken": token}).status_code \
+        == 201
+    other_port = browser_subscription(f"http://127.0.0.1:{push_service.server.server_port + 1}/x")
+    resp = client.post(SUBSCRIPTIONS, json=other_port, headers={"X-CSRFToken": token})
+    assert resp.status_code == 400 and set(resp.get_json()["errors"]) == {"endpoint"}
+    assert [row.endpoint for row in stored()] == [body["endpoint"]]
 
 
 @pytest.mark.parametrize("body, fields", [
     ({}, {"endpoint", "keys"}),
     ({"endpoint": "not a url", "keys": {"p256dh": "x", "auth": "y"}}, {"endpoint", "keys"}),
-    ({"endpoint": "ftp://push.example.net/x"}, {"endpoint", "keys"}),
-    ({"endpoint": "https://push.example.net/x", "keys": {}}, {"keys"}),
+    ({"endpoint": "ftp://fcm.googleapis.com/fcm/send/x"}, {"endpoint", "keys"}),
+    ({"endpoint": "https://fcm.googleapis.com/fcm/send/x", "keys": {}}, {"keys"}),
 ])
 def test_bad_subscriptions_are_refused_naming_the_fields(org, client, login, body, fields):
     token = login("crew")
@@ -79,7 +152,7 @@ def test_bad_subscriptions_are_refused_naming_the_fields(org, client, login, bod
 
 def test_keys_that_are_not_a_browsers_are_refused(org, client, login):
     token = login("crew")
-    good = browser_subscription("https://push.example.net/x")
+    good = browser_subscription("https://fcm.googleapis.com/fcm/send/x")
     bad = {**good, "keys": {"p256dh": good["keys"]["p256dh"][:40], "auth": "@@@@"}}
     resp = client.post(SUBSCRIPTIONS, json=bad, headers={"X-CSRFToken": token})
     assert resp.status_code == 400
@@ -88,7 +161,7 @@ def test_keys_that_are_not_a_browsers_are_refused(org, client, login):
 
 
 def test_subscribing_needs_a_session_and_the_csrf_token(org, client, login):
-    body = browser_subscription("https://push.example.net/x")
+    body = browser_subscription("https://fcm.googleapis.com/fcm/send/x")
     assert client.post(SUBSCRIPTIONS, json=body).status_code == 401
     login("crew")
     resp = client.post(SUBSCRIPTIONS, json=body)  # signed in, but no X-CSRFToken
@@ -102,11 +175,11 @@ def test_subscribing_needs_a_session_and_the_csrf_token(org, client, login):
 
 def test_unsubscribe_removes_only_the_users_own(app, org, client, login):
     token = login("crew")
-    mine = browser_subscription("https://push.example.net/mine")
+    mine = browser_subscription("https://fcm.googleapis.com/fcm/send/mine")
     client.post(SUBSCRIPTIONS, json=mine, headers={"X-CSRFToken": token})
     other = app.test_client()
     other_token = login("crew2", c=other)
-    theirs = browser_subscription("https://push.example.net/theirs")
+    theirs = browser_subscription("https://updates.push.services.mozilla.com/wpush/v2/theirs")
     other.post(SUBSCRIPTIONS, json=theirs, headers={"X-CSRFToken": other_token})
 
     resp = client.delete(SUBSCRIPTIONS, json={"endpoint": theirs["endpoint"]},
@@ -148,6 +221,26 @@ def test_test_push_only_to_the_users_own_browser(app, org, client, login, queue,
                        headers={"X-CSRFToken": token})
     assert resp.status_code == 400 and set(resp.get_json()["errors"]) == {"endpoint"}
     assert queue.count == 0
+
+
+def test_the_worker_never_posts_to_a_host_that_is_not_allowed(app, org, client, login, queue):
+    internal = FakePushService()  # a service on this machine that nobody allowed
+    try:
+        token = login("crew")
+        internal.browsers["phone"] = browser = Browser("phone")
+        body = browser_subscription(f"{internal.base}/push/phone", browser)
+        resp = client.post(SUBSCRIPTIONS, json=body, headers={"X-CSRFToken": token})
+        assert resp.status_code == 400 and set(resp.get_json()["errors"]) == {"endpoint"}
+
+        # A row stored before the check, or whose host was since taken off the list.
+        sub = internal.subscribe(org["users"]["crew"].id, "legacy")
+        resp = client.post("/api/v1/push/test", json={"endpoint": sub.endpoint},
+                           headers={"X-CSRFToken": token})
+        assert resp.status_code == 202
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+        assert internal.arrivals == 0
+    finally:
+        internal.close()
 
 
 def accepted_events(ticket_id: int) -> int:

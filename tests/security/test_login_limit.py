@@ -1,9 +1,15 @@
-"""Failed sign-ins are limited per username and address (ASVS V6), in the app's Redis."""
+"""Failed sign-ins are limited per username and address, per username and per address
+(ASVS V6), in the app's Redis; the time taken does not tell which usernames exist."""
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from fieldapp.config import TestConfig
-from fieldapp.extensions import limiter
+from fieldapp.extensions import db, limiter
+from fieldapp.models import User
 from fieldapp.redis_conn import get_redis
 from tests.security.test_route_access import _anonymous_token
 
@@ -81,3 +87,82 @@ def test_successful_sign_ins_do_not_count(limited_app):
         assert client.post("/api/v1/session", json=WRONG).status_code == 401
     assert client.post("/api/v1/session",
                        json={"username": "crew", "password": "pw"}).status_code == 200
+
+
+def _api_login(app, username, password="wrong", address="127.0.0.1"):
+    """One sign-in through the API from an address; (status, Retry-After, seconds taken)."""
+    started = time.perf_counter()
+    resp = app.test_client().post("/api/v1/session",
+                                  json={"username": username, "password": password},
+                                  environ_base={"REMOTE_ADDR": address})
+    return resp.status_code, resp.headers.get("Retry-After"), time.perf_counter() - started
+
+
+def _fail_from(app, org, address, failures):
+    """Wrong passwords from one address, two per user, none of them locking a username."""
+    users = sorted(org["users"])
+    for n in range(failures):
+        assert _api_login(app, users[n // 2 % len(users)], address=address)[0] == 401
+
+
+def test_a_username_guessed_from_many_addresses_is_locked(limited_app):
+    for n in range(10):  # one failure from each of ten addresses
+        assert _api_login(limited_app, "crew", address=f"10.9.0.{n}")[0] == 401
+    client = limited_app.test_client()
+    resp = client.post("/api/v1/session", json={"username": "crew", "password": "pw"},
+                       environ_base={"REMOTE_ADDR": "10.9.1.1"})
+    assert resp.status_code == 429  # the right password too: that is what the lock is for
+    assert resp.get_json()["errors"]["session"] == [
+        "Tài khoản này tạm khóa vì đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút."]
+    assert 14 * 60 < int(resp.headers["Retry-After"]) <= 15 * 60
+    assert _api_login(limited_app, "crew2", "pw", address="10.9.1.1")[0] == 200
+
+
+def test_one_address_guessing_many_usernames_is_slowed_to_one_try_at_a_time(limited_app, org):
+    limited_app.config["LOGIN_ADDRESS_DELAY_SECONDS"] = delay = 1
+    _fail_from(limited_app, org, "10.8.0.1", 20)  # the address's limit, each username at 2
+    status, _, took = _api_login(limited_app, "guess10", address="10.8.0.1")
+    assert status == 401 and took >= delay
+
+    # Two at once from there: one waits its turn, the other is told when to come back.
+    start = threading.Barrier(2)
+
+    def attempt(username):
+        start.wait()
+        return _api_login(limited_app, username, address="10.8.0.1")
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(attempt, ["guess11", "guess12"]))
+    assert sorted(status for status, _, _ in results) == [401, 429]
+    [(_, retry_after, _)] = [r for r in results if r[0] == 429]
+    assert int(retry_after) == delay
+    assert _api_login(limited_app, "guess13", address="10.8.0.2")[1] is None  # others: no wait
+
+
+def test_a_colleague_behind_a_slowed_address_signs_in_after_the_delay(limited_app, org):
+    limited_app.config["LOGIN_ADDRESS_DELAY_SECONDS"] = delay = 1
+    _fail_from(limited_app, org, "10.7.0.1", 20)  # the office NAT, over its limit
+    status, _, took = _api_login(limited_app, "crew", "pw", address="10.7.0.1")
+    assert status == 200 and took >= delay
+    assert _api_login(limited_app, "crew2", "pw", address="10.7.0.2")[0] == 200
+
+
+def test_an_unknown_username_takes_as_long_as_a_real_one(limited_app, org):
+    real = User(username="real", name="Người dùng thật", role="crew", desk="operations",
+                team=org["teams"]["PC-DN-HC"])
+    real.set_password("correct horse")  # hashed as real users are, not the tests' cheap hash
+    gone = User(username="gone", name="Đã nghỉ", role="crew", desk="operations",
+                team=real.team, active=False)
+    gone.set_password("correct horse")
+    db.session.add_all([real, gone])
+    db.session.commit()
+    times = {"real": [], "gone": [], "nobody": []}
+    for n in range(5):  # interleaved, so a busy moment slows all three alike
+        for username in times:
+            status, _, took = _api_login(limited_app, username, address=f"10.6.{n}.1")
+            assert status == 401
+            times[username].append(took)
+    # The quickest of each: a busy machine only ever adds time, the hash work is the floor.
+    real_time = min(times["real"])
+    for username in ("gone", "nobody"):
+        assert 0.5 < min(times[username]) / real_time < 2, times

@@ -17,6 +17,7 @@ def start_worker(app, log: Path, embedded_redis: bool = False, **settings) -> su
     settings.setdefault("SWEEP_INTERVAL_SECONDS", 3600)
     env = {**os.environ, "FIELDAPP_INSTANCE": app.instance_path,
            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+           "PUSH_ALLOWED_HOSTS": app.config["PUSH_ALLOWED_HOSTS"],
            **{name: str(value) for name, value in settings.items()}}
     env.pop("REDIS_URL", None)
     if app.config.get("REDIS_URL") and not embedded_redis:
