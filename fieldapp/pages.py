@@ -1,19 +1,21 @@
-"""One URL, two answers: the full page for a browser, the fragment for an htmx swap."""
+"""One URL, two answers: the full page for a browser, the fragment for an htmx swap.
 
-from flask import make_response, render_template, request
+htmx's request headers are read through flask-htmx (`htmx`): truthy for an htmx request,
+with the element it targets and whether it restores history."""
+
+from flask import make_response, render_template
+
+from fieldapp.extensions import htmx
 
 
 def wants_fragment() -> bool:
     """An htmx request that swaps part of the page (a history restore needs the whole page)."""
-    return (request.headers.get("HX-Request") == "true"
-            and request.headers.get("HX-History-Restore-Request") != "true")
+    return bool(htmx) and not htmx.history_restore_request
 
 
 def htmx_target() -> str:
     """The id of the element an htmx request will swap, or ""."""
-    if not wants_fragment():
-        return ""
-    return request.headers.get("HX-Target") or ""
+    return (htmx.target or "") if wants_fragment() else ""
 
 
 def page_or_fragment(page: str, fragment: str, status: int = 200, **context):

@@ -34,7 +34,7 @@ def apply_sync(user: User, body: dict, now: datetime) -> BatchOutcome:
 def parse_op(raw) -> dict:
     """A valid op with typed data, or ValidationError naming the bad fields."""
     if not isinstance(raw, dict):
-        raise ValidationError({"_op": ["Thao tác phải là một đối tượng JSON."]})
+        raise ValidationError({"_op": [N_("Thao tác phải là một đối tượng JSON.")]})
     op = OP.load(raw)
     # Data errors are named as the rules name fields (new_eta, late_reason.code), unprefixed.
     op["data"] = OP.data_schema(op).load(op["data"])

@@ -17,12 +17,13 @@ from fieldapp.rules.actions import (
 )
 from fieldapp.rules.claims import EARLIEST, LATEST
 from fieldapp.rules.reasons import REASON_CODES
+from fieldapp.rules.text import N_
 from fieldapp.urls import MAX_ID
 
 _ID = validate.Range(min=1, max=MAX_ID)
 # Years the app can hold: a time outside them is refused before any arithmetic overflows.
 PLAUSIBLE = validate.Range(min=EARLIEST, max=LATEST, max_inclusive=False,
-                           error="Thời điểm không hợp lý.")
+                           error=N_("Thời điểm không hợp lý."))
 MAX_ATTACHMENTS = 10
 
 
@@ -100,12 +101,12 @@ class OpSchema(Schema):
         action = op.get("action")
         if op.get("ticket_id") is not None:
             if op.get("incident_id") is not None or action not in CLIENT_ACTIONS:
-                raise ValidationError("Thao tác không hợp với phiếu.", "action")
+                raise ValidationError(N_("Thao tác không hợp với phiếu."), "action")
         elif op.get("incident_id") is not None:
             if action not in INCIDENT_CLIENT_ACTIONS or action == "declare":
-                raise ValidationError("Thao tác không hợp với sự cố.", "action")
+                raise ValidationError(N_("Thao tác không hợp với sự cố."), "action")
         elif action != "declare":
-            raise ValidationError("Thiếu phiếu hoặc sự cố của thao tác.", "ticket_id")
+            raise ValidationError(N_("Thiếu phiếu hoặc sự cố của thao tác."), "ticket_id")
 
     def data_schema(self, op: dict) -> Schema:
         """The schema of this op's data."""

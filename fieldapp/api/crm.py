@@ -10,6 +10,7 @@ from fieldapp.api.errors import error_response
 from fieldapp.api.schemas import UNKNOWN_TEAM, IntakeSchema, TicketSchema
 from fieldapp.errors.refused import TOO_DEEP, refused_fields, too_deep
 from fieldapp.extensions import csrf
+from fieldapp.rules.text import N_
 from fieldapp.services.intake import UnknownTeam, receive, team_exists
 from fieldapp.services.signing import verify
 
@@ -54,7 +55,7 @@ def crm_push():
     """
     body = _bounded_body()
     if not _signed(body):
-        return error_response({"signature": ["Chữ ký hoặc thời điểm không hợp lệ."]}, 401)
+        return error_response({"signature": [N_("Chữ ký hoặc thời điểm không hợp lệ.")]}, 401)
     payload = _json_object(body)
     if found := refused_fields(payload):
         return error_response(found, 400)
@@ -92,6 +93,6 @@ def _json_object(body: bytes) -> dict:
     except (ValueError, UnicodeDecodeError):
         data = None
     if not isinstance(data, dict):
-        abort(error_response({"_body": ["Nội dung phải là một đối tượng JSON."]}, 400))
+        abort(error_response({"_body": [N_("Nội dung phải là một đối tượng JSON.")]}, 400))
     return data
 

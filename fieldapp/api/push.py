@@ -12,6 +12,7 @@ from fieldapp.api import bp
 from fieldapp.api.errors import error_response
 from fieldapp.extensions import csrf
 from fieldapp.models import utcnow
+from fieldapp.rules.text import N_
 from fieldapp.services import push_messages, subscriptions
 from fieldapp.services.push import vapid_keys
 from fieldapp.services.push_hosts import may_subscribe
@@ -36,12 +37,12 @@ class SubscriptionKeysSchema(Schema):
     @validates("p256dh")
     def _point(self, value, **_):
         if _b64_length(value) != 65:
-            raise ValidationError("Khóa p256dh không hợp lệ.")
+            raise ValidationError(N_("Khóa p256dh không hợp lệ."))
 
     @validates("auth")
     def _secret(self, value, **_):
         if _b64_length(value) != 16:
-            raise ValidationError("Khóa auth không hợp lệ.")
+            raise ValidationError(N_("Khóa auth không hợp lệ."))
 
 
 class SubscriptionSchema(Schema):
@@ -55,7 +56,7 @@ class SubscriptionSchema(Schema):
     @validates("endpoint")
     def _push_service(self, value, **_):
         if not may_subscribe(value, current_app.config["PUSH_ALLOWED_HOSTS"]):
-            raise ValidationError("Địa chỉ nhận thông báo không thuộc dịch vụ push được phép.")
+            raise ValidationError(N_("Địa chỉ nhận thông báo không thuộc dịch vụ push được phép."))
 
 
 class EndpointSchema(Schema):
@@ -138,7 +139,7 @@ def subscribe():
                                                data["keys"]["p256dh"], data["keys"]["auth"])
     except subscriptions.EndpointTaken:
         return error_response({"endpoint": [
-            "Trình duyệt này đang nhận thông báo cho một tài khoản khác."]}, 409)
+            N_("Trình duyệt này đang nhận thông báo cho một tài khoản khác.")]}, 409)
     return {"id": row.id, "endpoint": row.endpoint}, 201 if created else 200
 
 
@@ -215,7 +216,7 @@ def accept_from_notification():
     data = AcceptTokenSchema().load(request.get_json(silent=True) or {})
     named = push_messages.read_accept_token(data["token"])
     if named is None or named[1] != current_user.id:
-        return error_response({"token": ["Thông báo đã hết hạn, hãy mở phiếu."]}, 403)
+        return error_response({"token": [N_("Thông báo đã hết hạn, hãy mở phiếu.")]}, 403)
     op = OpRequest(push_messages.accept_op_id(data["token"]), named[0], "accept", utcnow())
     return _accept_result(apply(op, current_user), named[0])
 

@@ -9,10 +9,11 @@ from fieldapp.models import utcnow
 from fieldapp.rules import clocks, incidents
 from fieldapp.rules.actions import INCIDENT_ACTIONS
 from fieldapp.rules.catalog import CHANNELS, TYPES
+from fieldapp.rules.text import N_
 from fieldapp.services.ticket_state import to_incident_state, to_state
 
 _EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-UNKNOWN_TEAM = "Không có đội này."
+UNKNOWN_TEAM = N_("Không có đội này.")
 
 
 class CustomerSchema(Schema):
@@ -34,7 +35,7 @@ class CustomerSchema(Schema):
     @validates("birth_date")
     def _plausible_birth_date(self, value, **_):
         if value is not None and not (1900 <= value.year <= utcnow().year):
-            raise ValidationError("Ngày sinh không hợp lý.")
+            raise ValidationError(N_("Ngày sinh không hợp lý."))
 
 
 class IntakeSchema(Schema):
@@ -62,7 +63,7 @@ class IntakeSchema(Schema):
     @validates("received_at")
     def _plausible_received_at(self, value, **_):
         if not (_EARLIEST <= value <= utcnow() + timedelta(days=1)):
-            raise ValidationError("Thời điểm tiếp nhận không hợp lý.")
+            raise ValidationError(N_("Thời điểm tiếp nhận không hợp lý."))
 
     @validates("team")
     def _known_team(self, value, **_):
@@ -74,7 +75,7 @@ class IntakeSchema(Schema):
         born = (data.get("customer") or {}).get("birth_date")
         received = data.get("received_at")
         if born and received and born > received.date():
-            raise ValidationError("Ngày sinh sau ngày yêu cầu.", "customer")
+            raise ValidationError(N_("Ngày sinh sau ngày yêu cầu."), "customer")
 
 
 class PersonSchema(Schema):

@@ -10,6 +10,7 @@ from fieldapp.api.schemas import LoginSchema
 from fieldapp.auth.session import authenticate, end_session, start_session
 from fieldapp.auth.throttle import limit_sign_in
 from fieldapp.extensions import csrf
+from fieldapp.rules.text import N_
 
 
 @bp.post("/session")
@@ -45,7 +46,7 @@ def login():
     creds = LoginSchema().load(request.get_json(silent=True) or {})
     user = authenticate(creds["username"], creds["password"])
     if user is None:
-        return error_response({"session": ["Sai tên đăng nhập hoặc mật khẩu."]}, 401)
+        return error_response({"session": [N_("Sai tên đăng nhập hoặc mật khẩu.")]}, 401)
     start_session(user)
     return {"csrf_token": generate_csrf()}
 

@@ -8,6 +8,7 @@ from fieldapp.api.errors import error_response
 from fieldapp.api.schemas import IncidentSchema, TicketSchema
 from fieldapp.labels import refusal_text
 from fieldapp.models import utcnow
+from fieldapp.rules.text import N_
 from sync.batch import apply_sync
 from sync.feed import changes_since, decode_cursor
 from sync.schemas import FeedSchema, SyncResponseSchema
@@ -37,7 +38,7 @@ def sync_push():
     """
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        return error_response({"_body": ["Nội dung phải là một đối tượng JSON."]}, 400)
+        return error_response({"_body": [N_("Nội dung phải là một đối tượng JSON.")]}, 400)
     now = utcnow()
     outcome = apply_sync(current_user, body, now)
     return RESPONSE.dump({"server_time": now,
@@ -68,7 +69,7 @@ def sync_feed():
     """
     cursor = request.args.get("since") or None
     if cursor is not None and decode_cursor(cursor) is None:
-        abort(error_response({"since": ["Con trỏ đồng bộ không hợp lệ."]}, 400))
+        abort(error_response({"since": [N_("Con trỏ đồng bộ không hợp lệ.")]}, 400))
     next_cursor, tickets = changes_since(current_user, cursor, utcnow())
     return FeedSchema().dump({"cursor": next_cursor, "tickets": TICKETS.dump(tickets)})
 

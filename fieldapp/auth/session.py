@@ -17,6 +17,7 @@ from werkzeug.security import check_password_hash
 
 from fieldapp.extensions import db
 from fieldapp.models import User
+from fieldapp.rules.text import N_
 
 STARTED = "_started"  # when the user signed in (seconds since the epoch)
 SEEN = "_seen"  # when the session last made a request (to the minute, see below)
@@ -40,10 +41,10 @@ def load_user(session_id: str) -> User | None:
 def unauthorized():
     """JSON 401 for the API, the sign-in page for everything else."""
     if request.path.startswith("/api/"):
-        return jsonify(errors={"session": ["Bạn cần đăng nhập."]}), 401
+        return jsonify(errors={"session": [N_("Bạn cần đăng nhập.")]}), 401
     if "auth.login" in current_app.view_functions:
         return redirect(url_for("auth.login", next=request.full_path))
-    return jsonify(errors={"session": ["Bạn cần đăng nhập."]}), 401
+    return jsonify(errors={"session": [N_("Bạn cần đăng nhập.")]}), 401
 
 
 def authenticate(username: str, password: str) -> User | None:

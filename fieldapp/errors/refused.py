@@ -11,10 +11,12 @@ import json
 import re
 from itertools import accumulate
 
-NUL = "Không được chứa ký tự NUL."
-SURROGATE = "Không được chứa ký tự Unicode không hợp lệ."
-TOO_DEEP = "Nội dung JSON lồng nhau quá sâu."
-NOT_UTF8 = "Tham số trên địa chỉ không phải văn bản UTF-8 hợp lệ."
+from fieldapp.rules.text import N_
+
+NUL = N_("Không được chứa ký tự NUL.")
+SURROGATE = N_("Không được chứa ký tự Unicode không hợp lệ.")
+TOO_DEEP = N_("Nội dung JSON lồng nhau quá sâu.")
+NOT_UTF8 = N_("Tham số trên địa chỉ không phải văn bản UTF-8 hợp lệ.")
 
 # The app's deepest body (a sync op's late reason) nests 5 levels; the parser and any walk of
 # its result run out of stack somewhere near 1000.
