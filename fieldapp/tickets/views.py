@@ -1,8 +1,8 @@
 """What the ticket screens show: the crew's queue, a ticket's page, the actions open to a user.
 
 Every answer about what a user may do and how late a ticket is comes from the rules
-(rules.lifecycle.permitted, rules.clocks); the page also carries them as data for the offline
-script."""
+(rules.lifecycle.permitted, rules.clocks); the page also carries them as data for the phone's
+scripts (js/offline.js builds ops from the forms' specs)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,14 +14,13 @@ from sqlalchemy.orm import selectinload
 from fieldapp.extensions import db
 from fieldapp.models import Event, Ticket, User
 from fieldapp.rules import clocks
-from fieldapp.rules.actions import LATE_ACTIONS, OPEN_STATUSES, specs_json
-from fieldapp.rules.catalog import get_type
+from fieldapp.rules.actions import LATE_ACTIONS, OPEN_STATUSES
 from fieldapp.rules.clocks import Badge, badge
-from fieldapp.rules.customers import needs_confirmation
 from fieldapp.rules.lifecycle import extension_blocked, permitted
 from fieldapp.rules.state import TicketState
 from fieldapp.services.access import can_see, visible_tickets
 from fieldapp.services.ticket_state import actor_of, to_state
+from fieldapp.tickets.forms import form_names, ticket_forms
 from fieldapp.tickets.timeline import timeline
 
 HISTORY_LIMIT = 10
@@ -97,16 +96,16 @@ def ticket_context(ticket: Ticket, user: User, now: datetime, **form_state) -> d
     """Everything the ticket page renders; form_state names a refused form to reopen."""
     state = to_state(ticket)
     actions = actions_for(ticket, state, user, now)
-    return {
+    context = {
         "t": ticket, "state": state, "badge": badge(state, now), "now": now,
         "overdue": clocks.overdue(state, now), "actions": actions,
         "late_after": {a: clocks.late_after(state, a) for a in LATE_ACTIONS},
-        "clocks": clocks.clocks_json(state), "specs": specs_json(),
+        "clocks": clocks.clocks_json(state), "forms": ticket_forms(state) if actions else {},
         "extension_blocked": extension_blocked(state, actor_of(user)),
-        "needs_confirmation": needs_confirmation(state.flags) and not ticket.customer_confirmed,
-        "facts": get_type(ticket.type).completion_facts,
         "history": customer_history(ticket, user), "timeline": timeline(ticket.events),
         "members": team_members(ticket.team_id) if "assign" in actions else [],
         "open_action": None, "values": {}, "error": None, "error_fields": (),
         "notice": None, **form_state,
     }
+    context["error_fields"] = form_names(context["error_fields"])
+    return context

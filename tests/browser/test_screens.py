@@ -130,6 +130,7 @@ def test_completion_blocked_then_done(page, live_server, org, push_ticket, scree
     page.click("summary:has-text('Hoàn tất')")
     form = page.locator("form[data-action=complete]")
     form.locator("textarea[name=result]").fill("Đã thay cầu chì, có điện lại")
+    form.locator("input[name=restored_at]").fill("")
     form.locator("button[type=submit]").click()
     error = page.locator("form[data-action=complete] .error")
     expect(error).to_have_text(
@@ -137,6 +138,7 @@ def test_completion_blocked_then_done(page, live_server, org, push_ticket, scree
     form = page.locator("form[data-action=complete]")
     expect(form.locator("textarea[name=result]")).to_have_value("Đã thay cầu chì, có điện lại")
     expect(form.locator("input[name=restored_at]")).to_have_attribute("aria-invalid", "true")
+    expect(form.locator("input[name=cause]")).to_have_attribute("aria-invalid", "true")
     assert fits_phone(page)
     screenshot(page, "ticket-completion-blocked")
     now = datetime.now(LOCAL).strftime("%Y-%m-%dT%H:%M")
