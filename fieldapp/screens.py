@@ -6,6 +6,7 @@ from flask import Flask
 
 from fieldapp import assets, i18n
 from fieldapp.labels import label
+from fieldapp.rules.clocks import SOON_SHARE
 from fieldapp.rules.reasons import (
     CONTACT_OUTCOMES,
     INFORMED_BY,
@@ -28,7 +29,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         label=label, new_op_id=new_op_id, reason_codes=REASON_CODES,
         objective_codes=OBJECTIVE_REASONS, return_reasons=RETURN_REASONS,
-        outcomes=CONTACT_OUTCOMES, informed_by=INFORMED_BY,
+        outcomes=CONTACT_OUTCOMES, informed_by=INFORMED_BY, soon_share=SOON_SHARE,
     )
     app.jinja_env.filters["sentence"] = sentence
     for bp in (auth_bp, tickets_bp, desk_bp, board_bp, errors_bp):

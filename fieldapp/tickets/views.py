@@ -2,7 +2,7 @@
 
 Every answer about what a user may do and how late a ticket is comes from the rules
 (rules.lifecycle.permitted, rules.clocks); the page also carries them as data for the phone's
-scripts (js/offline.js builds ops from the forms' specs)."""
+scripts (js/clocks.js keeps badges and late reasons running, js/offline.js builds ops)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,6 +35,7 @@ class Row:
     mine: bool
     can_accept: bool = False
     overdue: tuple[str, ...] = ()  # rules.clocks.overdue: "accept", "resolve"
+    badge_start: datetime | None = None  # when the badge's window opened (the phone ticks it)
 
 
 def visible_ticket(ticket_id: int, user: User) -> Ticket:
@@ -53,12 +54,20 @@ def actions_for(ticket: Ticket, state: TicketState, user: User, now: datetime) -
     return permitted(state, actor_of(user), now)
 
 
+def badge_start(state: TicketState, shown: Badge | None) -> datetime | None:
+    """When the window of the badge's deadline opened, so the phone can tick the badge."""
+    if shown is None:
+        return None
+    return next(c.start for c in clocks.clocks(state) if c.name == shown.kind)
+
+
 def make_row(ticket: Ticket, user: User, now: datetime) -> Row:
     """A list row: badge, whether it is the user's, whether a one-tap accept is offered."""
     state = to_state(ticket)
     quick = "accept" in actions_for(ticket, state, user, now)
-    return Row(ticket, badge(state, now), ticket.assignee_id == user.id, quick,
-               clocks.overdue(state, now))
+    shown = badge(state, now)
+    return Row(ticket, shown, ticket.assignee_id == user.id, quick,
+               clocks.overdue(state, now), badge_start(state, shown))
 
 
 def queue(user: User, now: datetime) -> list[Row]:
@@ -96,9 +105,10 @@ def ticket_context(ticket: Ticket, user: User, now: datetime, **form_state) -> d
     """Everything the ticket page renders; form_state names a refused form to reopen."""
     state = to_state(ticket)
     actions = actions_for(ticket, state, user, now)
+    shown = badge(state, now)
     context = {
-        "t": ticket, "state": state, "badge": badge(state, now), "now": now,
-        "overdue": clocks.overdue(state, now), "actions": actions,
+        "t": ticket, "state": state, "badge": shown, "badge_start": badge_start(state, shown),
+        "now": now, "overdue": clocks.overdue(state, now), "actions": actions,
         "late_after": {a: clocks.late_after(state, a) for a in LATE_ACTIONS},
         "clocks": clocks.clocks_json(state), "forms": ticket_forms(state) if actions else {},
         "extension_blocked": extension_blocked(state, actor_of(user)),

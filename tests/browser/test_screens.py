@@ -1,5 +1,6 @@
 """The screens in real headless Chromium at phone size (360×740), through the real UI."""
 
+import json
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -230,6 +231,7 @@ def test_the_page_carries_its_deadlines(page, live_server, org, push_ticket):
     ticket = make_ticket(push_ticket)
     sign_in(page, live_server, "crew")
     open_ticket(page, live_server, ticket)
-    section = page.locator(f"#ticket-{ticket.id}")
-    accept_by = datetime.fromisoformat(section.get_attribute("data-accept-by"))
+    carried = json.loads(page.locator(f"#ticket-{ticket.id}").get_attribute("data-clocks"))
+    accept = next(c for c in carried["clocks"] if c["name"] == "accept")
+    accept_by = datetime.fromisoformat(accept["until"])
     assert abs(accept_by - fresh(ticket).accept_by) < timedelta(seconds=1)

@@ -1,12 +1,13 @@
 """Action forms drawn from their actions' specs: what a ticket needs is shown and marked up front,
-and one spec change reaches the form, the API and the rules."""
+the badges carry what the phone needs to keep them ticking, and one spec change reaches the
+form, the API and the rules."""
 
 import json
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from tests.api.helpers import batch, op
+from tests.api.helpers import ago, batch, op
 from tests.web.conftest import reload
 from tests.web.spec_change import SEAL_NAME, add_seal_fact
 
@@ -88,6 +89,20 @@ def test_a_refused_board_form_comes_back_open_with_what_was_typed(client, login,
     assert 'aria-invalid="true"' in control(extend, "new_eta")
     assert "Bão số 5</textarea>" in extend
     assert re.search(r'<option value="storm" selected>', extend)
+
+
+def test_badges_carry_their_window_and_never_say_zero_minutes(client, login, ticket):
+    soon = ticket(received_at=ago(minutes=2, seconds=40).isoformat())
+    ticket(received_at=ago(minutes=3, seconds=20).isoformat())
+    login("crew")
+    html = client.get("/").get_data(as_text=True)
+    assert "Gấp · còn dưới 1 phút" in html and "Quá hạn dưới 1 phút" in html
+    assert not re.search(r"\b0 phút", html)
+    badge = re.search(rf'<li id="row-{soon.id}".*?<span class="badge [^>]*>', html, re.S)
+    assert f'data-until="{soon.accept_by.isoformat()}"' in badge.group(0)
+    assert f'data-start="{soon.received_at.isoformat()}"' in badge.group(0)
+    texts = json.loads(re.search(r'<meta name="clock-texts" content=\'([^\']+)\'>', html)[1])
+    assert texts["soon_share"] == 0.25 and texts["under_minute"] == "dưới 1 phút"
 
 
 def sync_complete(client, token, ticket_id, **data):

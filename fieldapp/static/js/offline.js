@@ -99,9 +99,10 @@
   }
 
   // With no signal nobody answers before the op is queued: ask here for the late reason (once a
-  // deadline has passed: js/app.js) and the fields the rules require, so that a queued op is
+  // deadline has passed: js/clocks.js) and the fields the rules require, so that a queued op is
   // not refused later for a missing fact. Online, the server's refusal says it.
   function ready(form, submitter) {
+    if (window.FieldClocks) { window.FieldClocks.judge(form); }
     if (!form.reportValidity()) { return false; }
     var data = opData(form, formData(form, submitter));
     var lacking = (specOf(form).required || []).filter(function (name) {
@@ -257,6 +258,7 @@
     var mine = ops.filter(function (op) { return op.ticket_id === id; });
     var section = box.closest(".ticket") || document;
     var accepted = mine.some(function (op) { return op.action === "accept"; });
+    if (window.FieldClocks) { window.FieldClocks.queued(id, mine); }
     section.querySelectorAll("form[data-action=accept]").forEach(function (f) {
       f.hidden = accepted;
     });
