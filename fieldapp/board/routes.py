@@ -53,16 +53,18 @@ def act(ticket_id: int, action: str):
     error = refusal_text(result.error) if result.status == "rejected" else None
     if wants_fragment():
         row = make_row(result.ticket or ticket, current_user, utcnow())
+        refused = {"open_action": action, "values": request.form.to_dict(),
+                   "error_fields": forms.form_names(result.error.fields)} if error else {}
         return fragment("board/_row.html", 422 if error else 200, row=row, error=error,
-                        open_action=action if error else None, **_row_context(ticket.team))
+                        **refused, **_row_context(ticket.team))
     flash(error or _("Đã ghi nhận: %(action)s.", action=label("action", action)))
     return redirect(safe_next(request.form.get("next"), url_for("board.index")), 303)
 
 
 def _row_context(team) -> dict:
-    """What every board row needs: the team's people and the extension check."""
+    """What every board row needs: the team's people, the forms and the extension check."""
     return {"members": team_members(team.id), "may_extend_beyond": may_extend_beyond,
-            "now": utcnow()}
+            "forms": {name: forms.action_form(name) for name in BOARD_ACTIONS}, "now": utcnow()}
 
 
 def may_extend_beyond(ticket, now) -> bool:

@@ -14,7 +14,7 @@ from fieldapp.assets import asset_url
 
 # Scripts and styles every page loads, kept by the worker under their versioned URLs.
 SHELL_ASSETS = ("css/app.css", "vendor/htmx.min.js", "js/app.js", "js/outbox.js",
-                "js/offline.js", "js/push.js", "js/signout.js")
+                "js/clocks.js", "js/offline.js", "js/push.js", "js/signout.js")
 # Templates whose output the worker keeps (the offline page and the layout it extends).
 SHELL_TEMPLATES = ("offline.html", "base.html", "_menu.html")
 

@@ -62,6 +62,7 @@ class ActionSpec:
     fields: tuple[Field, ...] = ()
     late_reason: bool = False  # once a deadline has passed, the action must say why
     client: bool = True  # pages and phones may send it (escalate is the system's own)
+    submit_with: str | None = None  # a choice field whose choices are the form's send buttons
 
     def field(self, name: str) -> Field | None:
         """The field of this name, if the action has it."""
@@ -102,8 +103,10 @@ _FACT_FIELDS = tuple(Field(f.name, f.kind, False, f.choices, f.labels, f.max_len
                      for f in FACTS.values())
 
 
-def _worked(name, event, allowed_from, fields=(), late_reason=False, roles=WORKERS):
-    return ActionSpec(name, event, allowed_from, roles, tuple(fields), late_reason)
+def _worked(name, event, allowed_from, fields=(), late_reason=False, roles=WORKERS,
+            submit_with=None):
+    return ActionSpec(name, event, allowed_from, roles, tuple(fields), late_reason,
+                      submit_with=submit_with)
 
 
 ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in (
@@ -112,7 +115,7 @@ ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in (
             [_choice("reason", RETURN_REASONS, "return_reason"), _note()]),
     _worked("contact", "contacted", WORKING_STATUSES,
             [_choice("outcome", CONTACT_OUTCOMES, "outcome"), _note(required=False),
-             LATE_REASON], late_reason=True),
+             LATE_REASON], late_reason=True, submit_with="outcome"),
     _worked("update", "updated", WORKING_STATUSES,
             [_note(), Field("attachments", "attachments", required=False), LATE_REASON],
             late_reason=True),

@@ -1,16 +1,89 @@
-"""An action form's fields, turned into the data of an op (CONTRACT's sync shape).
+"""An action form: what it shows and requires, and the op data it stands for (CONTRACT's
+sync shape).
 
 The form's fields are the action's spec (rules.actions), named as in the op, with two
 composites split in parts: a late reason (`late_code`, `late_note`) and how the customer was
 told (`customer_informed_how`, `customer_informed_at`). Empty fields are left out, so the rules
 (not a form library) say what is missing; values are passed on as typed, so the op schema names
-anything malformed. js/offline.js reads the same specs the same way.
+anything malformed. js/offline.js reads the same specs (carried by each form) the same way.
 """
+
+from dataclasses import dataclass, replace
 
 from werkzeug.datastructures import MultiDict
 
 from fieldapp.i18n import parse_input_datetime
-from fieldapp.rules.actions import Field, get_action
+from fieldapp.rules.actions import (
+    ACTIONS,
+    CLIENT_ACTIONS,
+    FACTS,
+    LEADER,
+    ActionSpec,
+    Field,
+    get_action,
+)
+from fieldapp.rules.lifecycle import decide
+from fieldapp.rules.state import Actor, Op, Refusal, TicketState
+
+# The rules name a missing confirmation "customer_confirmation"; the form's box that gives it is
+# the spec's "customer_confirmed".
+REFUSED_AS = {"customer_confirmation": "customer_confirmed"}
+
+
+@dataclass(frozen=True)
+class ActionForm:
+    """An action's form on one ticket: the spec's fields it shows, in order, and which of them
+    the rules require; `prefill` are completion facts offered with the current time."""
+
+    spec: ActionSpec
+    fields: tuple[Field, ...]
+    required: frozenset[str]
+    prefill: frozenset[str] = frozenset()
+
+    @property
+    def multipart(self) -> bool:
+        """Whether the form sends files (photos)."""
+        return any(f.kind == "attachments" for f in self.fields)
+
+    def as_json(self) -> dict:
+        """What js/offline.js builds an op from and checks before queueing it."""
+        return {**self.spec.as_json(), "required": sorted(self.required)}
+
+
+def action_form(name: str, needs: tuple[str, ...] = ()) -> ActionForm:
+    """The form of an action; `needs` are what the rules ask of this ticket beyond the spec."""
+    spec = ACTIONS[name]
+    needs = {REFUSED_AS.get(n, n) for n in needs}
+    fields = tuple(f for f in spec.fields if not _by_ticket(f.name) or f.name in needs)
+    required = frozenset(f.name for f in fields if f.required or f.name in needs)
+    return ActionForm(spec, fields, required, frozenset(needs & FACTS.keys()))
+
+
+def _by_ticket(name: str) -> bool:
+    """A field some tickets need and others not (a completion fact, the customer's
+    confirmation): shown only where the rules ask for it."""
+    return name in FACTS or name in REFUSED_AS.values()
+
+
+def ticket_forms(state: TicketState) -> dict[str, ActionForm]:
+    """Every action's form on this ticket (the page shows those the rules offer)."""
+    needs = completion_needs(state)
+    return {name: action_form(name, needs if name == "complete" else ())
+            for name in CLIENT_ACTIONS}
+
+
+def completion_needs(state: TicketState) -> tuple[str, ...]:
+    """What completing this ticket requires (the result, the type's facts, the customer's
+    confirmation), as the rules name it missing from an empty completion: asked as if the
+    ticket were accepted, at the moment it arrived (so a late reason is not among them)."""
+    probe = replace(state, status="accepted")
+    refusal = decide(probe, Op("complete", state.received_at, {}), Actor(None, LEADER))
+    return refusal.fields if isinstance(refusal, Refusal) else ()
+
+
+def form_names(fields) -> tuple[str, ...]:
+    """Field names of a refusal as the form names them."""
+    return tuple(REFUSED_AS.get(name, name) for name in fields)
 
 
 def op_data(action: str, form: MultiDict, attachment_ids: list[int] = ()) -> dict:

@@ -1,8 +1,8 @@
 """What the ticket screens show: the crew's queue, a ticket's page, the actions open to a user.
 
 Every answer about what a user may do and how late a ticket is comes from the rules
-(rules.lifecycle.permitted, rules.clocks); the page also carries them as data for the offline
-script."""
+(rules.lifecycle.permitted, rules.clocks); the page also carries them as data for the phone's
+scripts (js/clocks.js keeps badges and late reasons running, js/offline.js builds ops)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,14 +14,13 @@ from sqlalchemy.orm import selectinload
 from fieldapp.extensions import db
 from fieldapp.models import Event, Ticket, User
 from fieldapp.rules import clocks, lifecycle
-from fieldapp.rules.actions import LATE_ACTIONS, OPEN_STATUSES, specs_json
-from fieldapp.rules.catalog import get_type
+from fieldapp.rules.actions import LATE_ACTIONS, OPEN_STATUSES
 from fieldapp.rules.clocks import Badge, badge
-from fieldapp.rules.customers import needs_confirmation
 from fieldapp.rules.lifecycle import extension_blocked, permitted
 from fieldapp.rules.state import TicketState
 from fieldapp.services.access import can_see, visible_tickets
 from fieldapp.services.ticket_state import actor_of, to_state
+from fieldapp.tickets.forms import form_names, ticket_forms
 from fieldapp.tickets.timeline import timeline
 
 HISTORY_LIMIT = 10
@@ -36,6 +35,7 @@ class Row:
     mine: bool
     can_accept: bool = False
     overdue: tuple[str, ...] = ()  # rules.clocks.overdue: "accept", "resolve"
+    badge_start: datetime | None = None  # when the badge's window opened (the phone ticks it)
 
 
 def visible_ticket(ticket_id: int, user: User) -> Ticket:
@@ -59,12 +59,20 @@ def works_on(ticket: Ticket, user: User) -> bool:
     return user.team_id == ticket.team_id and lifecycle.works_on(to_state(ticket), actor_of(user))
 
 
+def badge_start(state: TicketState, shown: Badge | None) -> datetime | None:
+    """When the window of the badge's deadline opened, so the phone can tick the badge."""
+    if shown is None:
+        return None
+    return next(c.start for c in clocks.clocks(state) if c.name == shown.kind)
+
+
 def make_row(ticket: Ticket, user: User, now: datetime) -> Row:
     """A list row: badge, whether it is the user's, whether a one-tap accept is offered."""
     state = to_state(ticket)
     quick = "accept" in actions_for(ticket, state, user, now)
-    return Row(ticket, badge(state, now), ticket.assignee_id == user.id, quick,
-               clocks.overdue(state, now))
+    shown = badge(state, now)
+    return Row(ticket, shown, ticket.assignee_id == user.id, quick,
+               clocks.overdue(state, now), badge_start(state, shown))
 
 
 def queue(user: User, now: datetime) -> list[Row]:
@@ -102,16 +110,17 @@ def ticket_context(ticket: Ticket, user: User, now: datetime, **form_state) -> d
     """Everything the ticket page renders; form_state names a refused form to reopen."""
     state = to_state(ticket)
     actions = actions_for(ticket, state, user, now)
-    return {
-        "t": ticket, "state": state, "badge": badge(state, now), "now": now,
-        "overdue": clocks.overdue(state, now), "actions": actions,
+    shown = badge(state, now)
+    context = {
+        "t": ticket, "state": state, "badge": shown, "badge_start": badge_start(state, shown),
+        "now": now, "overdue": clocks.overdue(state, now), "actions": actions,
         "late_after": {a: clocks.late_after(state, a) for a in LATE_ACTIONS},
-        "clocks": clocks.clocks_json(state), "specs": specs_json(),
+        "clocks": clocks.clocks_json(state), "forms": ticket_forms(state) if actions else {},
         "extension_blocked": extension_blocked(state, actor_of(user)),
-        "needs_confirmation": needs_confirmation(state.flags) and not ticket.customer_confirmed,
-        "facts": get_type(ticket.type).completion_facts,
         "history": customer_history(ticket, user), "timeline": timeline(ticket.events),
         "members": team_members(ticket.team_id) if "assign" in actions else [],
         "open_action": None, "values": {}, "error": None, "error_fields": (),
         "notice": None, **form_state,
     }
+    context["error_fields"] = form_names(context["error_fields"])
+    return context

@@ -3,6 +3,7 @@ IndexedDB outbox keeps every action done offline, and the server applies each on
 at the time it was done on the phone."""
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -20,6 +21,7 @@ from tests.browser.screens import (
     wait_until,
 )
 
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 OUTBOX = "FieldOutbox.all().then(ops => ops.map(o => ({op_id: o.op_id, action: o.action, "\
          "at: o.at, status: o.status})))"
 
@@ -220,3 +222,28 @@ def test_a_ticket_returned_while_offline_is_a_clear_rejection(page, context, liv
     rejected.locator("button:has-text('Bỏ thao tác')").click()
     expect(counter(page)).to_have_text("")
     assert page.evaluate("FieldOutbox.all()") == []
+
+
+def test_an_extension_recorded_offline_says_how_the_customer_was_told(page, context, live_server,
+                                                                     org, push_ticket):
+    ticket = make_ticket(push_ticket)
+    sign_in(page, live_server, "crew")
+    ready_offline(page, live_server, ticket)
+    page.click(f"#ticket-{ticket.id} form[data-action=accept] button")
+    expect(page.locator(f"#ticket-{ticket.id} .status")).to_have_text("Đã tiếp nhận")
+    context.set_offline(True)
+    page.click("summary:has-text('Gia hạn')")
+    form = page.locator("form[data-action=extend]")
+    form.locator("select[name=reason_code]").select_option("waiting_materials")
+    form.locator("textarea[name=note]").fill("Chờ cáp về kho")
+    eta = datetime.now(UTC) + timedelta(hours=4)
+    form.locator("input[name=new_eta]").fill(eta.astimezone(LOCAL).strftime("%Y-%m-%dT%H:%M"))
+    form.locator("select[name=customer_informed_how]").select_option("sms")
+    form.locator("button[type=submit]").click()
+    expect(queued(page, ticket)).to_have_count(1)
+
+    context.set_offline(False)
+    expect(counter(page)).to_have_text("", timeout=20_000)
+    (extended,) = events_after_receipt(ticket)[1:]
+    assert extended.action == "extended" and extended.data["customer_informed"]["how"] == "sms"
+    assert fresh(ticket).extensions == 1

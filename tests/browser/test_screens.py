@@ -1,5 +1,6 @@
 """The screens in real headless Chromium at phone size (360×740), through the real UI."""
 
+import json
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -130,6 +131,7 @@ def test_completion_blocked_then_done(page, live_server, org, push_ticket, scree
     page.click("summary:has-text('Hoàn tất')")
     form = page.locator("form[data-action=complete]")
     form.locator("textarea[name=result]").fill("Đã thay cầu chì, có điện lại")
+    form.locator("input[name=restored_at]").fill("")
     form.locator("button[type=submit]").click()
     error = page.locator("form[data-action=complete] .error")
     expect(error).to_have_text(
@@ -137,6 +139,7 @@ def test_completion_blocked_then_done(page, live_server, org, push_ticket, scree
     form = page.locator("form[data-action=complete]")
     expect(form.locator("textarea[name=result]")).to_have_value("Đã thay cầu chì, có điện lại")
     expect(form.locator("input[name=restored_at]")).to_have_attribute("aria-invalid", "true")
+    expect(form.locator("input[name=cause]")).to_have_attribute("aria-invalid", "true")
     assert fits_phone(page)
     screenshot(page, "ticket-completion-blocked")
     now = datetime.now(LOCAL).strftime("%Y-%m-%dT%H:%M")
@@ -228,6 +231,7 @@ def test_the_page_carries_its_deadlines(page, live_server, org, push_ticket):
     ticket = make_ticket(push_ticket)
     sign_in(page, live_server, "crew")
     open_ticket(page, live_server, ticket)
-    section = page.locator(f"#ticket-{ticket.id}")
-    accept_by = datetime.fromisoformat(section.get_attribute("data-accept-by"))
+    carried = json.loads(page.locator(f"#ticket-{ticket.id}").get_attribute("data-clocks"))
+    accept = next(c for c in carried["clocks"] if c["name"] == "accept")
+    accept_by = datetime.fromisoformat(accept["until"])
     assert abs(accept_by - fresh(ticket).accept_by) < timedelta(seconds=1)

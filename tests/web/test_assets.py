@@ -11,7 +11,8 @@ def test_pages_css_and_js_are_gzipped(client, login, ticket):
     assert page.headers["Content-Encoding"] == "gzip"
     html = gzip.decompress(page.data).decode()
     assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', html)
-    assert len(assets) == 7  # app.css, htmx, app.js, outbox.js, offline.js, push.js, signout.js
+    assert len(assets) == 8  # app.css, htmx, app.js, outbox.js, clocks.js, offline.js, push.js,
+    # signout.js
     for url in assets:
         resp = client.get(url, headers={"Accept-Encoding": "gzip"})
         assert resp.status_code == 200 and resp.headers["Content-Encoding"] == "gzip"

@@ -35,8 +35,8 @@ def test_rows_show_type_customer_address_badge_and_flags(client, login, ticket):
     html = client.get("/").get_data(as_text=True)
     assert "Mất điện (sự cố, riêng lẻ)" in html and "Cụ Lân" in html and "9 Hùng Vương" in html
     assert "Người cao tuổi" in html and "Lần 2+" in html
-    assert re.search(r'badge badge-ok[^>]*>\s*<span class="badge-kind">Hạn tiếp nhận</span>\s*Còn',
-                     html)
+    assert re.search(r'badge badge-ok[^>]*>\s*<span class="badge-kind">Hạn tiếp nhận</span>\s*'
+                     r'<span class="badge-time">Còn', html)
 
 
 def test_overdue_rows_say_so_in_words(client, login, ticket):

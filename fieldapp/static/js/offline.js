@@ -19,19 +19,6 @@
   var syncAgain = false;  // asked while a sync ran: an op may have come after its replay
   var lastFailed = false;
 
-  // What each action form sends, as tickets/forms.py reads it (CONTRACT's op data).
-  var TEXT = {
-    "return": ["reason", "note"], contact: ["outcome", "note"], update: ["note"],
-    extend: ["reason_code", "note"], overdue_update: ["status_note", "reason_code", "note"],
-    transfer: ["desk", "note"],
-    complete: ["result", "cause", "meter_serial", "energised_on", "inspection_result",
-               "certificate_no"]
-  };
-  var TIMES = {extend: ["new_eta"], overdue_update: ["new_eta"],
-               complete: ["restored_at", "reconnected_at"]};
-  var CHECKS = {complete: ["cmis_updated", "customer_confirmed"]};
-  var WITH_LATE_REASON = ["accept", "contact", "update", "complete"];
-
   function text(el, key, vars) {
     var s = el.getAttribute("data-msg-" + key) || "";
     Object.keys(vars || {}).forEach(function (k) { s = s.replace("{" + k + "}", vars[k]); });
@@ -48,28 +35,108 @@
     return m ? {ticket: Number(m[1]), action: m[2]} : null;
   }
 
-  function opData(action, fd) {
+  // ----- an action form as op data -----
+
+  // The action's spec, carried by its form (tickets/forms.py ActionForm.as_json). A form with
+  // none (the list's one-tap accept) sends no data.
+  function specOf(form) {
+    return JSON.parse(form.getAttribute("data-spec") || "null") || {fields: [], required: []};
+  }
+
+  function trimmed(value) { return String(value || "").trim() || null; }
+
+  // A datetime-local value is the phone's local time, sent as an instant; left as typed when it
+  // is no time at all, so that the server names the field.
+  function instant(value) {
+    var typed = trimmed(value);
+    var at = typed ? new Date(typed) : null;
+    return at && !isNaN(at) ? at.toISOString() : typed;
+  }
+
+  function integer(value) {
+    var typed = trimmed(value);
+    return typed && /^\d+$/.test(typed) ? Number(typed) : typed;
+  }
+
+  // What each kind of field sends, as tickets/forms.py reads it (CONTRACT's op data); empty
+  // fields are left out, so the rules say what is missing.
+  var READERS = {
+    datetime: function (name, fd) { return instant(fd.get(name)); },
+    confirm: function (name, fd) { return fd.get(name) ? true : null; },
+    person: function (name, fd) { return integer(fd.get(name)); },
+    attachments: function (name, fd) {
+      var ids = fd.getAll(name).map(integer).filter(Boolean);
+      return ids.length ? ids : null;
+    },
+    late_reason: function (name, fd) {
+      if (!fd.get("late_code")) { return null; }
+      return {code: fd.get("late_code"), note: trimmed(fd.get("late_note")) || ""};
+    },
+    informed: function (name, fd) {
+      var how = trimmed(fd.get(name + "_how"));
+      var at = instant(fd.get(name + "_at"));
+      return how || at ? {how: how || "", at: at} : null;
+    }
+  };
+
+  function opData(form, fd) {
     var data = {};
-    (TEXT[action] || []).forEach(function (name) {
-      var v = String(fd.get(name) || "").trim();
-      if (v) { data[name] = v; }
+    specOf(form).fields.forEach(function (field) {
+      var read = READERS[field.kind] || function (name) { return trimmed(fd.get(name)); };
+      var value = read(field.name, fd);
+      if (value !== null) { data[field.name] = value; }
     });
-    (TIMES[action] || []).forEach(function (name) {
-      var v = fd.get(name);
-      var at = v ? new Date(v) : null;  // datetime-local: the phone's local time
-      if (at && !isNaN(at)) { data[name] = at.toISOString(); }
-    });
-    (CHECKS[action] || []).forEach(function (name) { if (fd.get(name)) { data[name] = true; } });
-    if (action === "assign") { data.assignee_id = Number(fd.get("assignee_id")) || null; }
-    if (action === "update") {
-      var ids = fd.getAll("attachments").map(Number).filter(Boolean);
-      if (ids.length) { data.attachments = ids; }
-    }
-    if (WITH_LATE_REASON.indexOf(action) >= 0 && fd.get("late_code")) {
-      data.late_reason = {code: fd.get("late_code"),
-                          note: String(fd.get("late_note") || "").trim()};
-    }
     return data;
+  }
+
+  // ----- what the rules require, asked before an op is queued -----
+
+  function given(value) {
+    if (value && typeof value === "object" && !Array.isArray(value)) {
+      return Object.keys(value).every(function (k) { return Boolean(value[k]); });
+    }
+    return value !== undefined && value !== null;
+  }
+
+  // With no signal nobody answers before the op is queued: ask here for the late reason (once a
+  // deadline has passed: js/clocks.js) and the fields the rules require, so that a queued op is
+  // not refused later for a missing fact. Online, the server's refusal says it.
+  function ready(form, submitter) {
+    if (window.FieldClocks) { window.FieldClocks.judge(form); }
+    if (!form.reportValidity()) { return false; }
+    var data = opData(form, formData(form, submitter));
+    var lacking = (specOf(form).required || []).filter(function (name) {
+      return !given(data[name]);
+    });
+    markInvalid(form, lacking);
+    if (!lacking.length) { return true; }
+    var names = lacking.map(function (name) {
+      var box = form.querySelector("[data-field='" + name + "'] .field-name");
+      return box ? box.textContent.trim() : name;
+    });
+    var why = form.querySelector(".offline-error") || document.createElement("p");
+    why.className = "error offline-error";
+    why.setAttribute("role", "alert");
+    why.textContent = text(form, "required", {fields: names.join(", ")});
+    form.prepend(why);
+    var first = form.querySelector("[aria-invalid=true]");
+    if (first) { first.focus(); }
+    return false;
+  }
+
+  // The fields named are marked invalid; the marks of an earlier check are taken off.
+  function markInvalid(form, names) {
+    form.querySelectorAll("[aria-invalid]").forEach(function (el) {
+      el.removeAttribute("aria-invalid");
+    });
+    names.forEach(function (name) {
+      var box = form.querySelector("[data-field='" + name + "']");
+      (box ? box.querySelectorAll("input, select, textarea") : []).forEach(function (el) {
+        if (el.type !== "hidden") { el.setAttribute("aria-invalid", "true"); }
+      });
+    });
+    var why = form.querySelector(".offline-error");
+    if (why && !names.length) { why.remove(); }
   }
 
   function formFields(fd) {
@@ -111,7 +178,7 @@
     var files = fd.getAll("photos").filter(function (f) { return f && f.size; });
     var fixing = Number(form.getAttribute("data-fixing")) || null;
     return Promise.all(files.map(downscale)).then(function (photos) {
-      var changes = {data: opData(target.action, fd), fields: formFields(fd)};
+      var changes = {data: opData(form, fd), fields: formFields(fd)};
       if (fixing) {
         if (photos.length) { changes.photos = photos; changes.attachments = null; }
         return O.resend(fixing, changes);
@@ -131,6 +198,7 @@
 
   function settleForm(form) {
     form.reset();
+    markInvalid(form, []);
     form.removeAttribute("data-fixing");
     var hint = form.querySelector(".fix-hint");
     if (hint) { hint.remove(); }
@@ -190,6 +258,7 @@
     var mine = ops.filter(function (op) { return op.ticket_id === id; });
     var section = box.closest(".ticket") || document;
     var accepted = mine.some(function (op) { return op.action === "accept"; });
+    if (window.FieldClocks) { window.FieldClocks.queued(id, mine); }
     section.querySelectorAll("form[data-action=accept]").forEach(function (f) {
       f.hidden = accepted;
     });
@@ -297,13 +366,15 @@
       hint.textContent = text(box, "fixing") + " " + ((op.error && op.error.message) || "");
       form.prepend(hint);
     }
-    var lateNeeded = op.error && (op.error.fields || []).indexOf("late_reason") >= 0;
+    var fields = (op.error && op.error.fields) || [];
+    markInvalid(form, fields);
+    // The server asked for a late reason: asked whatever the phone's clock says.
     form.querySelectorAll("fieldset.late").forEach(function (block) {
-      if (lateNeeded || !block.hidden) {
-        block.hidden = false;
-        var select = block.querySelector("select");
-        if (select) { select.required = true; }
-      }
+      if (fields.indexOf("late_reason") < 0) { return; }
+      block.setAttribute("data-late-required", "");
+      block.hidden = false;
+      var select = block.querySelector("select");
+      if (select) { select.required = true; }
     });
     var panel = form.closest("details");
     if (panel) { panel.hidden = false; panel.open = true; }
@@ -393,7 +464,7 @@
     if (navigator.onLine && !form.hasAttribute("data-fixing")) { return; }
     evt.preventDefault();
     evt.stopPropagation();
-    queueForm(form, evt.submitter, O.newId());
+    if (ready(form, evt.submitter)) { queueForm(form, evt.submitter, O.newId()); }
   }, true);
 
   // Sent, but no answer came back: it may have been applied, so it keeps its op_id.
