@@ -18,8 +18,9 @@ _FIELDS = {
     "cmis_updated": N_("xác nhận đã cập nhật CMIS"),
     "inspection_result": N_("kết quả kiểm tra"),
     "certificate_no": N_("số giấy chứng nhận kiểm định"),
+    "reply_ref": N_("số công văn trả lời"),
+    "complaint_subject": N_("nội dung phản ánh"),
     "customer_confirmation": N_("xác nhận của khách hàng"),
-    "customer_confirmed": N_("xác nhận của khách hàng"),
     "customer_informed": N_("việc báo khách hàng"),
     "accepted": N_("việc tiếp nhận phiếu"),
     "note": N_("ghi chú"),
@@ -48,7 +49,10 @@ _ACTIONS = {
     "transfer": N_("chuyển bộ phận"),
     "complete": N_("hoàn tất"),
     "assign": N_("giao việc"),
+    "acknowledge": N_("xác nhận nhận bàn giao"),
     "escalate": N_("báo cấp trên"),
+    "handover": N_("bàn giao cho trực vận hành"),
+    "chase": N_("đôn đốc"),
 }
 
 _STATUSES = {
@@ -96,6 +100,13 @@ _OUTCOMES = {
     "confirmed_done": N_("Khách hàng xác nhận đã xử lý xong"),
 }
 
+_COMPLAINT_SUBJECTS = {
+    "attitude": N_("Thái độ nhân viên"),
+    "supply_quality": N_("Chất lượng cung cấp điện"),
+    "billing": N_("Hóa đơn, tiền điện"),
+    "other": N_("Nội dung khác"),
+}
+
 _INFORMED_BY = {"phone": N_("Điện thoại"), "sms": N_("Tin nhắn SMS"), "zalo": N_("Zalo"),
                 "in_person": N_("Gặp trực tiếp")}
 
@@ -115,7 +126,11 @@ _SERVICE_GROUPS = {
 
 _FLAGS = {"elderly": N_("Người cao tuổi"), "important": N_("Khách hàng quan trọng"),
           "difficult": N_("Khách hàng khó tính"), "repeat": N_("Lần 2+"),
-          "media": N_("Báo chí, mạng xã hội")}
+          "media": N_("Báo chí, mạng xã hội"), "upset": N_("Khách hàng bức xúc")}
+
+# What an open ticket waits for besides its deadlines (rules.clocks.marks).
+_MARKS = {"handover": N_("Chờ trực vận hành xác nhận"),
+          "chased": N_("Tổng đài đôn đốc: báo cáo trong 15 phút")}
 
 _EVENTS = {
     "received": N_("Nhận từ tổng đài"), "created": N_("Tạo tại quầy"),
@@ -123,6 +138,8 @@ _EVENTS = {
     "contacted": N_("Liên hệ khách hàng"), "updated": N_("Cập nhật"), "extended": N_("Gia hạn"),
     "overdue_update": N_("Báo cáo quá hạn"), "transferred": N_("Chuyển bộ phận"),
     "completed": N_("Hoàn tất"), "assigned": N_("Giao việc"), "escalated": N_("Báo cấp trên"),
+    "acknowledged": N_("Trực vận hành xác nhận nhận bàn giao"),
+    "chased": N_("Tổng đài đôn đốc"),
 }
 
 # What bounded a claimed time (rules.claims.bound).
@@ -137,6 +154,7 @@ LABELS: dict[str, dict[str, str]] = {
     "field": _FIELDS, "action": _ACTIONS, "status": _STATUSES, "deadline": _DEADLINES,
     "deadline_short": _DEADLINES_SHORT, "desk": _DESKS, "reason": _REASONS,
     "return_reason": _RETURN_REASONS, "outcome": _OUTCOMES, "informed_by": _INFORMED_BY,
+    "complaint_subject": _COMPLAINT_SUBJECTS, "mark": _MARKS,
     "time_bound": _TIME_BOUNDS, "channel": _CHANNELS, "service_group": _SERVICE_GROUPS,
     "flag": _FLAGS, "event": _EVENTS,
     "type": {code: kind.name_vi for code, kind in TYPES.items()},

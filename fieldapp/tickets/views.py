@@ -36,6 +36,7 @@ class Row:
     mine: bool
     can_accept: bool = False
     overdue: tuple[str, ...] = ()  # rules.clocks.overdue: "accept", "resolve"
+    marks: tuple[str, ...] = ()  # rules.clocks.marks: "handover", "chased"
 
 
 def visible_ticket(ticket_id: int, user: User) -> Ticket:
@@ -64,7 +65,7 @@ def make_row(ticket: Ticket, user: User, now: datetime) -> Row:
     state = to_state(ticket)
     quick = "accept" in actions_for(ticket, state, user, now)
     return Row(ticket, badge(state, now), ticket.assignee_id == user.id, quick,
-               clocks.overdue(state, now))
+               clocks.overdue(state, now), clocks.marks(state))
 
 
 def queue(user: User, now: datetime) -> list[Row]:
@@ -104,11 +105,11 @@ def ticket_context(ticket: Ticket, user: User, now: datetime, **form_state) -> d
     actions = actions_for(ticket, state, user, now)
     return {
         "t": ticket, "state": state, "badge": badge(state, now), "now": now,
-        "overdue": clocks.overdue(state, now), "actions": actions,
+        "overdue": clocks.overdue(state, now), "marks": clocks.marks(state), "actions": actions,
         "late_after": {a: clocks.late_after(state, a) for a in LATE_ACTIONS},
         "clocks": clocks.clocks_json(state), "specs": specs_json(),
         "extension_blocked": extension_blocked(state, actor_of(user)),
-        "needs_confirmation": needs_confirmation(state.flags) and not ticket.customer_confirmed,
+        "needs_confirmation": needs_confirmation(state.flags) and not state.customer_confirmed,
         "facts": get_type(ticket.type).completion_facts,
         "history": customer_history(ticket, user), "timeline": timeline(ticket.events),
         "members": team_members(ticket.team_id) if "assign" in actions else [],

@@ -23,13 +23,13 @@
   var TEXT = {
     "return": ["reason", "note"], contact: ["outcome", "note"], update: ["note"],
     extend: ["reason_code", "note"], overdue_update: ["status_note", "reason_code", "note"],
-    transfer: ["desk", "note"],
+    transfer: ["desk", "note"], acknowledge: ["note"],
     complete: ["result", "cause", "meter_serial", "energised_on", "inspection_result",
-               "certificate_no"]
+               "certificate_no", "reply_ref", "complaint_subject"]
   };
   var TIMES = {extend: ["new_eta"], overdue_update: ["new_eta"],
                complete: ["restored_at", "reconnected_at"]};
-  var CHECKS = {complete: ["cmis_updated", "customer_confirmed"]};
+  var CHECKS = {complete: ["cmis_updated"]};
   var WITH_LATE_REASON = ["accept", "contact", "update", "complete"];
 
   function text(el, key, vars) {
