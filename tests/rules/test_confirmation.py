@@ -30,12 +30,6 @@ def test_completion_has_no_confirmation_box():
     assert ACTIONS["complete"].field("customer_confirmed") is None
 
 
-def test_a_confirmation_after_the_work_lets_it_complete():
-    state = confirm(worked(), vn(2027, 3, 3, 11))
-    assert state.customer_confirmed
-    assert apply(state, "complete", vn(2027, 3, 3, 11, 5), DONE).status == "completed"
-
-
 # Work after the confirmation: another update, a moved ETA, an overdue report.
 MORE_WORK = {
     "update": {"note": "Thay thêm dây"},
@@ -46,8 +40,10 @@ MORE_WORK = {
 
 @pytest.mark.parametrize("action", sorted(MORE_WORK))
 def test_work_after_the_confirmation_needs_a_new_one(action):
-    state = apply(confirm(worked(), vn(2027, 3, 3, 11)), action, vn(2027, 3, 3, 11, 10),
-                  MORE_WORK[action])
+    confirmed = confirm(worked(), vn(2027, 3, 3, 11))
+    assert confirmed.customer_confirmed
+    assert apply(confirmed, "complete", vn(2027, 3, 3, 11, 5), DONE).status == "completed"
+    state = apply(confirmed, action, vn(2027, 3, 3, 11, 10), MORE_WORK[action])
     assert not state.customer_confirmed
     refusal = refuse(state, "complete", vn(2027, 3, 3, 11, 20), DONE)
     assert refusal.fields == ("customer_confirmation",)
@@ -64,13 +60,10 @@ def test_an_overdue_report_after_the_confirmation_needs_a_new_one():
 
 @PROFILE
 @given(outcome=st.sampled_from(["reached", "no_answer"]), minutes=st.integers(1, 600))
-def test_only_the_confirmed_done_outcome_confirms(outcome, minutes):
+def test_only_the_confirmed_done_outcome_confirms_not_a_flag_of_the_completion(outcome, minutes):
     state = apply(worked(), "contact", vn(2027, 3, 3, 10, 30) + timedelta(minutes=minutes),
                   {"outcome": outcome})
     assert not state.customer_confirmed
-    assert refuse(state, "complete", vn(2027, 3, 3, 21), DONE).fields == ("customer_confirmation",)
-
-
-def test_customers_who_need_no_confirmation_complete_without_one():
-    state = worked(flags=frozenset({"repeat"}))
-    assert apply(state, "complete", vn(2027, 3, 3, 11), DONE).status == "completed"
+    flagged = {**DONE, "customer_confirmed": True}
+    assert refuse(state, "complete", vn(2027, 3, 3, 21), flagged).fields == (
+        "customer_confirmation",)

@@ -90,12 +90,18 @@ def test_a_business_desk_reminder_never_falls_outside_office_hours(
 
 
 @PROFILE
-@given(code=st.sampled_from(OFFICE_TYPES), received=received_times)
-def test_the_80_percent_warning_is_80_percent_of_the_office_time(code, received):
+@given(code=st.sampled_from(sorted(TYPES)), received=received_times)
+def test_the_80_percent_warning_counts_office_time_for_office_work_only(code, received):
     state = ticket(code, received)
-    warning = kinds_at(state, received)["resolve_warn_80"].due_at
-    window = CAL.office_time_between(received, state.resolve_by)
-    assert CAL.office_time_between(received, warning) == window * 0.8
+    got = kinds_at(state, received)
+    warning, deadline = got["resolve_warn_80"].due_at, state.resolve_by
+    if TYPES[code].office_hours:
+        window = CAL.office_time_between(received, deadline)
+        assert CAL.office_time_between(received, warning) == window * 0.8
+    else:  # operations, media complaints, reconnections: wall-clock, around the clock
+        assert warning == received + (deadline - received) * 0.8
+        assert got["new_ticket"].due_at == received
+        assert got["overdue_update_missing"].due_at == deadline + timedelta(minutes=15)
 
 
 @PROFILE
@@ -105,18 +111,6 @@ def test_a_missing_overdue_update_escalates_15_office_minutes_after_the_deadline
     escalation = kinds_at(state, received)["overdue_update_missing"].due_at
     assert CAL.office_time_between(state.resolve_by, escalation) == timedelta(minutes=15)
     assert CAL.local(escalation).time() != datetime(2000, 1, 1, 17, 10).time()
-
-
-@PROFILE
-@given(code=st.sampled_from(sorted(c for c, t in TYPES.items() if t.desk == "operations")),
-       received=received_times)
-def test_operations_types_keep_wall_clock_reminders_around_the_clock(code, received):
-    state = ticket(code, received)
-    got = kinds_at(state, received)
-    assert got["new_ticket"].due_at == received
-    deadline = state.resolve_by
-    assert got["resolve_warn_80"].due_at == received + (deadline - received) * 0.8
-    assert got["overdue_update_missing"].due_at == deadline + timedelta(minutes=15)
 
 
 def test_the_issues_examples():

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from fieldapp.extensions import db
 from fieldapp.models import Event, Ticket, utcnow
 from fieldapp.services.calendar import current_calendar
-from tests.api.helpers import arrived, intake_body, op
+from tests.api.helpers import arrived, intake_body
 from tests.workers.processes import kill_with_its_jobs, start_worker, wait_until
 
 
