@@ -7,7 +7,7 @@ read from its spec in rules.actions; each handler below holds only what is parti
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from fieldapp.rules import messages as msg
 from fieldapp.rules.actions import (
@@ -19,7 +19,6 @@ from fieldapp.rules.actions import (
     OPEN_STATUSES,
     WORKING_STATUSES,
     ActionSpec,
-    Field,
     get_action,
 )
 from fieldapp.rules.calendar import require_aware
@@ -33,6 +32,7 @@ from fieldapp.rules.clocks import (
 )
 from fieldapp.rules.customers import needs_confirmation
 from fieldapp.rules.deadlines import contact_by_on_accept
+from fieldapp.rules.fields import bad_fields, given
 from fieldapp.rules.policy import DEFAULT_POLICY, Policy
 from fieldapp.rules.reasons import REASON_CODES, is_objective
 from fieldapp.rules.state import (
@@ -55,53 +55,6 @@ Handler = Callable[[TicketState, Op, Actor, Policy], "Applied | Refusal"]
 # The timeline's and the CRM's note of the automatic handover at closing (DOMAIN §7).
 HANDOVER_NOTE = N_("Hết giờ làm việc của bộ phận kinh doanh: phiếu tự động chuyển cho bộ phận "
                    "trực vận hành, thời hạn giữ nguyên.")
-
-
-# --- fields ------------------------------------------------------------------------------
-
-
-def _blank(value) -> bool:
-    """Missing, or a text with nothing but spaces."""
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _aware(value) -> bool:
-    return isinstance(value, datetime) and value.tzinfo is not None
-
-
-def _given(field: Field, value) -> bool:
-    """Whether a value fills the field (the rules see typed data: datetimes, dates, ints)."""
-    kind = field.kind
-    if kind in ("note", "text"):
-        return isinstance(value, str) and not _blank(value)
-    if kind == "choice":
-        return value in field.choices
-    if kind == "datetime":
-        return _aware(value)
-    if kind == "date":
-        return isinstance(value, date) and not isinstance(value, datetime)
-    if kind == "confirm":
-        return value is True  # a confirmation is an explicit yes
-    if kind == "person":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == "attachments":
-        return isinstance(value, list) and all(_given(Field("", "person"), v) for v in value)
-    if kind == "informed":
-        return (isinstance(value, dict) and value.get("how") in field.choices
-                and _aware(value.get("at")))
-    return value is not None
-
-
-def _bad_fields(spec: ActionSpec, data: dict) -> list[str]:
-    """Required fields that are missing, and optional ones that hold a wrong code or id."""
-    bad = []
-    for field in spec.fields:
-        value = data.get(field.name)
-        checked = field.required or (field.kind in ("choice", "person", "attachments")
-                                     and value is not None)
-        if checked and field.kind != "late_reason" and not _given(field, value):
-            bad.append(field.name)
-    return bad
 
 
 def _invalid(fields: list[str]) -> Refusal:
@@ -284,7 +237,7 @@ def _missing_facts(state: TicketState, data: dict) -> list[str]:
     """The result and the type's facts that the completion lacks."""
     facts = [ACTIONS["complete"].field(name) for name in ("result",)
              + get_type(state.type).completion_facts]
-    return [f.name for f in facts if not _given(replace(f, required=True), data.get(f.name))]
+    return [f.name for f in facts if not given(replace(f, required=True), data.get(f.name))]
 
 
 def _complete(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Applied | Refusal:
@@ -358,7 +311,7 @@ def decide(state: TicketState, op: Op, actor: Actor,
         return Refusal("invalid", msg.unknown_action(op.action), ("action",))
     op = replace(op, at=require_aware(op.at).astimezone(UTC), data=dict(op.data or {}))
     refusal = _gate(state, spec, actor)
-    if refusal is None and (bad := _bad_fields(spec, op.data)):
+    if refusal is None and (bad := bad_fields(spec, op.data)):
         refusal = _invalid(bad)
     return refusal or _HANDLERS[op.action](state, op, actor, policy)
 
