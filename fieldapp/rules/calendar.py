@@ -105,10 +105,11 @@ class WorkCalendar:
         while True:
             for open_at, close_at in self.office_blocks(day):
                 begin = max(start, open_at)
-                if begin <= close_at and (left < close_at - begin or
-                                          (left == close_at - begin and left > timedelta(0))):
+                room = close_at - begin  # office time left in this block (negative: past it)
+                # Ending exactly at the close is this block, but a zero span waits for one.
+                if room > left or (room == left > timedelta(0)):
                     return (begin + left).astimezone(UTC)
-                left -= max(timedelta(0), close_at - begin)
+                left -= max(timedelta(0), room)
             day += timedelta(days=1)
 
     def before_office_time(self, end: datetime, span: timedelta) -> datetime:
