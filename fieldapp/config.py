@@ -71,6 +71,12 @@ class Config:
     # How far ahead a moved ETA may be, per ticket type, in hours ("OUTAGE=48,RECONNECT=24");
     # unset types: 72 h for types with an hours deadline, 30 days for working-day types.
     ETA_CAP_HOURS = os.environ.get("ETA_CAP_HOURS", "")
+    # Words or phrases (comma-separated) showing an upset customer in a complaint's content;
+    # empty: the default list (rules.policy.UPSET_WORDS).
+    UPSET_WORDS = os.environ.get("UPSET_WORDS", "")
+    # Days after an earlier request of the same customer and type closed that a new one is
+    # still a repeat.
+    REPEAT_WINDOW_DAYS = int(os.environ.get("REPEAT_WINDOW_DAYS", "7"))
     # Evidence (DOMAIN §7): sizes in MB. A phone sends 1600 px JPEGs of a few hundred KB, so
     # normal work stays far below; the caps stop a runaway phone or script from filling the
     # database. A complaint's total is the procedure's; the rest are defaults.

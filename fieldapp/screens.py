@@ -8,6 +8,7 @@ from fieldapp import assets, i18n
 from fieldapp.labels import label
 from fieldapp.rules.clocks import OVERDUE_KINDS, SOON_SHARE
 from fieldapp.rules.reasons import (
+    COMPLAINT_SUBJECTS,
     CONTACT_OUTCOMES,
     INFORMED_BY,
     OBJECTIVE_REASONS,
@@ -30,7 +31,7 @@ def init_app(app: Flask) -> None:
         label=label, new_op_id=new_op_id, reason_codes=REASON_CODES,
         objective_codes=OBJECTIVE_REASONS, return_reasons=RETURN_REASONS,
         outcomes=CONTACT_OUTCOMES, informed_by=INFORMED_BY, overdue_kinds=OVERDUE_KINDS,
-        soon_share=SOON_SHARE,
+        soon_share=SOON_SHARE, complaint_subjects=COMPLAINT_SUBJECTS,
     )
     app.jinja_env.filters["sentence"] = sentence
     for bp in (auth_bp, tickets_bp, desk_bp, board_bp, errors_bp):

@@ -16,8 +16,8 @@ from sqlalchemy import insert, select, update
 from fieldapp.extensions import db
 from fieldapp.models import Incident, Reminder, ReminderDelivery, Ticket, utcnow
 from fieldapp.rules import incidents as incident_rules
-from fieldapp.rules.reminders import ESCALATIONS, escalation_data
-from fieldapp.rules.state import Actor, Op
+from fieldapp.rules.reminders import system_op
+from fieldapp.rules.state import Actor
 from fieldapp.services.audience import Devices
 from fieldapp.services.calendar import current_calendar
 from fieldapp.services.changes import ChangeSet
@@ -77,46 +77,51 @@ def _locked(model, ids: set[int]) -> dict:
 
 def _fan_out(claimed: list[Reminder], tickets: dict[int, Ticket],
              incidents: dict[int, Incident], now: datetime) -> None:
-    """Mark the reminders sent, write a delivery per device, record escalations (no commit)."""
+    """Mark the reminders sent, write a delivery per device, record the system's ops that
+    reminders make (escalations, the closing-time handover); no commit."""
     if not claimed:
         return
     db.session.execute(update(Reminder).where(
         Reminder.id.in_([r.id for r in claimed]), Reminder.sent_at.is_(None),
     ).values(sent_at=now), execution_options={"synchronize_session": False})
     devices = Devices([*tickets.values(), *incidents.values()])
-    escalations = ChangeSet(now, current_calendar(), current_policy())
+    changes = ChangeSet(now, current_calendar(), current_policy())
     rows = []
     for reminder in claimed:
         target = tickets.get(reminder.ticket_id) or incidents[reminder.incident_id]
         rows += [{"reminder_id": reminder.id, "user_id": user_id, "subscription_id": sub_id,
                   "status": "pending", "attempts": 0, "created_at": now}
                  for user_id, sub_id in devices.targets(reminder.audience, target)]
-        if reminder.kind in ESCALATIONS:
-            _escalate(escalations, target, reminder)
-        elif reminder.kind in incident_rules.ESCALATIONS:
-            _escalate_incident(escalations, target, reminder)
+        if reminder.incident_id is not None:
+            _incident_op(changes, target, reminder)
+        else:
+            _system_op(changes, target, reminder)
     if rows:
         db.session.execute(insert(ReminderDelivery), rows)
-    escalations.flush()
+    changes.flush()
 
 
 SYSTEM = Actor(user_id=None, role="system")
 
 
-def _escalate_incident(changes: ChangeSet, incident: Incident, reminder: Reminder) -> None:
-    """The same for an incident's escalation (rules.incidents.ESCALATIONS)."""
-    audience = tuple(name for name in reminder.audience.split(",") if name)
-    changes.judge_incident(incident, Op("escalate", reminder.due_at,
-                                        incident_rules.escalation_data(reminder.kind, audience)),
-                           SYSTEM)
+def _audience(reminder: Reminder) -> tuple[str, ...]:
+    return tuple(name for name in reminder.audience.split(",") if name)
 
 
-def _escalate(changes: ChangeSet, ticket: Ticket, reminder: Reminder) -> None:
-    """Record the escalation on the locked ticket: an op of the system through the one write
-    path, in the transaction that claims the reminder, so it happens exactly once."""
-    audience = tuple(name for name in reminder.audience.split(",") if name)
-    changes.judge(ticket, Op("escalate", reminder.due_at,
-                             escalation_data(reminder.kind, audience)), SYSTEM)
+def _system_op(changes: ChangeSet, ticket: Ticket, reminder: Reminder) -> None:
+    """Record what the reminder makes the system do (an escalation, a handover) on the locked
+    ticket: an op through the one write path, in the transaction that claims the reminder, so
+    it happens exactly once."""
+    op = system_op(reminder.kind, reminder.due_at, _audience(reminder))
+    if op is not None:
+        changes.judge(ticket, op, SYSTEM)
+
+
+def _incident_op(changes: ChangeSet, incident: Incident, reminder: Reminder) -> None:
+    """The same for an incident's reminder (rules.incidents.system_op)."""
+    op = incident_rules.system_op(reminder.kind, reminder.due_at, _audience(reminder))
+    if op is not None:
+        changes.judge_incident(incident, op, SYSTEM)
 
 
 def kick(queue: Queue, tag: str):

@@ -1,4 +1,4 @@
-"""POST /api/v1/crm/tickets: the CRM pushes a signed ticket (CONTRACT "CRM → app")."""
+"""The CRM's signed calls (CONTRACT "CRM → app"): push a ticket, chase a ticket."""
 
 import json
 import time
@@ -7,16 +7,17 @@ from flask import abort, current_app, request
 
 from fieldapp.api import bp
 from fieldapp.api.errors import error_response
-from fieldapp.api.schemas import UNKNOWN_TEAM, IntakeSchema, TicketSchema
+from fieldapp.api.schemas import UNKNOWN_TEAM, ChaseSchema, IntakeSchema, TicketSchema
 from fieldapp.errors.refused import TOO_DEEP, refused_fields, too_deep
 from fieldapp.extensions import csrf
 from fieldapp.rules.text import N_
+from fieldapp.services.chase import chase
 from fieldapp.services.intake import UnknownTeam, receive, team_exists
 from fieldapp.services.signing import verify
 
 # Built once: a schema instance holds no per-request state, and building one costs more than
 # a push's rules.
-INTAKE, TICKET = IntakeSchema(team_exists=team_exists), TicketSchema()
+INTAKE, TICKET, CHASE = IntakeSchema(team_exists=team_exists), TicketSchema(), ChaseSchema()
 
 
 @bp.post("/crm/tickets")
@@ -65,6 +66,50 @@ def crm_push():
     except UnknownTeam:  # checked by INTAKE already; kept for a team removed meanwhile
         return error_response({"team": [UNKNOWN_TEAM]}, 400)
     return TICKET.dump(ticket), 201 if created else 200
+
+
+@bp.post("/crm/tickets/<crm_id>/chase")
+@csrf.exempt  # authenticated by its HMAC signature instead of a session
+def crm_chase(crm_id: str):
+    """The call center chases a ticket (đôn đốc).
+    ---
+    post:
+      summary: Chase a ticket (signed like a push); starts the 15-minute overdue-update clock.
+      parameters:
+      - in: path
+        name: crm_id
+        required: true
+        schema:
+          type: string
+      requestBody:
+        content:
+          application/json:
+            schema: ChaseSchema
+      responses:
+        200:
+          description: The ticket after the chase (a closed ticket, unchanged).
+          content:
+            application/json:
+              schema: TicketSchema
+        400: BadInput
+        401:
+          description: A bad signature.
+          content:
+            application/json:
+              schema: ErrorSchema
+        404: NotFound
+    """
+    body = _bounded_body()
+    if not _signed(body):
+        return error_response({"signature": ["Chữ ký hoặc thời điểm không hợp lệ."]}, 401)
+    payload = _json_object(body)
+    if found := refused_fields(payload):
+        return error_response(found, 400)
+    data = CHASE.load(payload)
+    ticket = chase(crm_id, data["at"], data["note"])
+    if ticket is None:
+        abort(404)
+    return TICKET.dump(ticket), 200
 
 
 def _bounded_body() -> bytes:

@@ -78,6 +78,18 @@ class IntakeSchema(Schema):
             raise ValidationError(N_("Ngày sinh sau ngày yêu cầu."), "customer")
 
 
+class ChaseSchema(Schema):
+    """The call center chases a ticket (CONTRACT "The call center chases a ticket")."""
+
+    at = fields.AwareDateTime(required=True)
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+    @validates("at")
+    def _plausible_at(self, value, **_):
+        if not (_EARLIEST <= value <= utcnow() + timedelta(days=1)):
+            raise ValidationError("Thời điểm đôn đốc không hợp lý.")
+
+
 class PersonSchema(Schema):
     """A user as shown on a ticket."""
 
@@ -148,6 +160,9 @@ class TicketSchema(Schema):
     contact_count = fields.Integer()
     extensions = fields.Integer()
     customer_confirmed = fields.Boolean()
+    handover_pending = fields.Boolean()
+    chased_at = fields.AwareDateTime(allow_none=True)
+    complaint_subject = fields.String(allow_none=True)
     version = fields.Integer()
     events = fields.List(fields.Nested(EventSchema))
     reminders = fields.List(fields.Nested(ReminderSchema))

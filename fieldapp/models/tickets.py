@@ -63,6 +63,12 @@ class Ticket(db.Model):
     delay_reason: Mapped[dict | None] = mapped_column(JSON)
     overdue_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     customer_confirmed: Mapped[bool] = mapped_column(default=False)
+    # When it came to its current desk (a transfer, the closing-time handover), if not at
+    # receipt; a handed-over reconnection waits for the duty desk's acknowledgement.
+    desk_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handover_pending: Mapped[bool] = mapped_column(default=False)
+    chased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the call center's chase
+    complaint_subject: Mapped[str | None] = mapped_column(String(16))  # chosen at completion
 
     # When a person last acted on it (server's view): a later claim cannot predate it.
     last_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

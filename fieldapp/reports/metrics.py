@@ -13,21 +13,26 @@ Monthly report (DOMAIN §6, template B.01), per team, for a month and for the ye
   columns split the tickets received exactly:
   received = completed on time + completed late + returned + open not yet due + overdue open.
 - accepted late: accepted before `as_of` after its accept-by (`late_accept`).
-- returned: returned to the call center before `as_of`.
+- returned: returned to the call center before `as_of`, before its deadline in force had
+  passed. A ticket returned once overdue still counts as overdue (DOMAIN §7): a return does
+  not hide it.
 - completed on time / late: completed before `as_of`, late when after resolve-by
   (`late_resolve`). A late completion counts as objective when its recorded reason
   (`late_reason.code`) is an objective one (`rules.reasons.is_objective`); any other code, or
   no reason at all, counts as "other".
-- overdue and still open: not completed nor returned at `as_of`, and the deadline in force
+- overdue (not completed): not completed nor returned at `as_of`, and the deadline in force
   (resolve-by, or the later ETA of a recorded delay: `rules.clocks.effective_deadline`) before
-  it. "Overdue" means this everywhere (quá hạn xử lý); not accepted by the accept deadline is
-  the other, named kind (quá hạn tiếp nhận, `rules.clocks.overdue`).
+  it; or returned before `as_of` after that deadline had passed. "Overdue" means this
+  everywhere (quá hạn xử lý); not accepted by the accept deadline is the other, named kind
+  (quá hạn tiếp nhận, `rules.clocks.overdue`).
 - repeat requests: the customer contacted two or more times (`contact_count` ≥ 2) or the
   ticket carries the "repeat" flag; of those, how many came after the earlier request's
   deadline had passed (`repeat_after_deadline`, set at intake).
-- complaints: types COMPLAINT and MEDIA_COMPLAINT. Intake carries no complaint subject yet,
-  so "staff attitude" cannot be counted and is shown as not recorded; "upset customers" are
-  the complaints of customers flagged difficult; "other complaints" are the rest.
+- complaints: the types of the B.01 group "complaints" (COMPLAINT, MEDIA_COMPLAINT, and
+  POWER_QUALITY as a complaint about the quality of supply). Each is counted in one of three
+  columns: "staff attitude" when completed before `as_of` with the subject chosen at
+  completion being staff attitude; else "upset customers" when the customer is flagged
+  difficult or the content showed them upset (flags "difficult", "upset"); else "other".
 - by channel (`rules.catalog.CHANNELS`) and by service group (`TicketType.service_group`).
 
 Dashboard, per team, at the moment the page is asked for (local days):
@@ -55,7 +60,7 @@ from fieldapp.rules.clocks import OVERDUE_KINDS
 from fieldapp.rules.labels import LABELS
 from fieldapp.rules.reasons import OBJECTIVE_REASONS
 
-COMPLAINT_TYPES = ("COMPLAINT", "MEDIA_COMPLAINT")
+COMPLAINT_TYPES = tuple(code for code, kind in TYPES.items() if kind.complaint)
 
 
 @dataclass(frozen=True)
@@ -89,8 +94,7 @@ def _contact_columns() -> list[Column]:
     return [
         Column("repeat", _l("KH liên hệ ≥ 2 lần"), repeat, "contacts"),
         Column("repeat_after_deadline", _l("Đã quá hạn khi KH gọi lại"), repeat, "contacts"),
-        Column("complaint_staff", _l("Thái độ nhân viên"), complaints, "contacts",
-               recorded=False),
+        Column("complaint_staff", _l("Thái độ nhân viên"), complaints, "contacts"),
         Column("complaint_upset", _l("KH bức xúc"), complaints, "contacts"),
         Column("complaint_other", _l("Phản ánh khác"), complaints, "contacts"),
     ]
@@ -162,34 +166,44 @@ def completed_between(start, end, late: bool) -> ColumnElement[bool]:
                 Ticket.late_resolve.is_(late))
 
 
+def returned_overdue() -> ColumnElement[bool]:
+    """Returned after its deadline in force had passed: still counted as overdue."""
+    return overdue_resolve(Ticket.returned_at)
+
+
 def _outcomes(as_of: datetime) -> dict[str, ColumnElement[bool]]:
     done = and_(Ticket.completed_at.is_not(None), Ticket.completed_at < as_of)
     late = and_(done, Ticket.late_resolve.is_(True))
     objective = func.coalesce(Ticket.late_reason["code"].as_string(), "").in_(OBJECTIVE_REASONS)
     still_open = is_open_at(as_of)
+    returned = and_(Ticket.returned_at.is_not(None), Ticket.returned_at < as_of)
     return {
         "received": true(),
         "accepted_late": and_(Ticket.late_accept.is_(True), Ticket.accepted_at < as_of),
-        "returned": and_(Ticket.returned_at.is_not(None), Ticket.returned_at < as_of),
+        "returned": and_(returned, not_(returned_overdue())),
         "completed_on_time": and_(done, Ticket.late_resolve.is_(False)),
         "completed_late": late,
         "late_objective": and_(late, objective),
         "late_other": and_(late, not_(objective)),
         "open_not_due": and_(still_open, not_(overdue_resolve(as_of))),
-        "overdue_open": and_(still_open, overdue_resolve(as_of)),
+        "overdue_open": or_(and_(still_open, overdue_resolve(as_of)),
+                            and_(returned, returned_overdue())),
     }
 
 
-def _contacts() -> dict[str, ColumnElement[bool] | None]:
+def _contacts(as_of: datetime) -> dict[str, ColumnElement[bool] | None]:
     repeat = or_(Ticket.contact_count >= 2, _has_flag("repeat"))
     complaint = Ticket.type.in_(COMPLAINT_TYPES)
-    upset = _has_flag("difficult")
+    # Never NULL (NOT NULL would drop the ticket from "other"): set only at completion.
+    attitude = and_(func.coalesce(Ticket.complaint_subject, "") == "attitude",
+                    Ticket.completed_at.is_not(None), Ticket.completed_at < as_of)
+    upset = and_(or_(_has_flag("difficult"), _has_flag("upset")), not_(attitude))
     return {
         "repeat": repeat,
         "repeat_after_deadline": and_(repeat, Ticket.repeat_after_deadline.is_(True)),
-        "complaint_staff": None,
+        "complaint_staff": and_(complaint, attitude),
         "complaint_upset": and_(complaint, upset),
-        "complaint_other": and_(complaint, not_(upset)),
+        "complaint_other": and_(complaint, not_(attitude), not_(upset)),
     }
 
 
@@ -204,7 +218,7 @@ def _catalog() -> dict[str, ColumnElement[bool]]:
 
 def report_conditions(as_of: datetime) -> dict[str, ColumnElement[bool] | None]:
     """Every report column's condition (None: not recorded) for tickets of a period."""
-    return {**_outcomes(as_of), **_contacts(), **_catalog()}
+    return {**_outcomes(as_of), **_contacts(as_of), **_catalog()}
 
 
 def received_in(start: datetime, end: datetime) -> ColumnElement[bool]:
@@ -252,14 +266,16 @@ NOTES = (
     _l("Phiếu được tính vào kỳ theo thời điểm tiếp nhận (giờ Việt Nam). Lũy kế năm tính từ "
        "ngày 01/01 đến hết tháng báo cáo."),
     _l("Kết quả xử lý tính đến cuối kỳ, hoặc đến thời điểm xem nếu kỳ chưa kết thúc: số phiếu "
-       "tiếp nhận = hoàn thành đúng hạn + hoàn thành trễ hạn + trả lại CPCCC + chưa hoàn thành."),
+       "tiếp nhận = hoàn thành đúng hạn + hoàn thành trễ hạn + trả lại CPCCC + chưa hoàn thành. "
+       "Phiếu trả lại CPCCC khi đã quá hạn xử lý vẫn được tính là quá hạn."),
     _l("Hoàn thành trễ hạn do lý do khách quan: lý do trễ đã ghi là mưa bão, sự cố lưới điện "
        "diện rộng, khách hàng vắng nhà hoặc hẹn thời gian khác, chờ vật tư, không tiếp cận được "
        "hiện trường, chờ đơn vị khác; lý do khác hoặc không ghi lý do được tính là lý do khác."),
     _l("KH liên hệ ≥ 2 lần: khách hàng liên hệ từ 2 lần trở lên hoặc phiếu được đánh dấu lần "
        "2+; trong đó, đã quá hạn khi KH gọi lại: yêu cầu trước đã quá thời hạn xử lý."),
-    _l("Phản ánh: phiếu loại Phản ánh / kiến nghị và Phản ánh qua báo, đài, mạng xã hội. KH bức "
-       "xúc: phản ánh của khách hàng được đánh dấu khó tính. Phản ánh khác: các phản ánh còn "
-       "lại. CRM chưa gửi nội dung phản ánh nên chưa thống kê được phản ánh về thái độ nhân "
-       "viên (—)."),
+    _l("Phản ánh: phiếu loại Phản ánh / kiến nghị, Phản ánh qua báo, đài, mạng xã hội và Kiến "
+       "nghị chất lượng điện năng; mỗi phản ánh được tính vào một cột. Thái độ nhân viên: nội "
+       "dung phản ánh chọn khi hoàn tất là thái độ nhân viên. KH bức xúc: các phản ánh còn lại "
+       "của khách hàng được đánh dấu khó tính hoặc có nội dung thể hiện bức xúc. Phản ánh khác: "
+       "các phản ánh còn lại."),
 )

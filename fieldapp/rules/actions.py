@@ -9,6 +9,7 @@ entry in FACTS plus its name in the ticket type's `completion_facts` (rules.cata
 from dataclasses import dataclass
 
 from fieldapp.rules.reasons import (
+    COMPLAINT_SUBJECTS,
     CONTACT_OUTCOMES,
     INFORMED_BY,
     OBJECTIVE_REASONS,
@@ -19,6 +20,8 @@ from fieldapp.rules.state import BUSINESS, OPERATIONS
 
 OPEN_STATUSES = ("received", "accepted", "in_progress")
 WORKING_STATUSES = ("accepted", "in_progress")
+# Before work starts: nobody has contacted the customer or recorded an update yet.
+UNWORKED_STATUSES = ("received", "accepted")
 DESK_ROLES = ("crew", "desk")
 LEADER = "team_lead"
 WORKERS = frozenset({*DESK_ROLES, LEADER})
@@ -63,6 +66,7 @@ class ActionSpec:
     late_reason: bool = False  # once a deadline has passed, the action must say why
     client: bool = True  # pages and phones may send it (escalate is the system's own)
     submit_with: str | None = None  # a choice field whose choices are the form's send buttons
+    leader_from: tuple[str, ...] = ()  # further statuses from which only the leader may act
 
     def field(self, name: str) -> Field | None:
         """The field of this name, if the action has it."""
@@ -72,6 +76,10 @@ class ActionSpec:
         """The spec as the page carries it (js/offline.js builds ops from it)."""
         return {"event": self.event, "late_reason": self.late_reason,
                 "fields": [f.as_json() for f in self.fields]}
+
+    def statuses_for(self, role: str) -> tuple[str, ...]:
+        """The statuses from which this role may take the action."""
+        return self.allowed_from + (self.leader_from if role == LEADER else ())
 
 
 def _note(name: str = "note", required: bool = True) -> Field:
@@ -97,6 +105,8 @@ FACTS: dict[str, Field] = {f.name: f for f in (
     Field("cmis_updated", "confirm"),
     Field("inspection_result", "note"),
     Field("certificate_no", "text", max_length=SHORT_MAX),
+    Field("reply_ref", "text", max_length=SHORT_MAX),  # số công văn of a written answer
+    Field("complaint_subject", "choice", choices=COMPLAINT_SUBJECTS, labels="complaint_subject"),
 )}
 # Completion facts are optional in the data: the ticket's type says which are required.
 _FACT_FIELDS = tuple(Field(f.name, f.kind, False, f.choices, f.labels, f.max_length)
@@ -104,15 +114,23 @@ _FACT_FIELDS = tuple(Field(f.name, f.kind, False, f.choices, f.labels, f.max_len
 
 
 def _worked(name, event, allowed_from, fields=(), late_reason=False, roles=WORKERS,
-            submit_with=None):
+            submit_with=None, leader_from=()):
     return ActionSpec(name, event, allowed_from, roles, tuple(fields), late_reason,
-                      submit_with=submit_with)
+                      submit_with=submit_with, leader_from=leader_from)
+
+
+def _system(name, event, roles=frozenset({"system"}), fields=()):
+    """An action of the app itself or of the CRM: no page or phone sends it."""
+    return ActionSpec(name, event, OPEN_STATUSES, roles, tuple(fields), client=False)
 
 
 ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in (
     _worked("accept", "accepted", ("received",), [LATE_REASON], late_reason=True),
-    _worked("return", "returned", OPEN_STATUSES,
-            [_choice("reason", RETURN_REASONS, "return_reason"), _note()]),
+    # A ticket that is not the team's goes back before work starts; after, only the leader
+    # may send it back (DOMAIN §7).
+    _worked("return", "returned", UNWORKED_STATUSES,
+            [_choice("reason", RETURN_REASONS, "return_reason"), _note()],
+            leader_from=("in_progress",)),
     _worked("contact", "contacted", WORKING_STATUSES,
             [_choice("outcome", CONTACT_OUTCOMES, "outcome"), _note(required=False),
              LATE_REASON], late_reason=True, submit_with="outcome"),
@@ -128,12 +146,17 @@ ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in (
             [_choice("desk", (OPERATIONS, BUSINESS), "desk"), _note()]),
     # complete may start from "received" so that its refusal names the missing acceptance.
     _worked("complete", "completed", OPEN_STATUSES,
-            [_note("result", required=False), *_FACT_FIELDS,
-             Field("customer_confirmed", "confirm", required=False), LATE_REASON],
-            late_reason=True),
+            [_note("result", required=False), *_FACT_FIELDS, LATE_REASON], late_reason=True),
     _worked("assign", "assigned", OPEN_STATUSES, [Field("assignee_id", "person")],
             roles=frozenset({LEADER})),
-    ActionSpec("escalate", "escalated", OPEN_STATUSES, frozenset({"system"}), client=False),
+    # The duty desk signs the handover book for a reconnection handed over at closing.
+    _worked("acknowledge", "acknowledged", OPEN_STATUSES, [_note(required=False)]),
+    _system("escalate", "escalated"),
+    # At the business desk's closing, an unfinished reconnection goes to the duty desk; the
+    # CRM hears it as the transfer it is.
+    _system("handover", "transferred"),
+    # The call center chases the team (đôn đốc): the 15-minute overdue-update clock starts.
+    _system("chase", "chased", frozenset({"crm"}), [_note(required=False)]),
     # What an incident does to its OUTAGE tickets: each its own op, judged like any other.
     ActionSpec("link_incident", "incident_linked", OPEN_STATUSES, WORKERS,
                (Field("incident_id", "id"),), client=False),

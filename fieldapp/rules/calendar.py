@@ -10,6 +10,7 @@ import holidays
 MORNING = (time(7, 30), time(11, 25))
 AFTERNOON = (time(13, 0), time(16, 55))
 CLOSING = AFTERNOON[1]
+BLOCKS = (MORNING, AFTERNOON)
 
 
 def require_aware(at: datetime) -> datetime:
@@ -79,6 +80,57 @@ class WorkCalendar:
                     candidate = datetime.combine(day, opening, tzinfo=self.tz)
                     if candidate > loc:
                         return candidate.astimezone(UTC)
+            day += timedelta(days=1)
+
+    def office_blocks(self, day: date) -> list[tuple[datetime, datetime]]:
+        """The day's office blocks as [start, end) instants (UTC); none on a day off."""
+        if not self.is_working_day(day):
+            return []
+        return [(self.at_local(day, start), self.at_local(day, end)) for start, end in BLOCKS]
+
+    def office_time_between(self, start: datetime, end: datetime) -> timedelta:
+        """The office time (working days, office hours) from start to end; zero if end <= start."""
+        total, day = timedelta(0), self.local(start).date()
+        while end > start and day <= self.local(end).date():
+            for open_at, close_at in self.office_blocks(day):
+                total += max(timedelta(0), min(end, close_at) - max(start, open_at))
+            day += timedelta(days=1)
+        return total
+
+    def after_office_time(self, start: datetime, span: timedelta) -> datetime:
+        """The instant (UTC) when `span` of office time has passed since start.
+
+        A zero span from outside office hours is the next opening: nothing runs before."""
+        day, left = self.local(start).date(), span
+        while True:
+            for open_at, close_at in self.office_blocks(day):
+                begin = max(start, open_at)
+                room = close_at - begin  # office time left in this block (negative: past it)
+                # Ending exactly at the close is this block, but a zero span waits for one.
+                if room > left or (room == left > timedelta(0)):
+                    return (begin + left).astimezone(UTC)
+                left -= max(timedelta(0), room)
+            day += timedelta(days=1)
+
+    def before_office_time(self, end: datetime, span: timedelta) -> datetime:
+        """The instant (UTC) `span` of office time before end (end itself for a zero span)."""
+        day, left = self.local(end).date(), span
+        while left > timedelta(0):
+            for open_at, close_at in reversed(self.office_blocks(day)):
+                finish = min(end, close_at)
+                if finish - open_at >= left:
+                    return (finish - left).astimezone(UTC)
+                left -= max(timedelta(0), finish - open_at)
+            day -= timedelta(days=1)
+        return end.astimezone(UTC)
+
+    def closing_after(self, at: datetime) -> datetime:
+        """The first end of a working day (16:55 local) at or after `at`, in UTC."""
+        day = self.local(at).date()
+        while True:
+            closing = self.at_local(day, CLOSING)
+            if self.is_working_day(day) and closing >= at:
+                return closing
             day += timedelta(days=1)
 
     def at_local(self, day: date, clock: time) -> datetime:

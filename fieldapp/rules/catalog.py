@@ -24,16 +24,32 @@ class TicketType:
     max_extensions: int | None = None
     urgent: bool = False
     service_group: str = "lookups"
+    # Accepted within 3 min whatever the hour, although its desk keeps office hours (DOMAIN §7).
+    around_the_clock: bool = False
+    # Unfinished at the business desk's closing, it is handed to the duty desk (DOMAIN §7).
+    handover_at_closing: bool = False
+
+    @property
+    def complaint(self) -> bool:
+        """A complaint (B.01 group "complaints"): its leader hears of an upset customer."""
+        return self.service_group == "complaints"
+
+    @property
+    def office_hours(self) -> bool:
+        """Worked by the business desk in office hours: its clocks count working time."""
+        return self.desk == BUSINESS and not self.around_the_clock
 
 
 _RESTORED = ("restored_at", "cause")
 _ENERGISED = ("meter_serial", "energised_on")
 _CMIS = ("cmis_updated",)
+# A complaint's subject is chosen when it is completed (DOMAIN §7, the B.01 attitude row).
+_SUBJECT = ("complaint_subject",)
 
 
-def _ops(code, vi, **kw) -> TicketType:
+def _ops(code, vi, group="other_services", **kw) -> TicketType:
     """An operations-desk type: urgent, handled around the clock."""
-    return TicketType(code, vi, OPERATIONS, urgent=True, service_group="other_services", **kw)
+    return TicketType(code, vi, OPERATIONS, urgent=True, service_group=group, **kw)
 
 
 def _biz(code, vi, group, **kw) -> TicketType:
@@ -45,9 +61,12 @@ _ALL = (
     _ops("OUTAGE", N_("Mất điện (sự cố, riêng lẻ)"), resolve_hours=2,
          contact_after_accept_minutes=30, completion_facts=_RESTORED, max_extensions=2),
     TicketType("RECONNECT", N_("Cấp điện trở lại sau khi khách hàng thanh toán nợ"), None,
-               resolve_hours=8, completion_facts=("reconnected_at",), max_extensions=2,
-               service_group="during_use"),
-    _ops("POWER_QUALITY", N_("Kiến nghị chất lượng điện năng"), resolve_working_days=2),
+               resolve_hours=8, contact_after_accept_minutes=30,
+               completion_facts=("reconnected_at",), max_extensions=2,
+               service_group="during_use", handover_at_closing=True),
+    # B.01 counts it as a complaint about the quality of supply (DOMAIN §7).
+    _ops("POWER_QUALITY", N_("Kiến nghị chất lượng điện năng"), "complaints",
+         resolve_working_days=2),
     _ops("SAFETY", N_("An toàn điện, nguy hiểm lưới điện"), resolve_hours=2,
          completion_facts=_RESTORED),
     _biz("NEW_SUPPLY_LV", N_("Cấp điện mới hạ áp"), "new_supply", resolve_working_days=5,
@@ -76,11 +95,13 @@ _ALL = (
     _biz("METER_CALIBRATION", N_("Kiểm tra và kiểm định thiết bị đo đếm"), "during_use",
          resolve_working_days=5, completion_facts=("inspection_result", "certificate_no")),
     _biz("COMPLAINT", N_("Phản ánh / kiến nghị"), "complaints", resolve_working_days=6,
-         contact_working_days=1),
+         contact_working_days=1, completion_facts=_SUBJECT),
+    # Its 24 h written answer needs the reply's reference (số công văn).
     _biz("MEDIA_COMPLAINT", N_("Phản ánh qua báo, đài, mạng xã hội"), "complaints",
-         resolve_hours=24),
+         resolve_hours=24, around_the_clock=True,
+         completion_facts=("reply_ref", *_SUBJECT)),
     _biz("OTHER", N_("Yêu cầu khác (nhập chung hóa đơn, thêm điểm dùng điện, di dời trụ, "
-                     "hỏi đáp…)"), "lookups", resolve_working_days=5),
+                     "hỏi đáp…)"), "other_services", resolve_working_days=5),
 )
 
 TYPES: dict[str, TicketType] = {t.code: t for t in _ALL}

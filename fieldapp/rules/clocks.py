@@ -120,6 +120,21 @@ def overdue(state: TicketState, now: datetime) -> tuple[str, ...]:
     return tuple(kinds)
 
 
+def awaiting_report(state: TicketState) -> bool:
+    """The call center chased the open ticket and no overdue update answered it yet."""
+    if not is_open(state) or state.chased_at is None:
+        return False
+    return state.overdue_updated_at is None or state.overdue_updated_at < state.chased_at
+
+
+def marks(state: TicketState) -> tuple[str, ...]:
+    """What the ticket waits for besides its deadlines, shown on it (rules.labels "mark")."""
+    if not is_open(state):
+        return ()
+    waiting = {"handover": state.handover_pending, "chased": awaiting_report(state)}
+    return tuple(name for name, on in waiting.items() if on)
+
+
 def due_on(state: TicketState, day: date, local: Callable[[datetime], datetime]) -> bool:
     """Whether the open ticket's deadline in force falls on `day`, read in local time."""
     return is_open(state) and local(effective_deadline(state)).date() == day

@@ -1,5 +1,9 @@
-"""Customer flags (DOMAIN.md §4): who is elderly, and who must confirm the work is done."""
+"""Customer flags (DOMAIN.md §4, §7): who is elderly, who is upset, and who must confirm the
+work is done."""
 
+import re
+import unicodedata
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from fieldapp.rules.calendar import WorkCalendar
@@ -8,7 +12,7 @@ from fieldapp.rules.state import Customer
 ELDERLY_MEN = 62
 ELDERLY_WOMEN = 60
 # "cluster": the outage call that made several from one station (DOMAIN §8); set at intake.
-FLAGS = ("elderly", "difficult", "important", "repeat", "media", "cluster")
+FLAGS = ("elderly", "difficult", "important", "repeat", "media", "upset", "cluster")
 CONFIRMATION_FLAGS = frozenset({"elderly", "difficult", "important"})
 
 
@@ -34,16 +38,33 @@ def is_elderly(customer: Customer, at: datetime, cal: WorkCalendar) -> bool:
     return age is not None and age >= elderly_threshold(customer.sex)
 
 
+def fold(text: str) -> str:
+    """Lower case without Vietnamese diacritics, one space between words: "Bức  xúc" and
+    "buc xuc" (typed without accents, as many do) read alike."""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.findall(r"\w+", bare))
+
+
+def shows_upset(content: str, words: Iterable[str]) -> bool:
+    """Whether the request's content holds one of the words or phrases of an upset customer,
+    as whole words, with or without diacritics."""
+    folded = f" {fold(content or '')} "
+    return any(f" {fold(word)} " in folded for word in words if fold(word))
+
+
 def customer_flags(
-    customer: Customer, received_at: datetime, cal: WorkCalendar, *, repeat: bool, type_code: str
+    customer: Customer, received_at: datetime, cal: WorkCalendar, *, repeat: bool,
+    type_code: str, upset: bool = False,
 ) -> frozenset[str]:
-    """The flags of a new ticket: elderly, difficult, important, repeat, media."""
+    """The flags of a new ticket: elderly, difficult, important, repeat, media, upset."""
     flags = {
         "elderly": is_elderly(customer, received_at, cal),
         "difficult": customer.difficult,
         "important": customer.important,
         "repeat": repeat,
         "media": type_code == "MEDIA_COMPLAINT",
+        "upset": upset,
     }
     return frozenset(name for name, on in flags.items() if on)
 

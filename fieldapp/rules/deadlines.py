@@ -29,12 +29,14 @@ def route_desk(type_code: str, received_at: datetime, cal: WorkCalendar) -> str:
     return BUSINESS if cal.in_office_hours(received_at) else OPERATIONS
 
 
-def accept_by(desk: str, received_at: datetime, cal: WorkCalendar) -> datetime:
-    """3 minutes after receipt, or for the business desk after its next opening."""
+def accept_by(desk: str, received_at: datetime, cal: WorkCalendar,
+              around_the_clock: bool = False) -> datetime:
+    """3 minutes after receipt, or for the business desk after its next opening (unless the
+    type is accepted around the clock: a media complaint, DOMAIN §7)."""
     if desk not in DESKS:
         raise ValueError(f"unknown desk {desk!r}")
     start = require_aware(received_at).astimezone(UTC)
-    if desk == BUSINESS:
+    if desk == BUSINESS and not around_the_clock:
         # The business desk works office hours only: its 3 minutes start when it opens.
         start = max(start, cal.next_office_opening(received_at))
     return start + ACCEPT_WITHIN
@@ -67,9 +69,9 @@ def compute(
 ) -> Deadlines:
     """The desk and deadlines of a ticket received at received_at (desk routed if None)."""
     desk = desk or route_desk(type_code, received_at, cal)
-    return Deadlines(
-        desk=desk,
-        accept_by=accept_by(desk, received_at, cal),
-        contact_by=contact_by_on_receipt(type_code, received_at, cal),
-        resolve_by=resolve_by(type_code, received_at, cal),
-    )
+    resolve = resolve_by(type_code, received_at, cal)
+    accept = accept_by(desk, received_at, cal, get_type(type_code).around_the_clock)
+    # Accepting is the first step of resolving: it is never due after the ticket itself.
+    return Deadlines(desk=desk, accept_by=min(accept, resolve),
+                     contact_by=contact_by_on_receipt(type_code, received_at, cal),
+                     resolve_by=resolve)

@@ -230,9 +230,12 @@ def plan(state: IncidentState, now: datetime) -> list[PlannedReminder]:
                   key=lambda i: (i.due_at, i.kind))
 
 
-def escalation_data(kind: str, audience: tuple[str, ...]) -> dict:
-    """The data of the "escalate" op a fired incident reminder makes."""
-    return {"reminder": kind, "notified": list(audience), "note": ESCALATIONS[kind]}
+def system_op(kind: str, due_at: datetime, audience: tuple[str, ...]) -> Op | None:
+    """The op of the system a fired incident reminder makes: an escalation is recorded."""
+    if kind not in ESCALATIONS:
+        return None
+    return Op("escalate", due_at, {"reminder": kind, "notified": list(audience),
+                                   "note": ESCALATIONS[kind]})
 
 
 def cluster_alert(received: list[datetime]) -> bool:

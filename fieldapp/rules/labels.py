@@ -18,8 +18,9 @@ _FIELDS = {
     "cmis_updated": N_("xác nhận đã cập nhật CMIS"),
     "inspection_result": N_("kết quả kiểm tra"),
     "certificate_no": N_("số giấy chứng nhận kiểm định"),
+    "reply_ref": N_("số công văn trả lời"),
+    "complaint_subject": N_("nội dung phản ánh"),
     "customer_confirmation": N_("xác nhận của khách hàng"),
-    "customer_confirmed": N_("xác nhận của khách hàng"),
     "customer_informed": N_("việc báo khách hàng"),
     "accepted": N_("việc tiếp nhận phiếu"),
     "note": N_("ghi chú"),
@@ -57,6 +58,7 @@ _ACTIONS = {
     "transfer": N_("chuyển bộ phận"),
     "complete": N_("hoàn tất"),
     "assign": N_("giao việc"),
+    "acknowledge": N_("xác nhận nhận bàn giao"),
     "escalate": N_("báo cấp trên"),
     "declare": N_("báo sự cố"),
     "eta": N_("đổi thời gian dự kiến có điện"),
@@ -66,6 +68,8 @@ _ACTIONS = {
     "link_incident": N_("gắn vào sự cố"),
     "unlink_incident": N_("gỡ khỏi sự cố"),
     "follow_incident_eta": N_("theo thời gian dự kiến của sự cố"),
+    "handover": N_("bàn giao cho trực vận hành"),
+    "chase": N_("đôn đốc"),
 }
 
 _STATUSES = {
@@ -113,6 +117,13 @@ _OUTCOMES = {
     "confirmed_done": N_("Khách hàng xác nhận đã xử lý xong"),
 }
 
+_COMPLAINT_SUBJECTS = {
+    "attitude": N_("Thái độ nhân viên"),
+    "supply_quality": N_("Chất lượng cung cấp điện"),
+    "billing": N_("Hóa đơn, tiền điện"),
+    "other": N_("Nội dung khác"),
+}
+
 _INFORMED_BY = {"phone": N_("Điện thoại"), "sms": N_("Tin nhắn SMS"), "zalo": N_("Zalo"),
                 "in_person": N_("Gặp trực tiếp")}
 
@@ -132,7 +143,12 @@ _SERVICE_GROUPS = {
 
 _FLAGS = {"elderly": N_("Người cao tuổi"), "important": N_("Khách hàng quan trọng"),
           "difficult": N_("Khách hàng khó tính"), "repeat": N_("Lần 2+"),
-          "media": N_("Báo chí, mạng xã hội"), "cluster": N_("Nhiều cuộc gọi cùng trạm")}
+          "media": N_("Báo chí, mạng xã hội"), "upset": N_("Khách hàng bức xúc"),
+          "cluster": N_("Nhiều cuộc gọi cùng trạm")}
+
+# What an open ticket waits for besides its deadlines (rules.clocks.marks).
+_MARKS = {"handover": N_("Chờ trực vận hành xác nhận"),
+          "chased": N_("Tổng đài đôn đốc: báo cáo trong 15 phút")}
 
 _EVENTS = {
     "received": N_("Nhận từ tổng đài"), "created": N_("Tạo tại quầy"),
@@ -144,6 +160,8 @@ _EVENTS = {
     "incident_eta": N_("Đổi thời gian dự kiến có điện"),
     "incident_linked": N_("Gắn vào sự cố"), "incident_unlinked": N_("Gỡ khỏi sự cố"),
     "incident_restored": N_("Đã có điện lại"),
+    "acknowledged": N_("Trực vận hành xác nhận nhận bàn giao"),
+    "chased": N_("Tổng đài đôn đốc"),
 }
 
 _INCIDENT_KINDS = {"unplanned": N_("Sự cố mất điện"), "planned": N_("Công tác theo kế hoạch")}
@@ -161,6 +179,7 @@ LABELS: dict[str, dict[str, str]] = {
     "field": _FIELDS, "action": _ACTIONS, "status": _STATUSES, "deadline": _DEADLINES,
     "deadline_short": _DEADLINES_SHORT, "desk": _DESKS, "reason": _REASONS,
     "return_reason": _RETURN_REASONS, "outcome": _OUTCOMES, "informed_by": _INFORMED_BY,
+    "complaint_subject": _COMPLAINT_SUBJECTS, "mark": _MARKS,
     "time_bound": _TIME_BOUNDS, "channel": _CHANNELS, "service_group": _SERVICE_GROUPS,
     "flag": _FLAGS, "event": _EVENTS, "incident_kind": _INCIDENT_KINDS,
     "incident_status": _INCIDENT_STATUSES,

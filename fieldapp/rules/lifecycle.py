@@ -7,7 +7,7 @@ read from its spec in rules.actions; each handler below holds only what is parti
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from fieldapp.rules import messages as msg
 from fieldapp.rules.actions import (
@@ -19,72 +19,42 @@ from fieldapp.rules.actions import (
     OPEN_STATUSES,
     WORKING_STATUSES,
     ActionSpec,
-    Field,
     get_action,
 )
 from fieldapp.rules.calendar import require_aware
 from fieldapp.rules.catalog import get_type
-from fieldapp.rules.clocks import effective_deadline, is_open, late_deadlines, passed
+from fieldapp.rules.clocks import (
+    awaiting_report,
+    effective_deadline,
+    is_open,
+    late_deadlines,
+    passed,
+)
 from fieldapp.rules.customers import needs_confirmation
 from fieldapp.rules.deadlines import contact_by_on_accept
+from fieldapp.rules.fields import bad_fields, given
 from fieldapp.rules.policy import DEFAULT_POLICY, Policy
 from fieldapp.rules.reasons import REASON_CODES, is_objective
-from fieldapp.rules.state import Actor, Applied, Event, Op, Refusal, TicketState
+from fieldapp.rules.state import (
+    BUSINESS,
+    OPERATIONS,
+    Actor,
+    Applied,
+    Event,
+    Op,
+    Refusal,
+    TicketState,
+)
+from fieldapp.rules.text import N_
 
 __all__ = ["ACTIONS", "EVENT_NAMES", "LATE_ACTIONS", "OPEN_STATUSES", "WORKING_STATUSES",
            "decide", "effective_deadline", "is_open", "late_deadlines", "permitted"]
 
 Handler = Callable[[TicketState, Op, Actor, Policy], "Applied | Refusal"]
 
-
-# --- fields ------------------------------------------------------------------------------
-
-
-def _blank(value) -> bool:
-    """Missing, or a text with nothing but spaces."""
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _aware(value) -> bool:
-    return isinstance(value, datetime) and value.tzinfo is not None
-
-
-def _given(field: Field, value) -> bool:
-    """Whether a value fills the field (the rules see typed data: datetimes, dates, ints)."""
-    kind = field.kind
-    if kind in ("note", "text"):
-        return isinstance(value, str) and not _blank(value)
-    if kind == "choice":
-        return value in field.choices
-    if kind == "datetime":
-        return _aware(value)
-    if kind == "date":
-        return isinstance(value, date) and not isinstance(value, datetime)
-    if kind == "confirm":
-        return value is True  # a confirmation is an explicit yes
-    if kind in ("person", "id"):
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == "ids":
-        return isinstance(value, list) and bool(value) and all(
-            _given(Field("", "id"), v) for v in value)
-    if kind == "attachments":
-        return isinstance(value, list) and all(_given(Field("", "person"), v) for v in value)
-    if kind == "informed":
-        return (isinstance(value, dict) and value.get("how") in field.choices
-                and _aware(value.get("at")))
-    return value is not None
-
-
-def _bad_fields(spec: ActionSpec, data: dict) -> list[str]:
-    """Required fields that are missing, and optional ones that hold a wrong code or id."""
-    bad = []
-    for field in spec.fields:
-        value = data.get(field.name)
-        checked = field.required or (field.kind in ("choice", "person", "attachments")
-                                     and value is not None)
-        if checked and field.kind != "late_reason" and not _given(field, value):
-            bad.append(field.name)
-    return bad
+# The timeline's and the CRM's note of the automatic handover at closing (DOMAIN §7).
+HANDOVER_NOTE = N_("Hết giờ làm việc của bộ phận kinh doanh: phiếu tự động chuyển cho bộ phận "
+                   "trực vận hành, thời hạn giữ nguyên.")
 
 
 def _invalid(fields: list[str]) -> Refusal:
@@ -112,7 +82,9 @@ def _actor_refusal(state: TicketState, spec: ActionSpec, actor: Actor) -> Refusa
 def _gate(state: TicketState, spec: ActionSpec, actor: Actor) -> Refusal | None:
     """The checks every action shares: the actor, then the ticket's status."""
     refusal = _actor_refusal(state, spec, actor)
-    if refusal is None and state.status not in spec.allowed_from:
+    if refusal is None and state.status in spec.leader_from and actor.role != LEADER:
+        refusal = Refusal("not_allowed", msg.leader_only_now(spec.name))
+    elif refusal is None and state.status not in spec.statuses_for(actor.role):
         refusal = Refusal("not_allowed", msg.not_allowed_state(spec.name, state.status))
     return refusal
 
@@ -175,11 +147,12 @@ def _limit_refusal(state: TicketState, op: Op, actor: Actor) -> Refusal | None:
 
 
 def _moved_eta(state: TicketState, op: Op, **changes) -> TicketState:
-    """The state with the new ETA and its reason; every moved ETA counts (DOMAIN §7)."""
+    """The state with the new ETA and its reason; every moved ETA counts (DOMAIN §7). The work
+    goes on, so a special customer's earlier confirmation no longer stands."""
     data = op.data
     return replace(state, expected_at=data["new_eta"].astimezone(UTC),
                    delay_reason={"code": data["reason_code"], "note": data.get("note") or ""},
-                   extensions=state.extensions + 1, **changes)
+                   extensions=state.extensions + 1, customer_confirmed=False, **changes)
 
 
 # --- the actions ----------------------------------------------------------------------------
@@ -227,7 +200,8 @@ def _update(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Applied
     reason, lacking = _late_reason(state, op)
     if lacking:
         return _late_refusal(lacking)
-    return _applied(op, replace(state, status="in_progress"), late_reason=reason)
+    new = replace(state, status="in_progress", customer_confirmed=False)
+    return _applied(op, new, late_reason=reason)
 
 
 def _extend(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Applied | Refusal:
@@ -255,26 +229,31 @@ def _transfer(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Appli
     if desk == state.desk:
         return _invalid(["desk"])
     # The deadlines do not restart (procedure): only the desk and the assignee change.
-    new = replace(state, desk=desk, assignee_id=None)
+    new = replace(state, desk=desk, assignee_id=None, desk_since=op.at, handover_pending=False)
     return _applied(op, new, data={"from": state.desk, "to": desk, "note": note})
 
 
-def _complete(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Applied | Refusal:
-    data = op.data
-    missing = [] if state.status in WORKING_STATUSES else ["accepted"]
+def _missing_facts(state: TicketState, data: dict) -> list[str]:
+    """The result and the type's facts that the completion lacks."""
     facts = [ACTIONS["complete"].field(name) for name in ("result",)
              + get_type(state.type).completion_facts]
-    missing += [f.name for f in facts if not _given(Field(f.name, f.kind, True), data.get(f.name))]
-    confirmed = state.customer_confirmed or data.get("customer_confirmed") is True
-    if needs_confirmation(state.flags) and not confirmed:
+    return [f.name for f in facts if not given(replace(f, required=True), data.get(f.name))]
+
+
+def _complete(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Applied | Refusal:
+    missing = [] if state.status in WORKING_STATUSES else ["accepted"]
+    missing += _missing_facts(state, op.data)
+    # The special customer's own word, recorded as a contact after the work (DOMAIN §7).
+    if needs_confirmation(state.flags) and not state.customer_confirmed:
         missing.append("customer_confirmation")
     reason, lacking = _late_reason(state, op)
     if lacking:
         missing.append("late_reason")
     if missing:
         return Refusal("completion_blocked", msg.completion_blocked(missing), tuple(missing))
-    new = replace(state, status="completed", completed_at=op.at, customer_confirmed=confirmed,
-                  late_resolve=op.at > state.resolve_by, late_reason=reason)
+    new = replace(state, status="completed", completed_at=op.at,
+                  late_resolve=op.at > state.resolve_by, late_reason=reason,
+                  complaint_subject=op.data.get("complaint_subject"))
     return _applied(op, new, late_reason=reason)
 
 
@@ -316,10 +295,39 @@ def _follow_incident_eta(state: TicketState, op: Op, actor: Actor,
     return _applied(op, new)
 
 
+def _handover(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Applied | Refusal:
+    """The business desk's unfinished reconnection goes to the duty desk at closing; its
+    deadlines do not restart, and it waits for the duty desk's acknowledgement."""
+    if state.desk != BUSINESS or not get_type(state.type).handover_at_closing:
+        return Refusal("not_allowed", msg.not_allowed_desk())
+    new = replace(state, desk=OPERATIONS, assignee_id=None, desk_since=op.at,
+                  handover_pending=True)
+    return _applied(op, new, data={"from": BUSINESS, "to": OPERATIONS, "note": HANDOVER_NOTE,
+                                   "handover": True})
+
+
+def _acknowledge(state: TicketState, op: Op, actor: Actor,
+                 policy: Policy) -> Applied | Refusal:
+    """The duty desk signs for a handed-over ticket; the crew who signs takes it."""
+    if not state.handover_pending:
+        return Refusal("not_allowed", msg.nothing_to_acknowledge())
+    taker = actor.user_id if actor.role in DESK_ROLES else None
+    assignee = state.assignee_id if state.assignee_id is not None else taker
+    return _applied(op, replace(state, handover_pending=False, assignee_id=assignee))
+
+
+def _chase(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Applied | Refusal:
+    """The call center chases the team: the 15-minute overdue-update clock starts now."""
+    if state.chased_at == op.at:  # the CRM sent the same chase again
+        return Applied(state, ())
+    return _applied(op, replace(state, chased_at=op.at))
+
+
 _HANDLERS: dict[str, Handler] = {
     "accept": _accept, "return": _return, "contact": _contact, "update": _update,
     "extend": _extend, "overdue_update": _overdue_update, "transfer": _transfer,
-    "complete": _complete, "assign": _assign, "escalate": _escalate,
+    "complete": _complete, "assign": _assign, "acknowledge": _acknowledge,
+    "escalate": _escalate, "handover": _handover, "chase": _chase,
     "link_incident": _link_incident, "unlink_incident": _unlink_incident,
     "follow_incident_eta": _follow_incident_eta,
 }
@@ -334,7 +342,7 @@ def decide(state: TicketState, op: Op, actor: Actor,
         return Refusal("invalid", msg.unknown_action(op.action), ("action",))
     op = replace(op, at=require_aware(op.at).astimezone(UTC), data=dict(op.data or {}))
     refusal = _gate(state, spec, actor)
-    if refusal is None and (bad := _bad_fields(spec, op.data)):
+    if refusal is None and (bad := bad_fields(spec, op.data)):
         refusal = _invalid(bad)
     return refusal or _HANDLERS[op.action](state, op, actor, policy)
 
@@ -343,11 +351,14 @@ def permitted(state: TicketState, actor: Actor, now: datetime) -> tuple[str, ...
     """The actions to offer this person on the ticket now, in the order a crew needs them.
 
     Each passes the checks `decide` starts with; the page hides what would only be refused:
-    completing before acceptance, extending once overdue, an overdue report before."""
+    completing before acceptance, extending once overdue, an overdue report before (unless
+    the call center asked for one), acknowledging what was not handed over."""
     overdue = now > effective_deadline(state)
     shown = {
+        "acknowledge": state.handover_pending,
         "accept": True, "contact": True, "update": True, "extend": not overdue,
-        "overdue_update": overdue, "complete": state.status in WORKING_STATUSES,
+        "overdue_update": overdue or awaiting_report(state),
+        "complete": state.status in WORKING_STATUSES,
         "assign": True, "transfer": True, "return": True,
     }
     return tuple(name for name, offered in shown.items()

@@ -53,6 +53,17 @@ def not_allowed_state(action: str, status: str) -> Text:
                 status=labels("status", (status,)))
 
 
+def leader_only_now(action: str) -> Text:
+    """Work has started on the ticket: from now on only the team leader may do this."""
+    return text(N_("Phiếu đã bắt đầu được xử lý: chỉ đội trưởng mới có thể %(action)s."),
+                action=labels("action", (action,)))
+
+
+def nothing_to_acknowledge() -> Text:
+    """No handover is waiting for the duty desk's acknowledgement."""
+    return text(N_("Phiếu không có bàn giao nào chờ xác nhận."))
+
+
 def extend_after_deadline() -> Text:
     """Too late to extend: the overdue report is the way now."""
     return text(N_("Phiếu đã quá hạn nên không thể gia hạn: hãy dùng “Báo cáo quá hạn”."))

@@ -1,5 +1,6 @@
 """The code lists of DOMAIN.md §4 and §7: late and delay reasons, return reasons, contact
-outcomes, and how a customer was told of a delay. Their names are in rules.labels."""
+outcomes, complaint subjects, and how a customer was told of a delay. Their names are in
+rules.labels."""
 
 # Reports count objective reasons apart from the rest (DOMAIN §4, §6).
 OBJECTIVE_REASONS = (
@@ -14,6 +15,8 @@ OBJECTIVE_REASONS = (
 OTHER_REASONS = ("workload", "staff_unavailable", "other")
 REASON_CODES = OBJECTIVE_REASONS + OTHER_REASONS
 
+# What a complaint was about, chosen at completion; B.01 counts "attitude" apart (DOMAIN §7).
+COMPLAINT_SUBJECTS = ("attitude", "supply_quality", "billing", "other")
 RETURN_REASONS = ("not_our_area", "wrong_info", "missing_info", "other")
 CONTACT_OUTCOMES = ("reached", "no_answer", "confirmed_done")
 # How the customer was told the cause and the new time of a delay (CONTRACT customer_informed).

@@ -55,8 +55,15 @@ class TicketState:
     expected_at: datetime | None = None  # the crew's expected completion (extend / overdue update)
     delay_reason: dict | None = None  # {"code", "note"} given with expected_at
     overdue_updated_at: datetime | None = None
+    # A special customer's confirmation stands: a confirmed_done contact after the last
+    # update, extension or overdue update (DOMAIN §7).
     customer_confirmed: bool = False
     incident_id: int | None = None  # the wide-area incident the ticket is linked to
+    contact_count: int = 1  # this is the customer's n-th contact about the same need
+    desk_since: datetime | None = None  # when it came to its desk, if not at receipt
+    handover_pending: bool = False  # handed to the duty desk at closing, not yet acknowledged
+    chased_at: datetime | None = None  # the call center's last chase (đôn đốc)
+    complaint_subject: str | None = None  # chosen when a complaint is completed
     flags: frozenset[str] = field(default_factory=frozenset)
 
 

@@ -2,14 +2,14 @@
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from fieldapp.extensions import db
 from fieldapp.models import Team, Ticket, User, utcnow
 from fieldapp.rules import customers, deadlines
 from fieldapp.rules.actions import OPEN_STATUSES
-from fieldapp.rules.calendar import WorkCalendar
+from fieldapp.rules.policy import Policy
 from fieldapp.rules.state import Event, TicketState
 from fieldapp.services import incident_intake
 from fieldapp.services.calendar import current_calendar
@@ -39,13 +39,13 @@ def receive(data: dict, now: datetime | None = None, user: User | None = None,
         db.session.rollback()  # release the write lock: nothing to write
         return existing, False
     ticket = _new_ticket(data, team, origin)
-    earlier = _earlier_request(ticket, data.get("repeat_of"))
-    repeat = bool(data.get("repeat_of")) or ticket.contact_count >= 2 or earlier is not None
-    ticket.repeat_after_deadline = bool(earlier and _was_late_at(earlier, ticket.received_at))
     changes = ChangeSet(now, current_calendar(), current_policy())
+    earlier = _earlier_requests(ticket, data.get("repeat_of"), changes.policy)
+    ticket.contact_count = _contact_number(ticket.contact_count, earlier)
+    repeat = bool(data.get("repeat_of")) or ticket.contact_count >= 2
+    ticket.repeat_after_deadline = any(_was_late_at(e, ticket.received_at) for e in earlier)
     incident, cluster = incident_intake.match(ticket)
-    state = incident_intake.joined(_initial_state(ticket, repeat, changes.cal), incident,
-                                   cluster)
+    state = incident_intake.joined(_initial_state(ticket, repeat, changes), incident, cluster)
     event = Event("created" if origin == "counter" else "received", ticket.received_at,
                   {"channel": ticket.channel, "origin": origin,
                    **({"incident_id": incident.id} if incident else {})})
@@ -86,27 +86,42 @@ def _new_ticket(data: dict, team: Team, origin: str) -> Ticket:
     )
 
 
-def _initial_state(ticket: Ticket, repeat: bool, cal: WorkCalendar) -> TicketState:
+def _initial_state(ticket: Ticket, repeat: bool, changes: ChangeSet) -> TicketState:
     """Deadlines, desk and flags of a new ticket."""
+    cal = changes.cal
     due = deadlines.compute(ticket.type, ticket.received_at, cal)
+    upset = customers.shows_upset(ticket.content, changes.policy.upset_words)
     flags = customers.customer_flags(customer_of(ticket), ticket.received_at, cal,
-                                     repeat=repeat, type_code=ticket.type)
+                                     repeat=repeat, type_code=ticket.type, upset=upset)
     return TicketState(type=ticket.type, status="received", desk=due.desk,
                        received_at=ticket.received_at, accept_by=due.accept_by,
-                       contact_by=due.contact_by, resolve_by=due.resolve_by, flags=flags)
+                       contact_by=due.contact_by, resolve_by=due.resolve_by,
+                       contact_count=ticket.contact_count, flags=flags)
 
 
-def _earlier_request(ticket: Ticket, repeat_of: str | None) -> Ticket | None:
-    """The earlier ticket this one repeats: named by the CRM, or open for the same need."""
-    if repeat_of:
-        return _by_crm_id(repeat_of)
-    if not ticket.customer_code:
-        return None
-    query = select(Ticket).where(
-        Ticket.customer_code == ticket.customer_code, Ticket.type == ticket.type,
-        Ticket.status.in_(OPEN_STATUSES),
-    ).order_by(Ticket.received_at).limit(1)
-    return db.session.execute(query).scalar_one_or_none()
+def _earlier_requests(ticket: Ticket, repeat_of: str | None, policy: Policy) -> list[Ticket]:
+    """The earlier tickets this one repeats: the one the CRM names, and the customer's
+    tickets of the same type received before it that are open or closed only recently."""
+    found = {}
+    named = _by_crm_id(repeat_of) if repeat_of else None
+    if named is not None:
+        found[named.id] = named
+    if ticket.customer_code:
+        recent = ticket.received_at - policy.repeat_window
+        query = select(Ticket).where(
+            Ticket.customer_code == ticket.customer_code, Ticket.type == ticket.type,
+            Ticket.received_at < ticket.received_at,
+            or_(Ticket.status.in_(OPEN_STATUSES), Ticket.completed_at >= recent,
+                Ticket.returned_at >= recent),
+        ).order_by(Ticket.received_at)
+        found.update((t.id, t) for t in db.session.execute(query).scalars())
+    return list(found.values())
+
+
+def _contact_number(counted: int, earlier: list[Ticket]) -> int:
+    """The customer's n-th contact about this need: as the CRM counts it, or as the earlier
+    tickets do (each one more than the latest of them, at least one more than their number)."""
+    return max([counted, len(earlier) + 1] + [e.contact_count + 1 for e in earlier])
 
 
 def _was_late_at(earlier: Ticket, at: datetime) -> bool:

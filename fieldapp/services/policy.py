@@ -2,13 +2,17 @@
 
 from flask import current_app
 
-from fieldapp.rules.policy import Policy, parse_eta_caps
+from fieldapp.rules.policy import REPEAT_WINDOW_DAYS, Policy, parse_eta_caps, parse_words
 
 
 def current_policy() -> Policy:
-    """The Policy of this app (ETA_CAP_HOURS, ...), built on first use."""
+    """The Policy of this app (ETA_CAP_HOURS, UPSET_WORDS, ...), built on first use."""
     policy = current_app.extensions.get("fieldapp.policy")
     if policy is None:
-        policy = Policy(eta_cap_hours=parse_eta_caps(current_app.config.get("ETA_CAP_HOURS")))
+        config = current_app.config
+        policy = Policy(eta_cap_hours=parse_eta_caps(config.get("ETA_CAP_HOURS")),
+                        upset_words=parse_words(config.get("UPSET_WORDS")),
+                        repeat_window_days=int(config.get("REPEAT_WINDOW_DAYS")
+                                               or REPEAT_WINDOW_DAYS))
         current_app.extensions["fieldapp.policy"] = policy
     return policy

@@ -20,7 +20,8 @@ from fieldapp.rules.reminders import ESCALATIONS
 from fieldapp.rules.state import OPERATIONS
 from fieldapp.rules.text import N_
 
-_PRESSING = set(ESCALATIONS) | {"accept_due", "overdue"}
+_PRESSING = set(ESCALATIONS) | {"accept_due", "overdue", "chase", "handover_ack",
+                                 "handover_unacknowledged"}
 DEFAULT_TTL = 12 * 3600  # a phone that is off for a night still gets it in the morning
 MIN_TTL = 60
 ACCEPT_TOKEN_AGE = 24 * 3600
@@ -136,6 +137,23 @@ _TEXTS = (
      N_("Phiếu %(crm_id)s: liên hệ %(customer)s trước %(when)s.")),
     ("resolve_warn", N_("Sắp đến hạn xử lý"),
      N_("Phiếu %(crm_id)s (%(type)s) cần hoàn tất trước %(when)s.")),
+    ("chase_update_missing", N_("Chưa báo cáo sau khi tổng đài đôn đốc"),
+     N_("Phiếu %(crm_id)s (%(type)s): tổng đài đôn đốc 15 phút mà chưa báo cáo tình trạng.")),
+    ("chase", N_("Tổng đài đôn đốc"),
+     N_("Phiếu %(crm_id)s (%(type)s): báo cáo tình trạng, lý do và thời gian dự kiến trong "
+        "15 phút.")),
+    ("handover_warn", N_("Sắp chuyển cho trực vận hành"),
+     N_("Phiếu %(crm_id)s chưa xong: lúc 16:55 sẽ tự động chuyển cho bộ phận trực vận hành.")),
+    ("handover_ack", N_("Nhận bàn giao cấp điện trở lại"),
+     N_("Phiếu %(crm_id)s (%(customer)s) được bộ phận kinh doanh bàn giao, hạn %(when)s. "
+        "Hãy xác nhận.")),
+    ("handover_unacknowledged", N_("Chưa xác nhận nhận bàn giao"),
+     N_("Phiếu %(crm_id)s (%(customer)s) bàn giao lúc hết giờ vẫn chưa được trực vận hành "
+        "xác nhận.")),
+    ("handover", N_("Đã chuyển cho trực vận hành"),
+     N_("Phiếu %(crm_id)s chưa xong lúc hết giờ nên đã chuyển cho bộ phận trực vận hành.")),
+    ("upset_alert", N_("Khách hàng bức xúc"),
+     N_("%(customer)s: %(type)s, phiếu %(crm_id)s.")),
     ("overdue_update_missing", N_("Chưa báo cáo phiếu quá hạn"),
      N_("Phiếu %(crm_id)s (%(type)s) quá hạn 15 phút mà chưa báo cáo tình trạng.")),
     ("overdue", N_("Phiếu quá hạn xử lý"),

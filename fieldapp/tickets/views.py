@@ -16,6 +16,7 @@ from fieldapp.models import Event, Ticket, User
 from fieldapp.rules import clocks, lifecycle
 from fieldapp.rules.actions import LATE_ACTIONS, OPEN_STATUSES
 from fieldapp.rules.clocks import Badge, badge
+from fieldapp.rules.customers import needs_confirmation
 from fieldapp.rules.lifecycle import extension_blocked, permitted
 from fieldapp.rules.state import TicketState
 from fieldapp.services.access import can_see, visible_tickets
@@ -36,6 +37,7 @@ class Row:
     can_accept: bool = False
     overdue: tuple[str, ...] = ()  # rules.clocks.overdue: "accept", "resolve"
     badge_start: datetime | None = None  # when the badge's window opened (the phone ticks it)
+    marks: tuple[str, ...] = ()  # rules.clocks.marks: "handover", "chased"
 
 
 def visible_ticket(ticket_id: int, user: User) -> Ticket:
@@ -72,7 +74,7 @@ def make_row(ticket: Ticket, user: User, now: datetime) -> Row:
     quick = "accept" in actions_for(ticket, state, user, now)
     shown = badge(state, now)
     return Row(ticket, shown, ticket.assignee_id == user.id, quick,
-               clocks.overdue(state, now), badge_start(state, shown))
+               clocks.overdue(state, now), badge_start(state, shown), clocks.marks(state))
 
 
 def queue(user: User, now: datetime) -> list[Row]:
@@ -113,10 +115,12 @@ def ticket_context(ticket: Ticket, user: User, now: datetime, **form_state) -> d
     shown = badge(state, now)
     context = {
         "t": ticket, "state": state, "badge": shown, "badge_start": badge_start(state, shown),
-        "now": now, "overdue": clocks.overdue(state, now), "actions": actions,
+        "now": now, "overdue": clocks.overdue(state, now), "marks": clocks.marks(state),
+        "actions": actions,
         "late_after": {a: clocks.late_after(state, a) for a in LATE_ACTIONS},
         "clocks": clocks.clocks_json(state), "forms": ticket_forms(state) if actions else {},
         "extension_blocked": extension_blocked(state, actor_of(user)),
+        "needs_confirmation": needs_confirmation(state.flags) and not state.customer_confirmed,
         "history": customer_history(ticket, user), "timeline": timeline(ticket.events),
         "members": team_members(ticket.team_id) if "assign" in actions else [],
         "open_action": None, "values": {}, "error": None, "error_fields": (),

@@ -79,6 +79,18 @@ def month_scenarios(first: date) -> list[Scenario]:
         S("ha_overdue", "PC-QN-HA", "OUTAGE", "other", d(6), "open", accept=False),
         S("ha_late_twice", "PC-QN-HA", "OUTAGE", "phone", d(7), "late", accept_late=True,
           late_code="storm"),
+        # Issue 13: complaint subjects, supply-quality complaints, upset content, late returns.
+        S("hc_attitude", "PC-DN-HC", "COMPLAINT", "phone", d(10, 10), subject="attitude"),
+        S("st_attitude_difficult", "PC-DN-ST", "MEDIA_COMPLAINT", "app", d(11, 10),
+          difficult=True, subject="attitude"),
+        S("hc_attitude_later", "PC-DN-HC", "COMPLAINT", "phone", local(last, 11),
+          "completed_later", subject="attitude", late_code="workload"),
+        S("hc_billing_upset", "PC-DN-HC", "COMPLAINT", "website", d(12, 10), upset=True,
+          subject="billing"),
+        S("hc_quality", "PC-DN-HC", "POWER_QUALITY", "phone", d(13)),
+        S("ha_quality_upset", "PC-QN-HA", "POWER_QUALITY", "zalo", d(14), "open", upset=True),
+        S("hc_returned_late", "PC-DN-HC", "OUTAGE", "phone", d(14, 9), "returned_late"),
+        S("st_returned_late", "PC-DN-ST", "RECONNECT", "sms", d(15, 10), "returned_late"),
     ]
 
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from tests.reports.scenarios import GROUP_OF, OBJECTIVE, Scenario
+from tests.reports.scenarios import COMPLAINTS, GROUP_OF, OBJECTIVE, Scenario
 
 CHANNEL = "Theo kênh tiếp nhận"
 GROUP = "Theo nhóm dịch vụ"
@@ -23,7 +23,7 @@ HEADERS = {
     "overdue_open": (OPEN, "Quá hạn"),
     "repeat": (REPEAT, "KH liên hệ ≥ 2 lần"),
     "repeat_after_deadline": (REPEAT, "Đã quá hạn khi KH gọi lại"),
-    "complaint_staff": (COMPLAINT, "Thái độ nhân viên (—)"),
+    "complaint_staff": (COMPLAINT, "Thái độ nhân viên"),
     "complaint_upset": (COMPLAINT, "KH bức xúc"),
     "complaint_other": (COMPLAINT, "Phản ánh khác"),
     "channel_phone": (CHANNEL, "Điện thoại"),
@@ -40,7 +40,9 @@ HEADERS = {
     "group_complaints": (GROUP, "Phản ánh, kiến nghị"),
     "group_lookups": (GROUP, "Tra cứu, hỏi đáp"),
 }
-NOT_RECORDED = {"complaint_staff"}
+NOT_RECORDED: set[str] = set()
+# No ticket type is a look-up (the call center answers those itself): always zero.
+ALWAYS_ZERO = {"group_lookups"}
 
 
 def _tests(as_of: datetime) -> dict:
@@ -49,22 +51,33 @@ def _tests(as_of: datetime) -> dict:
         return s.late and s.completed_before(as_of)
 
     def complaint(s: Scenario) -> bool:
-        return s.type in ("COMPLAINT", "MEDIA_COMPLAINT")
+        return s.type in COMPLAINTS
+
+    def attitude(s: Scenario) -> bool:
+        return complaint(s) and s.subject == "attitude" and s.completed_before(as_of)
+
+    def upset(s: Scenario) -> bool:
+        return complaint(s) and not attitude(s) and (s.difficult or s.upset)
+
+    def returned(s: Scenario) -> bool:
+        return s.returned_at is not None and s.returned_at < as_of
 
     tests = {
         "received": lambda s: True,
         "accepted_late": lambda s: s.accept_late,
-        "returned": lambda s: s.returned_at is not None and s.returned_at < as_of,
+        "returned": lambda s: returned(s) and not s.returned_overdue(),
         "completed_on_time": lambda s: s.outcome == "on_time" and s.completed_before(as_of),
         "completed_late": late,
         "late_objective": lambda s: late(s) and s.late_code in OBJECTIVE,
         "late_other": lambda s: late(s) and s.late_code not in OBJECTIVE,
         "open_not_due": lambda s: s.open_at(as_of) and s.resolve_by >= as_of,
-        "overdue_open": lambda s: s.open_at(as_of) and s.resolve_by < as_of,
+        "overdue_open": lambda s: (s.open_at(as_of) and s.resolve_by < as_of)
+        or (returned(s) and s.returned_overdue()),
         "repeat": lambda s: s.repeat,
         "repeat_after_deadline": lambda s: s.repeat and s.expect_after_deadline,
-        "complaint_upset": lambda s: complaint(s) and s.difficult,
-        "complaint_other": lambda s: complaint(s) and not s.difficult,
+        "complaint_staff": attitude,
+        "complaint_upset": upset,
+        "complaint_other": lambda s: complaint(s) and not attitude(s) and not upset(s),
     }
     for key in HEADERS:
         if key.startswith("channel_"):
@@ -80,5 +93,4 @@ def report_numbers(scenarios: list[Scenario], start: datetime, end: datetime,
     rows = [s for s in scenarios if start <= s.received_at < end and s.team in teams]
     numbers: dict[str, int | None] = {k: sum(1 for s in rows if test(s))
                                       for k, test in _tests(as_of).items()}
-    numbers["complaint_staff"] = None
     return {k: numbers[k] for k in HEADERS}

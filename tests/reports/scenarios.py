@@ -20,15 +20,21 @@ from tests.api.helpers import arrived
 # What the tests hold for true, written here apart from the app's code.
 OBJECTIVE = {"storm", "grid_incident", "customer_absent", "customer_requested_later",
              "waiting_materials", "site_inaccessible", "waiting_other_unit"}
+# B.01 (DOMAIN §7): OTHER is "other services", POWER_QUALITY a complaint about supply quality.
 GROUP_OF = {"OUTAGE": "other_services", "SAFETY": "other_services", "RECONNECT": "during_use",
             "NEW_SUPPLY_LV": "new_supply", "NEW_SUPPLY_MV": "new_supply",
-            "COMPLAINT": "complaints", "MEDIA_COMPLAINT": "complaints", "OTHER": "lookups"}
+            "COMPLAINT": "complaints", "MEDIA_COMPLAINT": "complaints",
+            "POWER_QUALITY": "complaints", "OTHER": "other_services"}
+COMPLAINTS = {"COMPLAINT", "MEDIA_COMPLAINT", "POWER_QUALITY"}
 FACTS = {"OUTAGE": {"restored_at": "AT", "cause": "Đứt dây"},
          "SAFETY": {"restored_at": "AT", "cause": "Cây đổ"},
          "RECONNECT": {"reconnected_at": "AT"},
          "NEW_SUPPLY_LV": {"meter_serial": "SN-1", "energised_on": "DAY"},
-         "NEW_SUPPLY_MV": {"meter_serial": "SN-2", "energised_on": "DAY"}}
-OUTCOMES = ("on_time", "late", "returned", "open", "completed_later")
+         "NEW_SUPPLY_MV": {"meter_serial": "SN-2", "energised_on": "DAY"},
+         "COMPLAINT": {"complaint_subject": "SUBJECT"},
+         "MEDIA_COMPLAINT": {"reply_ref": "215/ĐLĐN-KD", "complaint_subject": "SUBJECT"}}
+# returned_late: worked, then returned by the leader once its deadline had passed.
+OUTCOMES = ("on_time", "late", "returned", "returned_late", "open", "completed_later")
 
 
 @dataclass
@@ -45,6 +51,8 @@ class Scenario:
     accept_late: bool = False
     late_code: str | None = None  # the late reason of a late completion
     difficult: bool = False
+    upset: bool = False  # the content shows the customer upset
+    subject: str = "other"  # a complaint's subject, chosen at completion
     contact_count: int = 1
     repeat_of: str | None = None  # name of the earlier scenario
     expect_after_deadline: bool = False
@@ -64,6 +72,10 @@ class Scenario:
     @property
     def late(self) -> bool:
         return self.outcome in ("late", "completed_later")
+
+    def returned_overdue(self) -> bool:
+        """Returned after its deadline had passed: still counted as overdue."""
+        return self.returned_at is not None and self.returned_at > self.resolve_by
 
     def completed_before(self, at: datetime) -> bool:
         return self.completed_at is not None and self.completed_at < at
@@ -89,7 +101,8 @@ def build(scenarios: list[Scenario], actors: dict[str, User], now: datetime) -> 
 def _intake(s: Scenario, names: dict[str, Scenario]) -> dict:
     body = {
         "crm_id": s.crm_id, "type": s.type, "received_at": s.received_at.isoformat(),
-        "team": s.team, "channel": s.channel, "content": f"Kịch bản {s.name}",
+        "team": s.team, "channel": s.channel,
+        "content": f"Kịch bản {s.name}" + (": khách hàng rất bức xúc" if s.upset else ""),
         "customer": {"code": f"PC-{s.name}"[:32], "name": "Khách hàng " + s.name,
                      "phone": "0905000000", "birth_year": 1985, "sex": "M",
                      "difficult": s.difficult},
@@ -118,6 +131,13 @@ def _work(s: Scenario, user: User, now: datetime) -> None:
         return
     if s.outcome == "open" and not s.accept:
         return
+    if s.outcome == "returned_late":
+        _op(s, user, "accept", received + timedelta(minutes=1), {}, now)
+        _op(s, user, "contact", received + timedelta(minutes=2), {"outcome": "reached"}, now)
+        s.returned_at = resolve_by + timedelta(minutes=30)
+        _op(s, user, "return", s.returned_at, {"reason": "not_our_area", "note": "Khác địa bàn"},
+            now)
+        return
     if s.accept_late:
         accepted = accept_by + timedelta(minutes=5)
         _op(s, user, "accept", accepted, {"late_reason": {"code": "workload", "note": "Đông"}},
@@ -139,7 +159,8 @@ def _complete(s: Scenario, user: User, at: datetime, late_code: str | None,
               now: datetime) -> None:
     data = {"result": "Đã xử lý xong"}
     for key, value in FACTS.get(s.type, {}).items():
-        data[key] = {"AT": at.isoformat(), "DAY": at.date().isoformat()}.get(value, value)
+        data[key] = {"AT": at.isoformat(), "DAY": at.date().isoformat(),
+                     "SUBJECT": s.subject}.get(value, value)
     if late_code:
         data["late_reason"] = {"code": late_code, "note": "Trễ"}
     ticket = _op(s, user, "complete", at, data, now)

@@ -41,8 +41,8 @@ FACTS = {
     "METER_CHECK": ("inspection_result",),
     "METER_CALIBRATION": ("inspection_result", "certificate_no"),
     "POWER_QUALITY": (),
-    "COMPLAINT": (),
-    "MEDIA_COMPLAINT": (),
+    "COMPLAINT": ("complaint_subject",),
+    "MEDIA_COMPLAINT": ("reply_ref", "complaint_subject"),
     "OTHER": (),
 }
 

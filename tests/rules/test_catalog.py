@@ -13,9 +13,9 @@ GROUPS = {
         "CONTRACT_TERMINATION", "CONTRACT_OTHER", "METER_RELOCATION", "METER_CHECK",
         "METER_CALIBRATION", "RECONNECT",
     },
-    "other_services": {"OUTAGE", "SAFETY", "POWER_QUALITY"},
-    "complaints": {"COMPLAINT", "MEDIA_COMPLAINT"},
-    "lookups": {"OTHER"},
+    "other_services": {"OUTAGE", "SAFETY", "OTHER"},
+    "complaints": {"COMPLAINT", "MEDIA_COMPLAINT", "POWER_QUALITY"},
+    "lookups": set(),
 }
 
 
@@ -50,7 +50,8 @@ def test_desks_and_urgency():
 
 
 def test_contact_clocks_and_extension_limits():
-    assert TYPES["OUTAGE"].contact_after_accept_minutes == 30
+    assert {c for c, t in TYPES.items() if t.contact_after_accept_minutes == 30} == {
+        "OUTAGE", "RECONNECT"}
     assert TYPES["COMPLAINT"].contact_working_days == 1
     assert {c for c, t in TYPES.items() if t.max_extensions == 2} == {"OUTAGE", "RECONNECT"}
     assert all(t.max_extensions in (None, 2) for t in TYPES.values())

@@ -20,6 +20,8 @@ ALL_FACTS = {
     "cmis_updated": True,
     "inspection_result": "Công tơ đạt",
     "certificate_no": "KĐ-2027-0001",
+    "reply_ref": "123/PCĐN-KD",
+    "complaint_subject": "billing",
 }
 
 
@@ -91,12 +93,10 @@ def test_special_customers_must_confirm(flag):
     assert "xác nhận của khách hàng" in refusal.message
 
 
-def test_the_confirmation_can_come_with_the_completion():
+def test_a_flag_in_the_completion_no_longer_confirms():
+    # DOMAIN §7: the confirmation is a contact, not a checkbox of the completion.
     state = accepted("METER_CHECK", flags=frozenset({"elderly"}))
-    data = facts_of("METER_CHECK", customer_confirmed=True)
-    new = apply(state, "complete", DONE, data)
-    assert (new.status, new.customer_confirmed) == ("completed", True)
-    refusal = refuse(state, "complete", DONE, facts_of("METER_CHECK", customer_confirmed=False))
+    refusal = refuse(state, "complete", DONE, facts_of("METER_CHECK", customer_confirmed=True))
     assert refusal.fields == ("customer_confirmation",)
 
 

@@ -165,7 +165,9 @@ def test_contact_by_on_accept():
     accepted = vn(2027, 3, 3, 10, 2)
     assert deadlines.contact_by_on_accept("OUTAGE", accepted) == vn(2027, 3, 3, 10, 32)
     assert deadlines.contact_by_on_accept("OUTAGE", accepted).tzinfo == UTC
-    for code in set(TYPES) - {"OUTAGE"}:
+    # RECONNECT: contact within 30 min of accepting too (DOMAIN §7, Phụ lục 3).
+    assert deadlines.contact_by_on_accept("RECONNECT", accepted) == vn(2027, 3, 3, 10, 32)
+    for code in set(TYPES) - {"OUTAGE", "RECONNECT"}:
         assert deadlines.contact_by_on_accept(code, accepted) is None
 
 

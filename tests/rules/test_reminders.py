@@ -28,11 +28,13 @@ def test_a_new_business_ticket():
         ("new_ticket", vn(2027, 3, 3, 10), ("desk",)),
         ("accept_due", vn(2027, 3, 3, 10, 3), ("desk", "leader")),
         ("accept_escalation", vn(2027, 3, 3, 10, 15), ("leader", "crm")),
-        ("resolve_warn_80", vn(2027, 3, 9, 5, 56), ("desk",)),  # 80 % of 7 d 6 h 55 min
+        # 80 % of the 2670 office minutes to the deadline (DOMAIN §7), not of 7 d 6 h 55 min
+        ("resolve_warn_80", vn(2027, 3, 9, 15, 51), ("desk",)),
         ("resolve_warn_day", vn(2027, 3, 10, 7, 30), ("desk",)),
         ("resolve_warn_15", vn(2027, 3, 10, 16, 40), ("desk",)),
         ("overdue", vn(2027, 3, 10, 16, 55), ("desk", "leader")),
-        ("overdue_update_missing", vn(2027, 3, 10, 17, 10), ("leader", "company")),
+        # 15 office minutes after 16:55: the next morning, not 17:10 (DOMAIN §7)
+        ("overdue_update_missing", vn(2027, 3, 11, 7, 45), ("leader", "company")),
     ]
 
 
@@ -99,7 +101,7 @@ def test_escalations_in_the_past_stay_due():
 def test_business_escalation_counts_from_the_desk_opening():
     friday_evening = vn(2027, 3, 5, 17)
     assert rows(ticket("CONTRACT_OWNER", friday_evening), friday_evening)[:3] == [
-        ("new_ticket", friday_evening, ("desk",)),
+        ("new_ticket", vn(2027, 3, 8, 7, 30), ("desk",)),  # the desk hears of it at opening
         ("accept_due", vn(2027, 3, 8, 7, 33), ("desk", "leader")),
         ("accept_escalation", vn(2027, 3, 8, 7, 45), ("leader", "crm")),
     ]
@@ -110,7 +112,7 @@ def test_complaint_contact_warnings_include_the_morning_of_the_day():
     got = rows(state, vn(2027, 3, 3, 10, 1))
     assert got[:3] == [
         ("contact_warn_day", vn(2027, 3, 4, 7, 30), ("assignee",)),
-        ("contact_warn_80", vn(2027, 3, 4, 10, 44), ("assignee",)),  # 80 % of 30 h 55 min
+        ("contact_warn_80", vn(2027, 3, 4, 14, 17), ("assignee",)),  # 80 % of 790 office min
         ("contact_warn_15", vn(2027, 3, 4, 16, 40), ("assignee",)),
     ]
     assert ("resolve_warn_day", vn(2027, 3, 11, 7, 30), ("assignee",)) in got
@@ -152,7 +154,8 @@ def test_warn_day_only_when_0730_is_before_the_deadline():
     state = replace(ticket("NEW_SUPPLY_LV", RECEIVED), expected_at=vn(2027, 3, 11, 7))
     got = rows(state, RECEIVED)
     assert not [r for r in got if r[0] == "resolve_warn_day"]
-    assert ("overdue", vn(2027, 3, 11, 7), ("desk", "leader")) in got
+    # An ETA before opening: the business desk hears it is overdue when it opens.
+    assert ("overdue", vn(2027, 3, 11, 7, 30), ("desk", "leader")) in got
     state = replace(state, expected_at=vn(2027, 3, 12, 15))
     assert ("resolve_warn_day", vn(2027, 3, 12, 7, 30), ("desk",)) in rows(state, RECEIVED)
 

@@ -30,6 +30,7 @@ ACCESS = {
     "api.openapi_json": (PUBLIC, False),
     "api.vapid_key": (PUBLIC, False),
     "api.crm_push": (SIGNED, False),
+    "api.crm_chase": (SIGNED, False),
     "auth.logout": (EVERYONE, False),
     "api.logout": (EVERYONE, False),
     "settings.index": (EVERYONE, False),
@@ -141,4 +142,7 @@ def test_the_crm_intake_needs_its_signature(app, foreign, signed_in):
     """A session, even the administrator's, is no substitute for the CRM's signature."""
     client, token = signed_in("admin")
     resp = client.post("/api/v1/crm/tickets", json={}, headers={"X-CSRFToken": token})
+    assert resp.status_code == 401
+    resp = client.post("/api/v1/crm/tickets/CPC-1/chase", json={"at": "2027-03-03T10:00:00Z"},
+                       headers={"X-CSRFToken": token})
     assert resp.status_code == 401

@@ -53,9 +53,12 @@ def test_required_fields_are_marked_up_front(client, login, ticket, act):
     assert spec["required"] == ["cause", "restored_at", "result"]
 
 
-def test_a_special_customer_s_confirmation_is_asked_and_marked(client, login, ticket, act):
+def test_a_special_customer_s_confirmation_is_asked_as_a_contact(client, login, ticket, act):
+    # DOMAIN §7: the confirmation is a contact with the customer after the work, not a box.
     _, _, html = accepted_page(client, login, ticket, act, customer={"birth_year": 1940})
-    assert 'aria-required="true"' in control(form_of(html, "complete"), "customer_confirmed")
+    complete = form_of(html, "complete")
+    assert 'name="customer_confirmed"' not in complete
+    assert "Khách hàng cần tự xác nhận" in complete
 
 
 def test_completion_times_start_at_now_and_dates_at_today(client, login, ticket, act):

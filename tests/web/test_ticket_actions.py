@@ -167,8 +167,15 @@ def test_elderly_customer_must_confirm(login, ticket, act):
     act(t.id, "accept", token)
     fields = dict(result="Xong", restored_at="2026-01-05T10:30", cause="Đứt dây")
     resp = act(t.id, "complete", token, **fields)
-    assert "xác nhận của khách hàng" in resp.get_data(as_text=True)
+    html = resp.get_data(as_text=True)
+    assert "xác nhận của khách hàng" in html
+    # No box to tick (DOMAIN §7): the form says how to record the customer's own word.
+    assert 'name="customer_confirmed"' not in html
+    assert "Khách hàng cần tự xác nhận" in html
     resp = act(t.id, "complete", token, customer_confirmed="1", **fields)
+    assert resp.status_code == 422
+    act(t.id, "contact", token, outcome="confirmed_done", note="Bà xác nhận")
+    resp = act(t.id, "complete", token, **fields)
     assert resp.status_code == 303 and reload(t).customer_confirmed is True
 
 
