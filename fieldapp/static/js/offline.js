@@ -44,8 +44,65 @@
   }
 
   function formTarget(form) {
-    var m = form && form.getAttribute && FORM_URL.exec(form.getAttribute("action") || "");
-    return m ? {ticket: Number(m[1]), action: m[2]} : null;
+    var url = form && form.getAttribute && (form.getAttribute("action") || "");
+    var m = url && FORM_URL.exec(url);
+    return m ? {ticket: Number(m[1]), action: m[2]} : incidentTarget(url);
+  }
+
+  // ----- ops on wide-area incidents: no ticket, the incident's id (none to declare one) -----
+
+  var INCIDENT_URL = /\/incidents\/(?:(declare)|(\d+)\/(\w+))$/;
+
+  function incidentTarget(url) {
+    var m = url ? INCIDENT_URL.exec(url) : null;
+    if (!m) { return null; }
+    return m[1] ? {incident: null, action: "declare"} : {incident: Number(m[2]), action: m[3]};
+  }
+
+  // An incident form's op data, read by the kinds of the spec it carries (incidents/forms.py).
+  function incidentOpData(form, fd) {
+    var spec = JSON.parse(form.getAttribute("data-spec") || "{}");
+    var data = {};
+    (spec.fields || []).forEach(function (field) {
+      var value = String(fd.get(field.name) || "").trim() || null;
+      if (field.kind === "ids") {
+        value = fd.getAll(field.name).map(Number).filter(Boolean);
+        value = value.length ? value : null;
+      } else if (field.kind === "datetime" && value) {
+        var at = new Date(value);  // datetime-local: the phone's local time
+        value = isNaN(at) ? value : at.toISOString();
+      }
+      if (value !== null) { data[field.name] = value; }
+    });
+    return data;
+  }
+
+  // Queued ops on incidents, in the boxes of the incident screens (all of them on the list).
+  function renderIncidentOps(ops) {
+    document.querySelectorAll("[data-outbox-incidents]").forEach(function (box) {
+      var id = Number(box.getAttribute("data-outbox-incidents")) || null;
+      var mine = ops.filter(function (op) {
+        return !op.ticket_id && (id === null || op.incident_id === id);
+      });
+      var names = JSON.parse(box.getAttribute("data-names") || "{}");
+      var title = document.createElement("h2");
+      title.textContent = text(box, "title");
+      var list = document.createElement("ol");
+      list.className = "plain outbox-ops";
+      mine.forEach(function (op) { list.appendChild(opItem(box, op, names, document)); });
+      box.replaceChildren(title, list);
+      box.hidden = mine.length === 0;
+    });
+  }
+
+  function reloadIncidents() {
+    var incident = document.querySelector("section.incident[data-incident-id]");
+    if (incident) {
+      var id = incident.getAttribute("data-incident-id");
+      window.htmx.ajax("GET", "/incidents/" + id, {target: "#incident-" + id, swap: "outerHTML"});
+    } else if (document.getElementById("incidents")) {
+      window.htmx.ajax("GET", "/incidents", {target: "#incidents", swap: "outerHTML"});
+    }
   }
 
   function opData(action, fd) {
@@ -111,13 +168,15 @@
     var files = fd.getAll("photos").filter(function (f) { return f && f.size; });
     var fixing = Number(form.getAttribute("data-fixing")) || null;
     return Promise.all(files.map(downscale)).then(function (photos) {
-      var changes = {data: opData(target.action, fd), fields: formFields(fd)};
+      var changes = {data: target.ticket ? opData(target.action, fd) : incidentOpData(form, fd),
+                     fields: formFields(fd)};
       if (fixing) {
         if (photos.length) { changes.photos = photos; changes.attachments = null; }
         return O.resend(fixing, changes);
       }
       return O.add(Object.assign(changes, {
-        op_id: opId, user: user, ticket_id: target.ticket, action: target.action,
+        op_id: opId, user: user, ticket_id: target.ticket, incident_id: target.incident,
+        action: target.action,
         at: new Date().toISOString(), photos: photos, attachments: null,
         status: "pending", error: null
       }));
@@ -166,6 +225,7 @@
         renderTicket(box, got[0]);
       });
       renderRows(got[0]);
+      renderIncidentOps(got[0]);
     }).catch(function () { /* storage unavailable: the page still works online */ });
   }
 
@@ -290,7 +350,7 @@
     if (!form) { return; }
     fill(form, op.fields || {});
     form.setAttribute("data-fixing", String(op.seq));
-    var box = section.querySelector("[data-outbox-for]");
+    var box = section.querySelector("[data-outbox-for], [data-outbox-incidents]");
     if (!form.querySelector(".fix-hint")) {
       var hint = document.createElement("p");
       hint.className = "hint fix-hint";
@@ -380,6 +440,8 @@
       window.htmx.ajax("GET", "/tickets/" + id, {target: "#ticket-" + id, swap: "outerHTML"});
     } else if (document.getElementById("queue")) {
       window.htmx.ajax("GET", "/", {target: "#queue", swap: "outerHTML"});
+    } else {
+      reloadIncidents();
     }
   }
 
