@@ -11,8 +11,6 @@ from fieldapp.models import Incident, Ticket, utcnow
 from fieldapp.pages import fragment, page_or_fragment, wants_fragment
 from fieldapp.rules.actions import INCIDENT_ROLES
 
-ON_PAGE = (*views.PAGE_ACTIONS, "unlink")
-
 
 @bp.get("/incidents")
 @login_required
@@ -60,7 +58,7 @@ def act(incident_id: int, action: str):
     if current_user.role not in INCIDENT_ROLES:
         abort(403)
     incident = views.visible_incident(incident_id, current_user)
-    if action not in ON_PAGE:
+    if action not in views.PAGE_ACTIONS:
         abort(404)
     data = forms.op_data(forms.incident_form(action), request.form)
     result = ops.submit(incident.id, action, data, request.form.get("op_id"), current_user)
@@ -88,6 +86,7 @@ def incident_of(ticket: Ticket) -> Incident | None:
 
 
 def _index(state: dict, status: int = 200):
+    """The list page (or, for htmx, the list alone) with the declaration form's state."""
     rows = views.incident_list(current_user, utcnow())
     return page_or_fragment("incidents/index.html", "incidents/_list.html", status, rows=rows,
                             **state)

@@ -79,11 +79,12 @@ def incident_list(user: User, now: datetime) -> list[Row]:
             for i in rows]
 
 
-def linked_tickets(incident: Incident) -> list[Ticket]:
-    """The incident's tickets, open ones first, each with what its row shows."""
+def linked_tickets(incident: Incident, limit: int = SHOWN_TICKETS) -> list[Ticket]:
+    """The incident's first tickets, open ones first, each with what its row shows."""
     query = (select(Ticket).where(Ticket.incident_id == incident.id)
              .options(selectinload(Ticket.assignee), selectinload(Ticket.team))
-             .order_by(Ticket.status.in_(OPEN_STATUSES).desc(), Ticket.received_at))
+             .order_by(Ticket.status.in_(OPEN_STATUSES).desc(), Ticket.received_at, Ticket.id)
+             .limit(limit))
     return list(db.session.scalars(query))
 
 
@@ -140,15 +141,14 @@ def incident_context(incident: Incident, user: User, now: datetime, **form_state
     """Everything the incident page renders; form_state names a refused form to reopen."""
     state = to_incident_state(incident)
     works = acts_on(user, incident.team_id) and incidents.is_open(state)
-    linked = linked_tickets(incident)
     proposed = proposals(incident)
     return {
         "i": incident, "state": state, "now": now,
         "badges": clocks.badges(state, now),
         "forms": {a: incident_form(a) for a in PAGE_ACTIONS} if works else {},
         "starts": _starts(incident, proposed, now),
-        "linked": [make_row(t, user, now) for t in linked[:SHOWN_TICKETS]],
-        "linked_count": len(linked),
+        "linked": [make_row(t, user, now) for t in linked_tickets(incident)],
+        "linked_count": linked_counts([incident.id]).get(incident.id, 0),
         "proposals": proposed, "proposal_rows": [
             (p.why, make_row(p.ticket, user, now)) for p in proposed[:SHOWN_TICKETS]],
         "figures": figures([incident], now)[0] if user.role in FIGURE_READERS else None,
