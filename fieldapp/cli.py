@@ -76,11 +76,23 @@ crm_cli = AppGroup("crm", help="The call center's CRM, simulated for demos.")
 @click.option("--burst", type=int, default=15, show_default=True,
               help="Tickets sent at once when starting.")
 @click.option("--seed", type=int, default=None, help="Make the tickets reproducible.")
-def crm_simulate(url: str, interval: float, count: int | None, burst: int,
-                 seed: int | None) -> None:
+@click.option("--scenario", type=click.Choice(["normal", "storm"]), default="normal",
+              show_default=True, help="storm: a station of the first team goes dark.")
+@click.option("--storm-after", type=float, default=120.0, show_default=True,
+              help="Seconds into the run when the station goes dark.")
+@click.option("--storm-calls", type=int, default=150, show_default=True,
+              help="Outage calls the storm brings.")
+@click.option("--storm-minutes", type=float, default=20.0, show_default=True,
+              help="Minutes over which they come.")
+def crm_simulate(url: str, interval: float, count: int | None, burst: int, seed: int | None,
+                 scenario: str, storm_after: float, storm_calls: int,
+                 storm_minutes: float) -> None:
     """Push realistic signed tickets to the app, as the CRM would."""
+    import time
+
     from sqlalchemy import select
 
+    from fieldapp.demo import storm
     from fieldapp.demo.crm_simulator import simulate
     from fieldapp.extensions import db
     from fieldapp.models import Team
@@ -88,8 +100,13 @@ def crm_simulate(url: str, interval: float, count: int | None, burst: int,
     teams = db.session.scalars(select(Team.code).order_by(Team.code)).all()
     if not teams:
         raise click.ClickException("no teams yet: run `flask --app wsgi org load FILE` first")
+    seed = int(time.time()) if seed is None else seed
+    extra = []
+    if scenario == "storm":
+        dark = storm.Storm(teams[0], storm_after, storm_calls, storm_minutes)
+        extra = storm.timeline(dark, seed)
     simulate(url, current_app.config["CRM_SHARED_SECRET"], teams, interval=interval,
-             count=count, burst=burst, seed=seed)
+             count=count, burst=burst, seed=seed, extra=extra)
 
 
 calendar_cli = AppGroup("calendar", help="Corrections to the Vietnamese holiday calendar.")

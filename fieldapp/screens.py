@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     from fieldapp.board import bp as board_bp
     from fieldapp.desk import bp as desk_bp
     from fieldapp.errors import bp as errors_bp
+    from fieldapp.incidents import bp as incidents_bp
     from fieldapp.tickets import bp as tickets_bp
 
     i18n.init_app(app)
@@ -34,7 +35,7 @@ def init_app(app: Flask) -> None:
         soon_share=SOON_SHARE, complaint_subjects=COMPLAINT_SUBJECTS,
     )
     app.jinja_env.filters["sentence"] = sentence
-    for bp in (auth_bp, tickets_bp, desk_bp, board_bp, errors_bp):
+    for bp in (auth_bp, tickets_bp, desk_bp, board_bp, incidents_bp, errors_bp):
         app.register_blueprint(bp)
 
 

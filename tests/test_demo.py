@@ -9,11 +9,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from fieldapp.api.schemas import IntakeSchema
 from fieldapp.demo import crm_simulator as sim
-from fieldapp.models import ROLES
+from fieldapp.demo import storm
+from fieldapp.extensions import db
+from fieldapp.models import ROLES, Ticket
 from fieldapp.rules.catalog import CHANNELS, TYPES
 from fieldapp.rules.customers import ELDERLY_MEN, ELDERLY_WOMEN
 from fieldapp.services.org import load_org
@@ -165,3 +168,67 @@ def test_the_app_accepts_what_the_simulator_sends(app, serve):
                  echo=lines.append, sleep=lambda _: None, first_seq=1)
     assert len(lines) == 40
     assert all(line.endswith("→ 201") for line in lines), "\n".join(lines)
+
+
+def test_every_customer_is_on_the_station_and_feeder_of_its_street():
+    for ticket in first(60):
+        customer = ticket["customer"]
+        street = customer["address"].split(",")[0].split(" ", 1)[1]
+        assert {k: customer[k] for k in ("station", "feeder")} == sim.grid_of(
+            ticket["team"], street)
+    assert sim.grid_of("PC-DN-HC", "Lê Lợi") == {"station": "HC-T01", "feeder": "471-HC"}
+
+
+def test_a_storm_is_150_outage_calls_from_one_station_in_20_minutes():
+    dark = storm.Storm("PC-DN-HC", after=180)
+    times = storm.call_times(dark)
+    assert len(times) == 150 and times == sorted(times)
+    assert times[0] == 180 and times[-1] < 180 + 20 * 60
+    assert times[2] - times[0] < 15 * 60  # the third call makes a cluster at once
+    calls = list(storm.storm_calls(dark, seed=5, clock=lambda: NOW))
+    assert len({c["crm_id"] for c in calls}) == 150
+    for call in calls:
+        assert (call["type"], call["team"]) == ("OUTAGE", "PC-DN-HC")
+        assert (call["customer"]["station"], call["customer"]["feeder"]) == ("HC-T01", "471-HC")
+        assert "Lê Lợi" in call["customer"]["address"]
+        assert IntakeSchema().validate(json.loads(json.dumps(call))) == {}
+
+
+def test_the_storm_comes_in_the_runs_timeline(serve):
+    Recorder.received = []
+    lines, slept = [], []
+    dark = storm.Storm("PC-DN-ST", after=30, calls=4, minutes=1)
+    sim.simulate(serve(Recorder), "s3cret", TEAMS, count=8, burst=2, interval=40, seed=2,
+                 echo=lines.append, sleep=slept.append, first_seq=700,
+                 extra=storm.timeline(dark, seed=2))
+    kinds = ["storm" if "-B" in json.loads(body)["crm_id"] else "usual"
+             for _path, _headers, body in Recorder.received]
+    # usual at 0, 0, 40, 80; the storm's at 30, 37.5, 51.2, 71.6 seconds
+    assert kinds == ["usual", "usual", "storm", "storm", "usual", "storm", "storm", "usual"]
+    assert sum(slept) == pytest.approx(80)
+
+
+def test_the_app_alerts_the_leader_as_the_storm_comes_in(app, serve):
+    load_org(json.loads(json.dumps(ORG)))
+    lines = []
+    dark = storm.Storm("PC-DN-HC", after=0, calls=4, minutes=1)
+    sim.simulate(serve(app), app.config["CRM_SHARED_SECRET"], TEAMS, count=4, burst=0,
+                 interval=10**6, seed=3, echo=lines.append, sleep=lambda _: None,
+                 extra=storm.timeline(dark, seed=3))
+    assert all(line.endswith("→ 201") for line in lines), "\n".join(lines)
+    rows = db.session.execute(select(Ticket.customer_station, Ticket.flags)
+                              .order_by(Ticket.received_at, Ticket.id)).all()
+    assert [station for station, _ in rows] == ["HC-T01"] * 4
+    assert ["cluster" in (flags or ()) for _, flags in rows].count(True) == 1
+
+
+def test_the_command_runs_the_storm_scenario(app, runner, serve):
+    load_org(json.loads(json.dumps(ORG)))
+    Recorder.received = []
+    result = runner.invoke(args=[
+        "crm", "simulate", "--url", serve(Recorder), "--count", "3", "--burst", "0",
+        "--interval", "100000", "--seed", "4", "--scenario", "storm", "--storm-after", "0",
+        "--storm-calls", "3", "--storm-minutes", "0.001"])
+    assert result.exit_code == 0, result.output
+    bodies = [json.loads(body) for _path, _headers, body in Recorder.received]
+    assert [(b["team"], b["customer"]["station"]) for b in bodies] == [("PC-DN-HC", "HC-T01")] * 3

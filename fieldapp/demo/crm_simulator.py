@@ -2,13 +2,17 @@
 
 Generation is deterministic for a seed, so tests can check what it builds. Every round of the
 type rotation covers every ticket type; some customers are elderly, important or difficult,
-some tickets repeat an earlier one, and some arrive already past a deadline.
+some tickets repeat an earlier one, and some arrive already past a deadline. Each street of a
+team's area is fed by a station and a feeder of its own, which the customer block names; a
+scenario (demo/storm.py) can add calls of its own to the run's timeline.
 """
 
+import heapq
+import itertools
 import json
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -97,9 +101,9 @@ def build_ticket(rng: random.Random, now: datetime, teams: list[str], seq: int,
     team = rng.choice(teams)
     return {
         "crm_id": crm_id(now, seq), "type": type_code,
-        "received_at": _iso(_received_at(rng, now, type_code)), "team": team,
+        "received_at": iso(_received_at(rng, now, type_code)), "team": team,
         "channel": _channel(rng, type_code), "content": rng.choice(CONTENT[type_code]),
-        "customer": _customer(rng, now, team), "repeat_of": None, "contact_count": 1,
+        "customer": customer(rng, now, team), "repeat_of": None, "contact_count": 1,
     }
 
 
@@ -128,23 +132,33 @@ def ticket_stream(seed: int, teams: list[str], first_seq: int = 1,
         yield ticket
 
 
+# (seconds into the run, the stream the next ticket then comes from)
+Timeline = Iterable[tuple[float, Iterator[dict]]]
+
+
 def simulate(url: str, secret: str, teams: list[str], *, interval: float = 20.0,
              count: int | None = None, burst: int = 15, seed: int | None = None,
              echo: Callable[[str], None] = print, sleep: Callable[[float], None] = time.sleep,
-             first_seq: int | None = None) -> int:
-    """Push tickets to the app until `count` are sent (forever when None); how many were sent."""
+             first_seq: int | None = None, extra: Timeline = ()) -> int:
+    """Push tickets to the app until `count` are sent (forever when None): a burst, then one
+    every `interval` seconds, and the `extra` calls of a scenario at their own times; how
+    many were sent."""
     seed = int(time.time()) if seed is None else seed
     # Another run's ids would be taken as duplicates: start where the clock says.
     first_seq = first_seq or int(time.time()) // 10 % 900_000 + 1
     endpoint = url.rstrip("/") + INTAKE_PATH
+    stream = ticket_stream(seed, teams, first_seq)
+    usual = ((max(0, n - burst + 1) * interval, stream) for n in itertools.count())
     _wait_for_app(url, echo, sleep)
-    sent = 0
+    sent, elapsed = 0, 0.0
     with requests.Session() as session:
-        for ticket in ticket_stream(seed, teams, first_seq):
+        for at, source in heapq.merge(usual, extra, key=lambda item: item[0]):
             if count is not None and sent >= count:
                 break
-            if sent >= burst:
-                sleep(interval)
+            if at > elapsed:
+                sleep(at - elapsed)
+                elapsed = at
+            ticket = next(source)  # built now: received when it is sent
             echo(f"{ticket['crm_id']} {ticket['type']:<20} {ticket['team']:<9} → "
                  f"{post_ticket(session, endpoint, ticket, secret)}")
             sent += 1
@@ -202,18 +216,29 @@ def _channel(rng: random.Random, type_code: str) -> str:
     return rng.choices(CHANNELS, weights=[CHANNEL_WEIGHTS[c] for c in CHANNELS])[0]
 
 
-def _customer(rng: random.Random, now: datetime, team: str) -> dict:
-    """A customer of the team's area: a household, now and then a priority organisation."""
+def customer(rng: random.Random, now: datetime, team: str) -> dict:
+    """A customer of the team's area, on the station and feeder of the customer's street: a
+    household, now and then a priority organisation."""
     area, streets = STREETS.get(team, OTHER_STREETS)
-    address = f"{rng.randint(1, 320)} {rng.choice(streets)}" + (f", {area}" if area else "")
-    customer = {"code": _customer_code(rng, team), "phone": _phone(rng), "address": address,
-                "important": rng.random() < 0.08, "difficult": rng.random() < 0.1}
-    if customer["important"]:
+    street = rng.choice(streets)
+    address = f"{rng.randint(1, 320)} {street}" + (f", {area}" if area else "")
+    block = {"code": _customer_code(rng, team), "phone": _phone(rng), "address": address,
+             "important": rng.random() < 0.08, "difficult": rng.random() < 0.1,
+             **grid_of(team, street)}
+    if block["important"]:
         name = f"{rng.choice(IMPORTANT)} {area.split(',')[0]}".strip()
-        return {**customer, "name": name, "sex": None}
+        return {**block, "name": name, "sex": None}
     sex = rng.choice("MF")
     name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE[sex])} {rng.choice(GIVEN[sex])}"
-    return {**customer, "name": name, "sex": sex, **_birth(rng, now, sex)}
+    return {**block, "name": name, "sex": sex, **_birth(rng, now, sex)}
+
+
+def grid_of(team: str, street: str) -> dict:
+    """The transformer station and feeder of a street of the team's area: "HC-T01", "471-HC"."""
+    streets = STREETS.get(team, OTHER_STREETS)[1]
+    index = streets.index(street) if street in streets else len(streets)
+    short = team.rsplit("-", 1)[-1]
+    return {"station": f"{short}-T{index + 1:02d}", "feeder": f"47{index % 3 + 1}-{short}"}
 
 
 def _birth(rng: random.Random, now: datetime, sex: str) -> dict:
@@ -245,11 +270,11 @@ def _phone(rng: random.Random) -> str:
 def _repeat(earlier: dict, now: datetime, seq: int) -> dict:
     """The customer calls again about the same request."""
     count = (earlier.get("contact_count") or 1) + 1
-    return {**earlier, "crm_id": crm_id(now, seq), "received_at": _iso(now),
+    return {**earlier, "crm_id": crm_id(now, seq), "received_at": iso(now),
             "content": f"Khách hàng gọi lại lần {count}: {earlier['content']}",
             "repeat_of": earlier["repeat_of"] or earlier["crm_id"], "contact_count": count}
 
 
-def _iso(moment: datetime) -> str:
+def iso(moment: datetime) -> str:
     """ISO 8601 in Vietnam's time, with its offset."""
     return moment.astimezone(LOCAL).isoformat(timespec="seconds")

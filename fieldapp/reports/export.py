@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from fieldapp.reports import incidents
 from fieldapp.reports.metrics import COLUMNS, NOTES, header_runs
 from fieldapp.reports.monthly import MonthlyReport, PeriodTable, Row
 
@@ -21,6 +22,7 @@ _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEAD_FILL = PatternFill("solid", fgColor="DCE6F1")
 _TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_STARTED = 2 + [key for key, _heading in incidents.COLUMNS].index("started_at")
 
 
 def report_title(report: MonthlyReport) -> str:
@@ -49,11 +51,12 @@ def as_of_line(table: PeriodTable, tz: ZoneInfo) -> str:
 
 
 def workbook(report: MonthlyReport, tz: ZoneInfo) -> bytes:
-    """An .xlsx file: one sheet per period, then the definitions."""
+    """An .xlsx file: one sheet per period, the month's incidents, then the definitions."""
     book = Workbook()
     book.remove(book.active)
     for table in report.tables:
         _period_sheet(book.create_sheet(_sheet_name(table)), report, table, tz)
+    _incident_sheet(book.create_sheet(_("Sự cố")), report, tz)
     notes = book.create_sheet(_("Ghi chú"))
     for i, note in enumerate(NOTES, start=1):
         notes.cell(row=i, column=1, value=f"{i}. {note}")
@@ -136,6 +139,33 @@ def _body(sheet: Worksheet, rows: list[Row]) -> None:
             cell.border = _BOX
             if row.kind != "team":
                 cell.font, cell.fill = Font(bold=True), _TOTAL_FILL
+
+
+def _incident_sheet(sheet: Worksheet, report: MonthlyReport, tz: ZoneInfo) -> None:
+    """The month's wide-area incidents, one per line, with the figures leaders read."""
+    last = 1 + len(incidents.COLUMNS)
+    for row, text, size in ((1, report_title(report), 14), (2, scope_line(report), 11),
+                            (3, _("Sự cố mất điện diện rộng bắt đầu trong tháng"), 11)):
+        sheet.cell(row=row, column=1, value=text).font = Font(bold=row == 1, size=size)
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
+    _head(sheet, HEADER_ROW, 1, _("STT"))
+    for offset, (_key, heading) in enumerate(incidents.COLUMNS, start=2):
+        _head(sheet, HEADER_ROW, offset, heading)
+    for number, figures in enumerate(report.incidents, start=1):
+        r = HEADER_ROW + number
+        values = figures.values()
+        values["started_at"] = values["started_at"].astimezone(tz).replace(tzinfo=None)
+        cells = [number, *(values[key] for key, _heading in incidents.COLUMNS)]
+        for c, value in enumerate(cells, start=1):
+            cell = sheet.cell(row=r, column=c, value=value)
+            cell.border = _BOX
+            if isinstance(value, int):
+                cell.number_format = NUMBER_FORMAT
+        sheet.cell(row=r, column=_STARTED).number_format = "hh:mm dd/mm/yyyy"
+    for index, width in enumerate((6, 26, 34, 18, 18), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.row_dimensions[HEADER_ROW].height = 48
+    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=3)
 
 
 def csv_headers() -> list[str]:

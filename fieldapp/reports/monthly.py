@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 
 from fieldapp.models import Company, Team
+from fieldapp.reports.incidents import IncidentFigures, month_incidents
 from fieldapp.reports.metrics import COLUMNS
 from fieldapp.reports.periods import Period, month_periods
 from fieldapp.reports.queries import report_counts
@@ -48,6 +49,7 @@ class MonthlyReport:
     company: str | None  # the company filter asked for, if any
     month: PeriodTable
     ytd: PeriodTable
+    incidents: list[IncidentFigures] = field(default_factory=list)  # those started in the month
 
     @property
     def tables(self) -> tuple[PeriodTable, PeriodTable]:
@@ -63,12 +65,14 @@ class MonthlyReport:
 
 def build_report(scope: Scope, year: int, month: int, tz: ZoneInfo, now: datetime,
                  company: str | None = None) -> MonthlyReport:
-    """Count the month and the year to date for every team of the scope."""
+    """Count the month and the year to date for every team of the scope; list the month's
+    wide-area incidents."""
     tables = []
     for period in month_periods(year, month, tz, now):
         counts = report_counts(period, scope.team_ids())
         tables.append(PeriodTable(period, period_title(period), _rows(scope, counts, company)))
-    return MonthlyReport(scope, company, *tables)
+    month_list = month_incidents(tables[0].period, scope.team_ids(), now)
+    return MonthlyReport(scope, company, *tables, month_list)
 
 
 def period_title(period: Period) -> str:

@@ -12,6 +12,7 @@ from fieldapp.reports import bp
 from fieldapp.reports.adjusted import adjusted_ops
 from fieldapp.reports.dashboard import build_dashboard
 from fieldapp.reports.export import csv_text, filename, scope_line, workbook
+from fieldapp.reports.incidents import COLUMNS as INCIDENT_COLUMNS
 from fieldapp.reports.listing import ticket_list
 from fieldapp.reports.metrics import (
     BUCKET_LABELS,
@@ -51,7 +52,7 @@ def report_time(value) -> str:
 @bp.context_processor
 def _labels() -> dict:
     return {"bucket_labels": BUCKET_LABELS, "live_buckets": LIVE_BUCKETS, "columns": COLUMNS,
-            "sections": SECTIONS,
+            "sections": SECTIONS, "incident_columns": INCIDENT_COLUMNS,
             "notes": NOTES, "header_runs": header_runs,
             "section_columns": section_columns}
 

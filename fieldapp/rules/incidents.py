@@ -73,6 +73,11 @@ def reported_in_time(state: IncidentState) -> bool:
     return state.reported_at <= report_due(state)
 
 
+def complete_due(state: IncidentState) -> datetime:
+    """The full report (cause and restoration time) is due 60 minutes after the team noticed."""
+    return state.noticed_at + COMPLETE_WITHIN
+
+
 def complete(state: IncidentState) -> bool:
     """The report holds what the procedure asks: area, start, cause and restoration time."""
     return bool(state.area and state.cause and state.eta)
@@ -219,7 +224,7 @@ def plan(state: IncidentState, now: datetime) -> list[PlannedReminder]:
         return []
     items = [PlannedReminder("incident_declared", state.reported_at, ("leader", "company"))]
     if not complete(state) and state.kind == "unplanned":
-        done_by = state.noticed_at + COMPLETE_WITHIN
+        done_by = complete_due(state)
         items += [PlannedReminder("incident_complete_warn", done_by - ETA_NOTICE,
                                   ("desk", "leader")),
                   PlannedReminder("incident_incomplete", done_by, ("leader", "company", "crm"))]

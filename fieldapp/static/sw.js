@@ -8,7 +8,8 @@
  *   shell:  the scripts, styles, icons, manifest and offline page every page needs, the same
  *           for everyone (fetched without the session);
  *   pages:  the crew's list and the page of each of their open tickets, refreshed after each
- *           successful sync, and the pages opened since (kept for when the signal goes);
+ *           successful sync, and the pages opened since (kept for when the signal goes), the
+ *           incidents' list among them (a crew declares an incident with no signal);
  *   photos: the photos shown on those pages, asked from the network first (the server says who
  *           may see one), the kept copy only with no signal.
  * Pages and photos are one user's: the one the server named in its last answer (header
@@ -26,6 +27,7 @@ const PHOTOS_CACHE = `fieldapp-photos-${BUILD.version}`;
 const USER_HEADER = 'X-Fieldapp-User';
 const LIST_URL = '/';
 const TICKET_PAGE = /^\/tickets\/(\d+)$/;
+const INCIDENTS_URL = '/incidents';
 
 self.addEventListener('install', (event) => {
   // Without the session: the offline page must not carry the installing user's name or token.
@@ -81,7 +83,8 @@ function isFresh(response) {
 }
 
 function isPage(url, response) {
-  return (url.pathname === LIST_URL || TICKET_PAGE.test(url.pathname)) && !url.search
+  return (url.pathname === LIST_URL || url.pathname === INCIDENTS_URL
+          || TICKET_PAGE.test(url.pathname)) && !url.search
     && isFresh(response);
 }
 

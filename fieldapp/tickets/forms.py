@@ -89,11 +89,18 @@ def form_names(fields) -> tuple[str, ...]:
 def op_data(action: str, form: MultiDict, attachment_ids: list[int] = ()) -> dict:
     """The op data an action form stands for."""
     spec = get_action(action)
+    data = read_fields(spec.fields if spec else (), form)
+    if attachment_ids and spec and spec.field("attachments"):
+        data["attachments"] = data.get("attachments", []) + list(attachment_ids)
+    return data
+
+
+def read_fields(fields, form: MultiDict) -> dict:
+    """The values a posted form gives these spec fields, read by kind (empty ones left out).
+    The one reading of forms: ticket and incident actions alike."""
     data = {}
-    for field in spec.fields if spec else ():
+    for field in fields:
         value = _READERS.get(field.kind, _text)(field, form)
-        if field.kind == "attachments":
-            value = (value or []) + list(attachment_ids) or None
         if value is not None:
             data[field.name] = value
     return data
@@ -116,7 +123,8 @@ def _person(field: Field, form: MultiDict):
 
 
 def _attachments(field: Field, form: MultiDict):
-    return [_integer(v) for v in form.getlist(field.name)] or None
+    """Ids, as ints where they are digits (the schema refuses the rest)."""
+    return [_integer(v) for v in form.getlist(field.name) if v.strip()] or None
 
 
 def _late_reason(field: Field, form: MultiDict):
@@ -134,7 +142,8 @@ def _informed(field: Field, form: MultiDict):
 
 
 _READERS = {"datetime": _datetime, "confirm": _confirm, "person": _person,
-            "attachments": _attachments, "late_reason": _late_reason, "informed": _informed}
+            "attachments": _attachments, "ids": _attachments, "late_reason": _late_reason,
+            "informed": _informed}
 
 
 def _integer(value):

@@ -31,8 +31,48 @@
   }
 
   function formTarget(form) {
-    var m = form && form.getAttribute && FORM_URL.exec(form.getAttribute("action") || "");
-    return m ? {ticket: Number(m[1]), action: m[2]} : null;
+    var url = form && form.getAttribute && (form.getAttribute("action") || "");
+    var m = url && FORM_URL.exec(url);
+    return m ? {ticket: Number(m[1]), action: m[2]} : incidentTarget(url);
+  }
+
+  // ----- ops on wide-area incidents: no ticket, the incident's id (none to declare one) -----
+
+  var INCIDENT_URL = /\/incidents\/(?:(declare)|(\d+)\/(\w+))$/;
+
+  function incidentTarget(url) {
+    var m = url ? INCIDENT_URL.exec(url) : null;
+    if (!m) { return null; }
+    return m[1] ? {incident: null, action: "declare"} : {incident: Number(m[2]), action: m[3]};
+  }
+
+  // An incident form's op data, read by the kinds of the spec it carries (incidents/forms.py).
+  // Queued ops on incidents, in the boxes of the incident screens (all of them on the list).
+  function renderIncidentOps(ops) {
+    document.querySelectorAll("[data-outbox-incidents]").forEach(function (box) {
+      var id = Number(box.getAttribute("data-outbox-incidents")) || null;
+      var mine = ops.filter(function (op) {
+        return !op.ticket_id && (id === null || op.incident_id === id);
+      });
+      var names = JSON.parse(box.getAttribute("data-names") || "{}");
+      var title = document.createElement("h2");
+      title.textContent = text(box, "title");
+      var list = document.createElement("ol");
+      list.className = "plain outbox-ops";
+      mine.forEach(function (op) { list.appendChild(opItem(box, op, names, document)); });
+      box.replaceChildren(title, list);
+      box.hidden = mine.length === 0;
+    });
+  }
+
+  function reloadIncidents() {
+    var incident = document.querySelector("section.incident[data-incident-id]");
+    if (incident) {
+      var id = incident.getAttribute("data-incident-id");
+      window.htmx.ajax("GET", "/incidents/" + id, {target: "#incident-" + id, swap: "outerHTML"});
+    } else if (document.getElementById("incidents")) {
+      window.htmx.ajax("GET", "/incidents", {target: "#incidents", swap: "outerHTML"});
+    }
   }
 
   // ----- an action form as op data -----
@@ -68,6 +108,7 @@
       var ids = fd.getAll(name).map(integer).filter(Boolean);
       return ids.length ? ids : null;
     },
+    ids: function (name, fd) { return READERS.attachments(name, fd); },
     late_reason: function (name, fd) {
       if (!fd.get("late_code")) { return null; }
       return {code: fd.get("late_code"), note: trimmed(fd.get("late_note")) || ""};
@@ -184,7 +225,8 @@
         return O.resend(fixing, changes);
       }
       return O.add(Object.assign(changes, {
-        op_id: opId, user: user, ticket_id: target.ticket, action: target.action,
+        op_id: opId, user: user, ticket_id: target.ticket, incident_id: target.incident,
+        action: target.action,
         at: new Date().toISOString(), photos: photos, attachments: null,
         status: "pending", error: null
       }));
@@ -234,6 +276,7 @@
         renderTicket(box, got[0]);
       });
       renderRows(got[0]);
+      renderIncidentOps(got[0]);
     }).catch(function () { /* storage unavailable: the page still works online */ });
   }
 
@@ -359,7 +402,7 @@
     if (!form) { return; }
     fill(form, op.fields || {});
     form.setAttribute("data-fixing", String(op.seq));
-    var box = section.querySelector("[data-outbox-for]");
+    var box = section.querySelector("[data-outbox-for], [data-outbox-incidents]");
     if (!form.querySelector(".fix-hint")) {
       var hint = document.createElement("p");
       hint.className = "hint fix-hint";
@@ -451,6 +494,8 @@
       window.htmx.ajax("GET", "/tickets/" + id, {target: "#ticket-" + id, swap: "outerHTML"});
     } else if (document.getElementById("queue")) {
       window.htmx.ajax("GET", "/", {target: "#queue", swap: "outerHTML"});
+    } else {
+      reloadIncidents();
     }
   }
 

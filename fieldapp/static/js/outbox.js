@@ -102,14 +102,20 @@
     });
   }
 
-  /* Resend a rejected op, and the rejected ops after it on the same ticket (they were most
+  // What an op acts on: a ticket, an incident, or (a declaration) a new incident of its own.
+  function target(op) {
+    if (op.ticket_id) { return "ticket-" + op.ticket_id; }
+    return op.incident_id ? "incident-" + op.incident_id : "op-" + op.seq;
+  }
+
+  /* Resend a rejected op, and the rejected ops after it on the same target (they were most
    * likely refused because of it). */
   function resend(seq, changes) {
     return all().then(function (ops) {
       var first = ops.find(function (op) { return op.seq === seq; });
       if (!first) { return null; }
       var writes = ops.filter(function (op) {
-        return op.seq === seq || (op.seq > seq && op.ticket_id === first.ticket_id &&
+        return op.seq === seq || (op.seq > seq && target(op) === target(first) &&
                                   op.status === "rejected" && op.user === first.user);
       }).map(function (op) {
         var fixed = Object.assign(op, op.seq === seq ? (changes || {}) : {},
@@ -121,7 +127,7 @@
   }
 
   /* Send the user's pending ops in order: photos first, then the ops in batches.
-   * Ops of a ticket wait behind a rejected op of that ticket. Resolves with
+   * Ops of a ticket (an incident) wait behind a rejected op of it. Resolves with
    * {answered, rejected, failed}; `failed` means the network or the server did not answer
    * (everything not answered stays for the next try). */
   function replay(options) {
@@ -133,8 +139,8 @@
     return opsOf(options.user).then(function (ops) {
       var held = {};
       var ready = ops.filter(function (op) {
-        if (held[op.ticket_id]) { return false; }
-        if (op.status === "rejected") { held[op.ticket_id] = true; return false; }
+        if (held[target(op)]) { return false; }
+        if (op.status === "rejected") { held[target(op)] = true; return false; }
         return true;
       });
       return uploadAll(ready, options, outcome).then(function (sendable) {
@@ -151,11 +157,11 @@
     var blocked = {};
     return ops.reduce(function (chain, op) {
       return chain.then(function () {
-        if (blocked[op.ticket_id]) { return; }
+        if (blocked[target(op)]) { return; }
         if (!(op.photos && op.photos.length) || op.attachments) { sendable.push(op); return; }
         return uploadPhotos(op, options).then(function (error) {
           if (!error) { sendable.push(op); return; }
-          blocked[op.ticket_id] = true;
+          blocked[target(op)] = true;
           outcome.rejected += 1;
           return put(Object.assign(op, {status: "rejected", error: error}));
         });
@@ -226,7 +232,9 @@
     if (op.attachments) {
       data.attachments = (data.attachments || []).concat(op.attachments);
     }
-    return {op_id: op.op_id, ticket_id: op.ticket_id, action: op.action, at: op.at, data: data};
+    var wire = {op_id: op.op_id, ticket_id: op.ticket_id, action: op.action, at: op.at, data: data};
+    if (op.incident_id) { wire.incident_id = op.incident_id; }  // none: a declaration
+    return wire;
   }
 
   scope.FieldOutbox = {
