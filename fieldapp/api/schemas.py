@@ -199,14 +199,6 @@ class ErrorSchema(Schema):
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
 
 
-class IncidentEventSchema(Schema):
-    id = fields.Integer()
-    action = fields.String()
-    at = fields.AwareDateTime()
-    by = fields.Nested(PersonSchema, attribute="user", allow_none=True)
-    data = fields.Dict()
-
-
 class IncidentSchema(Schema):
     """A wide-area incident as its team reads it (CONTRACT "Wide-area incidents")."""
 
@@ -226,7 +218,7 @@ class IncidentSchema(Schema):
     reported_at = fields.AwareDateTime()
     clocks = fields.Method("_clocks")
     tickets = fields.Function(lambda i: [t.id for t in i.tickets])
-    events = fields.List(fields.Nested(IncidentEventSchema))
+    events = fields.List(fields.Nested(EventSchema))  # an incident's events read as a ticket's
     version = fields.Integer()
 
     def _clocks(self, incident):
