@@ -1,16 +1,27 @@
-"""A ticket's events as lines a person reads: what happened, when, by whom, with what."""
+"""A ticket's events as lines a person reads: what happened, when, by whom, with what.
+
+Each value is shown by the kind its field has in the action's spec (rules.actions): a code by
+its label, a time in Vietnam's time, a confirmation as a tick. A new field shows itself."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from flask_babel import gettext
 
 from fieldapp.extensions import db
 from fieldapp.i18n import format_date, format_datetime
 from fieldapp.labels import label
 from fieldapp.models import Event, User
+from fieldapp.rules.actions import ACTIONS, Field
 
-TEXTS = ("status_note", "note", "result", "cause", "inspection_result")
-PLAIN = ("meter_serial", "certificate_no")
-TIMES = ("new_eta", "restored_at", "reconnected_at")
+# Every field any action carries, by name (the first spec that names it wins: same kind); the
+# late reason last, after what was done.
+_FIELDS: dict[str, Field] = {}
+for _spec in ACTIONS.values():
+    for _field in _spec.fields:
+        _FIELDS.setdefault(_field.name, _field)
+_FIELDS = dict(sorted(_FIELDS.items(), key=lambda item: item[1].kind == "late_reason"))
+_SHOWN_APART = ("attachments", "assignee_id")  # photos below the line; the assignee by name
 
 
 @dataclass
@@ -25,33 +36,49 @@ class Entry:
 def timeline(events: list[Event]) -> list[Entry]:
     """The events, newest first, with their data spelled out."""
     names = _assignee_names(events)
-    return [Entry(e, _details(e.data or {}, names), list((e.data or {}).get("attachments") or ()))
+    return [Entry(e, _details(e, names), list((e.data or {}).get("attachments") or ()))
             for e in sorted(events, key=lambda e: (e.at, e.id), reverse=True)]
 
 
-def _details(data: dict, names: dict[int, str]) -> list[tuple[str, str]]:
-    """(label, text) pairs for the values worth showing."""
+def _details(event: Event, names: dict[int, str]) -> list[tuple[str, str]]:
+    """(label, text) pairs for the values worth showing, in the order of their spec."""
+    data = event.data or {}
     out = []
-    for key, kind in (("outcome", "outcome"), ("reason", "return_reason"),
-                      ("reason_code", "reason")):
-        if data.get(key):
-            out.append((label("field", key), label(kind, data[key])))
-    if data.get("to"):
+    if data.get("to"):  # a transfer or a handover: from one desk to the other
         out.append((label("field", "desk"), f"{label('desk', data.get('from'))} → "
                                             f"{label('desk', data['to'])}"))
     if data.get("assignee_id"):
         out.append((label("field", "assignee_id"), names.get(data["assignee_id"], "")))
-    out += [(label("field", k), _when(data[k])) for k in TIMES if data.get(k)]
-    if data.get("energised_on"):
-        out.append((label("field", "energised_on"), _day(data["energised_on"])))
-    out += [(label("field", k), str(data[k])) for k in PLAIN + TEXTS if data.get(k)]
-    if data.get("cmis_updated"):
-        out.append((label("field", "cmis_updated"), "✓"))
-    late = data.get("late_reason")
-    if isinstance(late, dict) and late.get("code"):
-        text = label("reason", late["code"]) + (f" — {late['note']}" if late.get("note") else "")
-        out.append((label("field", "late_reason"), text))
+    for name, spec in _FIELDS.items():
+        value = data.get(name)
+        if value in (None, "", [], {}) or name in _SHOWN_APART:
+            continue
+        text = _shown(spec, value, from_the_app=event.user_id is None)
+        if text:
+            out.append((label("field", name), text))
     return out
+
+
+def _shown(spec: Field, value, from_the_app: bool) -> str:
+    """A value as a person reads it, by its field's kind."""
+    kind = spec.kind
+    if kind == "choice":
+        return label(spec.labels, value)
+    if kind == "datetime":
+        return _when(value)
+    if kind == "date":
+        return _day(value)
+    if kind == "confirm":
+        return "✓" if value is True else ""
+    if kind == "late_reason" and isinstance(value, dict) and value.get("code"):
+        note = f" — {value['note']}" if value.get("note") else ""
+        return label("reason", value["code"]) + note
+    if kind == "informed" and isinstance(value, dict):
+        return f"{label('informed_by', value.get('how'))} · {_when(value.get('at'))}"
+    if kind in ("text", "note"):
+        # The app's own notes (an escalation's) are catalogue entries; a person's are theirs.
+        return gettext(value) if from_the_app else str(value)
+    return ""
 
 
 def _when(value) -> str:
