@@ -75,6 +75,12 @@ class OpResult:
     left_open: tuple[dict, ...] = ()  # an incident op's tickets it could not change, and why
     tickets_changed: tuple[int, ...] = ()  # the tickets an incident op changed
 
+    @property
+    def refusal(self) -> Refusal:
+        """Why a rejected op was refused."""
+        assert self.error is not None, f"op {self.op_id} was {self.status}, not refused"
+        return self.error
+
 
 @dataclass(frozen=True)
 class BatchOutcome:
