@@ -57,7 +57,7 @@ class Config:
     LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("LOGIN_ADDRESS_RATE_LIMIT",
                                               "20 per 10 minutes; 100 per day")
     LOGIN_ADDRESS_DELAY_SECONDS = int(os.environ.get("LOGIN_ADDRESS_DELAY_SECONDS", "5"))
-    RATELIMIT_STORAGE_URI = None  # None → the app's Redis
+    RATELIMIT_STORAGE_URI: str | None = None  # None → the app's Redis
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     # Photos are at most 5 MB each; a sync batch may carry a few.
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024

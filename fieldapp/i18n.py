@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, Response, current_app, request
+from flask import Flask, current_app, request
 from flask_babel import get_babel, get_locale
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response
 
 # The language is a cookie of its own, not part of the session: only the language switch
 # writes it, so no other response in flight can undo a switch, and it outlives signing out.
@@ -34,7 +35,7 @@ def init_app(app: Flask) -> None:
 def select_locale() -> str:
     """The language the user chose in the menu, else Vietnamese."""
     choice = request.cookies.get(LANGUAGE_COOKIE)
-    if choice in current_app.config["LANGUAGES"]:
+    if choice is not None and choice in current_app.config["LANGUAGES"]:
         return choice
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 

@@ -50,11 +50,11 @@ def act(ticket_id: int, action: str):
     ticket = visible_ticket(ticket_id, current_user)
     data = forms.op_data(action, request.form)
     result = ops.submit(ticket.id, action, data, request.form.get("op_id"), current_user)
-    error = refusal_text(result.error) if result.status == "rejected" else None
+    error = refusal_text(result.refusal) if result.status == "rejected" else None
     if wants_fragment():
         row = make_row(result.ticket or ticket, current_user, utcnow())
         refused = {"open_action": action, "values": request.form.to_dict(),
-                   "error_fields": forms.form_names(result.error.fields)} if error else {}
+                   "error_fields": forms.form_names(result.refusal.fields)} if error else {}
         return fragment("board/_row.html", 422 if error else 200, row=row, error=error,
                         **refused, **_row_context(ticket.team))
     flash(error or _("Đã ghi nhận: %(action)s.", action=label("action", action)))

@@ -5,13 +5,13 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from fieldapp.extensions import db
+from fieldapp.extensions import Model
 
 ROLES = ("crew", "desk", "team_lead", "company", "admin")
 DESKS = ("operations", "business")
 
 
-class Company(db.Model):
+class Company(Model):
     """A power company (CTĐL), one per province."""
 
     __tablename__ = "companies"
@@ -21,7 +21,7 @@ class Company(db.Model):
     teams: Mapped[list["Team"]] = relationship(back_populates="company", order_by="Team.code")
 
 
-class Team(db.Model):
+class Team(Model):
     """An area power management team (ĐQLĐKV)."""
 
     __tablename__ = "teams"
@@ -32,7 +32,7 @@ class Team(db.Model):
     company: Mapped[Company] = relationship(back_populates="teams")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person who signs in: crew, desk clerk, team leader, company staff or admin."""
 
     __tablename__ = "users"

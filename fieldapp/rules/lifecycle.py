@@ -106,6 +106,8 @@ def _late_reason(state: TicketState, op: Op) -> tuple[dict | None, tuple[str, ..
     lacking = late_deadlines(state, op.action, op.at)
     if lacking:
         return None, lacking
+    # Passed, yet none lacks a reason: an extension covers them, and it was given one.
+    assert state.delay_reason is not None
     return {**state.delay_reason, "from_extension": True}, ()
 
 
@@ -158,7 +160,8 @@ def _moved_eta(state: TicketState, op: Op, **changes) -> TicketState:
 # --- the actions ----------------------------------------------------------------------------
 
 
-def _applied(op: Op, state: TicketState, data: dict | None = None, **extra) -> Applied:
+def _applied(op: Op, state: TicketState, data: dict | None = None,
+             **extra) -> Applied[TicketState]:
     """The new state and its one event (the op's data plus extra values that are set)."""
     data = {**(op.data if data is None else data)}
     data.update({key: value for key, value in extra.items() if value is not None})
@@ -235,8 +238,8 @@ def _transfer(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Appli
 
 def _missing_facts(state: TicketState, data: dict) -> list[str]:
     """The result and the type's facts that the completion lacks."""
-    facts = [ACTIONS["complete"].field(name) for name in ("result",)
-             + get_type(state.type).completion_facts]
+    fields = {f.name: f for f in ACTIONS["complete"].fields}
+    facts = [fields[name] for name in ("result",) + get_type(state.type).completion_facts]
     return [f.name for f in facts if not given(replace(f, required=True), data.get(f.name))]
 
 
@@ -335,7 +338,7 @@ assert set(_HANDLERS) == set(ACTIONS), "every action spec needs its handler"
 
 
 def decide(state: TicketState, op: Op, actor: Actor,
-           policy: Policy = DEFAULT_POLICY) -> Applied | Refusal:
+           policy: Policy = DEFAULT_POLICY) -> Applied[TicketState] | Refusal:
     """Judge an op on a ticket: the new state and its event, or a refusal saying why."""
     spec = get_action(op.action)
     if spec is None:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Generic, TypeVar
 
 from fieldapp.rules.text import Text
 
@@ -85,11 +86,14 @@ class Event:
     data: dict = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Applied:
-    """The op is accepted: the ticket's new state and the events to record."""
+S = TypeVar("S")  # a TicketState, or an incident's state (rules.incidents)
 
-    state: TicketState
+
+@dataclass(frozen=True)
+class Applied(Generic[S]):
+    """The op is accepted: the ticket's (or the incident's) new state and the events to record."""
+
+    state: S
     events: tuple[Event, ...]
 
 

@@ -55,7 +55,9 @@ def receive(data: dict, now: datetime | None = None, user: User | None = None,
         commit_keeping_state()  # the caller answers with this ticket, as written
     except IntegrityError:  # the same crm_id pushed twice at once: the first one wins
         db.session.rollback()
-        return _by_crm_id(data["crm_id"]), False
+        winner = _by_crm_id(data["crm_id"])
+        assert winner is not None  # committed by the push that won
+        return winner, False
     return ticket, True
 
 

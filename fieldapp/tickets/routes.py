@@ -55,8 +55,8 @@ def act(ticket_id: int, action: str):
     data = forms.op_data(action, request.form, photo_ids)
     result = ops.submit(ticket.id, action, data, request.form.get("op_id"), current_user)
     if result.status == "rejected":
-        return _refused(result.ticket or ticket, action, refusal_text(result.error),
-                        result.error.fields, photo_ids)
+        return _refused(result.ticket or ticket, action, refusal_text(result.refusal),
+                        result.refusal.fields, photo_ids)
     return _done(result.ticket or ticket, action, result.status)
 
 
@@ -118,7 +118,7 @@ def photo(attachment_id: int):
     allowed = row is not None and row.purged_at is None and (
         row.user_id == current_user.id
         or (row.ticket_id is not None and can_see(current_user, _ticket_of(row))))
-    if not allowed:
+    if row is None or not allowed:
         abort(404)
     response = make_response(row.data)
     response.headers["Content-Type"] = row.content_type
@@ -129,5 +129,5 @@ def photo(attachment_id: int):
     return response
 
 
-def _ticket_of(row: Attachment) -> Ticket | None:
-    return db.session.get(Ticket, row.ticket_id)
+def _ticket_of(row: Attachment) -> Ticket:
+    return db.session.get_one(Ticket, row.ticket_id)

@@ -48,6 +48,8 @@ def _operations(schema):
     return sorted(operations, key=lambda op: (op.method.upper(), op.path) == ("DELETE", _SESSION))
 
 
+# Minutes, most of them waiting out the sign-in throttle's delay for the fuzzed sign-ins.
+@pytest.mark.slow
 def test_no_generated_request_is_a_server_error(api_schema, signed_in, app):
     operations = _operations(api_schema)
     assert len(operations) >= 10
