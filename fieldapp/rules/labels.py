@@ -130,7 +130,7 @@ _INFORMED_BY = {"phone": N_("Điện thoại"), "sms": N_("Tin nhắn SMS"), "za
 _CHANNELS = {
     "phone": N_("Điện thoại"), "website": N_("Website"), "app": N_("Ứng dụng"),
     "email": N_("Email"), "portal": N_("Cổng dịch vụ công quốc gia"), "zalo": N_("Zalo"),
-    "sms": N_("SMS"), "other": N_("Khác"),
+    "sms": N_("SMS"), "other": N_("Khác"), "counter": N_("Tại quầy"),
 }
 
 _SERVICE_GROUPS = {
