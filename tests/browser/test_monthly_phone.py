@@ -49,7 +49,8 @@ def test_monthly_report_is_a_card_per_team_on_a_phone(page, live_server, org, pu
     assert card.evaluate("tr => getComputedStyle(tr).display") == "block"
     expect(card.locator("th")).to_have_text("Đội QLĐKV Hải Châu")
     received = card.locator("td[data-key=received]")
-    assert received.evaluate("td => getComputedStyle(td, '::before').content") == '"Số phiếu tiếp nhận"'
+    label = received.evaluate("td => getComputedStyle(td, '::before').content")
+    assert label == '"Số phiếu tiếp nhận"'
     expect(received.locator("a")).to_have_text("1")
     assert page.evaluate(SMALL_TARGETS, TAP) == []
     screenshot(page, "monthly-phone")
