@@ -89,6 +89,10 @@ _DEADLINES = {
 _DEADLINES_SHORT = {"accept": N_("Hạn tiếp nhận"), "contact": N_("Hạn liên hệ"),
                     "resolve": N_("Hạn xử lý")}
 
+# The buttons that start an action: one word per action wherever it is offered (the ticket,
+# the list, a notification), the same word the status and the timeline use.
+_BUTTONS = {"accept": N_("Tiếp nhận")}
+
 _DESKS = {"operations": N_("Bộ phận trực vận hành"), "business": N_("Bộ phận kinh doanh")}
 
 _REASONS = {
@@ -177,7 +181,7 @@ _TIME_BOUNDS = {
 
 LABELS: dict[str, dict[str, str]] = {
     "field": _FIELDS, "action": _ACTIONS, "status": _STATUSES, "deadline": _DEADLINES,
-    "deadline_short": _DEADLINES_SHORT, "desk": _DESKS, "reason": _REASONS,
+    "deadline_short": _DEADLINES_SHORT, "desk": _DESKS, "button": _BUTTONS, "reason": _REASONS,
     "return_reason": _RETURN_REASONS, "outcome": _OUTCOMES, "informed_by": _INFORMED_BY,
     "complaint_subject": _COMPLAINT_SUBJECTS, "mark": _MARKS,
     "time_bound": _TIME_BOUNDS, "channel": _CHANNELS, "service_group": _SERVICE_GROUPS,
