@@ -2,10 +2,15 @@
 callbacks."""
 
 import re
+import uuid
 
 from playwright.sync_api import expect
+from sqlalchemy import select
 
-from tests.browser.screens import fits_phone, sign_in
+from fieldapp.extensions import db
+from fieldapp.models import CrmCallback, utcnow
+from fieldapp.services.tickets import OpRequest, apply_batch
+from tests.browser.screens import fits_phone, make_ticket, sign_in
 
 
 def open_menu_entry(page, text: str) -> None:
@@ -13,7 +18,8 @@ def open_menu_entry(page, text: str) -> None:
     page.click(f"details.menu a:has-text('{text}')")
 
 
-def test_admin_manages_an_account_from_the_menu(page, live_server, org, screenshot):
+def test_admin_manages_accounts_and_callbacks_from_the_menu(page, live_server, org,
+                                                           push_ticket, screenshot):
     sign_in(page, live_server, "admin")
     page.click("details.menu summary")
     entries = page.locator("details.menu nav a")
@@ -51,7 +57,28 @@ def test_admin_manages_an_account_from_the_menu(page, live_server, org, screensh
     assert fits_phone(page)
     screenshot(page, "admin-audit")
 
+    callback = parked_callback(push_ticket, org)
     open_menu_entry(page, "Sự kiện gửi tổng đài")
     expect(page.locator("h1")).to_have_text("Sự kiện gửi tổng đài")
+    row = page.locator(f"#callback-{callback.id}")
+    expect(row).to_contain_text("Tiếp nhận")
+    expect(row).to_contain_text("HTTP 503")
     assert fits_phone(page)
     screenshot(page, "admin-callbacks")
+    row.locator("button:has-text('Gửi lại')").click()
+    expect(page.locator("#notice .flash")).to_have_text("Đã đưa sự kiện vào hàng gửi lại.")
+    expect(page.locator(f"#callback-{callback.id}")).to_have_count(0)
+    db.session.rollback()
+    assert db.session.get(CrmCallback, callback.id).parked_at is None
+
+
+def parked_callback(push_ticket, org) -> CrmCallback:
+    """The CRM's copy of an accept that failed so often that it was parked."""
+    ticket = make_ticket(push_ticket)
+    op = OpRequest(uuid.uuid4().hex, ticket.id, "accept", utcnow(), {})
+    assert apply_batch([op], org["users"]["crew"]).results[0].status == "applied"
+    row = db.session.execute(select(CrmCallback).where(CrmCallback.event == "accepted")
+                             ).scalar_one()
+    row.parked_at, row.attempts, row.last_error = utcnow(), 8, "HTTP 503"
+    db.session.commit()
+    return row
