@@ -25,7 +25,7 @@ def init_app(app: Flask) -> None:
     except OSError as err:  # a read-only install: `make install` compiled them beforehand
         app.logger.warning("translations not compiled: %s", err)
     get_babel(app).locale_selector = select_locale
-    app.jinja_env.globals["current_locale"] = current_locale
+    app.jinja_env.globals.update(current_locale=current_locale, brand=brand)
     app.jinja_env.filters.update(
         vn_datetime=format_datetime, vn_date=format_date, vn_time=format_time,
         input_datetime=input_datetime, duration=format_duration,
@@ -50,6 +50,11 @@ def remember_language(response: Response, language: str) -> None:
 def current_locale() -> str:
     """The request's language code ("vi" or "en")."""
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def brand() -> str:
+    """The product's name: the corporation's own (FIELDAPP_BRAND) as written, else ours."""
+    return current_app.config.get("FIELDAPP_BRAND") or _("Phiếu công tác")
 
 
 def local_zone() -> ZoneInfo:

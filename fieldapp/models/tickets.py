@@ -31,6 +31,8 @@ class Ticket(Model):
 
     customer_code: Mapped[str | None] = mapped_column(String(32), index=True)
     customer_name: Mapped[str] = mapped_column(String(200))
+    # The name folded (rules.customers.fold), so the counter finds "Lê Thị Mai" from "le thi mai".
+    customer_name_key: Mapped[str] = mapped_column(String(200), default="")
     customer_phone: Mapped[str | None] = mapped_column(String(32), index=True)
     customer_address: Mapped[str] = mapped_column(String(400), default="")
     customer_birth_date: Mapped[date | None] = mapped_column(Date)

@@ -7,6 +7,7 @@ from flask import abort, jsonify, make_response, render_template
 from flask_babel import gettext as _
 
 from fieldapp.assets import static_path
+from fieldapp.i18n import brand
 from fieldapp.pwa import bp
 from fieldapp.pwa.build import build_info
 from fieldapp.pwa.icons import SIZES, icon_png
@@ -33,7 +34,7 @@ def manifest():
     """The web app manifest: what the phone shows once the app is installed."""
     body = {
         "name": _("Phiếu công tác · Đội QLĐKV"),
-        "short_name": _("Phiếu công tác"),
+        "short_name": brand(),
         "description": _("Tiếp nhận và xử lý phiếu yêu cầu của khách hàng, cả khi mất sóng."),
         "lang": "vi", "dir": "ltr", "start_url": "/", "scope": "/", "id": "/",
         "display": "standalone", "orientation": "portrait",

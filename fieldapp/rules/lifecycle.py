@@ -30,6 +30,7 @@ from fieldapp.rules.clocks import (
     late_deadlines,
     passed,
 )
+from fieldapp.rules.counter import is_walkin
 from fieldapp.rules.customers import needs_confirmation
 from fieldapp.rules.deadlines import contact_by_on_accept
 from fieldapp.rules.fields import bad_fields, given
@@ -181,6 +182,8 @@ def _accept(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Applied
 
 
 def _return(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Applied | Refusal:
+    if is_walkin(state):
+        return Refusal("not_allowed", msg.not_returnable_walkin())
     return _applied(op, replace(state, status="returned", returned_at=op.at))
 
 
@@ -362,7 +365,7 @@ def permitted(state: TicketState, actor: Actor, now: datetime) -> tuple[str, ...
         "accept": True, "contact": True, "update": True, "extend": not overdue,
         "overdue_update": overdue or awaiting_report(state),
         "complete": state.status in WORKING_STATUSES,
-        "assign": True, "transfer": True, "return": True,
+        "assign": True, "transfer": True, "return": not is_walkin(state),
     }
     return tuple(name for name, offered in shown.items()
                  if offered and _gate(state, ACTIONS[name], actor) is None)
@@ -372,6 +375,12 @@ def works_on(state: TicketState, actor: Actor) -> bool:
     """Whether the actor works this ticket (its desk's crew or clerk when it is theirs or
     nobody's yet, or the leader), whatever its status: who may add evidence to it."""
     return _actor_refusal(state, ACTIONS["update"], actor) is None
+
+
+def walkin_assignee(state: TicketState, actor: Actor) -> int | None:
+    """The clerk who typed a walk-in request keeps it when they can work it (a type of their
+    own desk); otherwise it waits, unassigned, in the right desk's queue."""
+    return actor.user_id if works_on(state, actor) else None
 
 
 def beyond_limit(state: TicketState) -> bool:

@@ -65,6 +65,7 @@ class TicketState:
     handover_pending: bool = False  # handed to the duty desk at closing, not yet acknowledged
     chased_at: datetime | None = None  # the call center's last chase (đôn đốc)
     complaint_subject: str | None = None  # chosen when a complaint is completed
+    origin: str = "crm"  # crm | counter (a walk-in, entered by the team itself)
     flags: frozenset[str] = field(default_factory=frozenset)
 
 

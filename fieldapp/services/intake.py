@@ -1,5 +1,6 @@
 """Creating tickets: the CRM's signed push and a counter clerk's walk-in request."""
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import or_, select
@@ -7,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from fieldapp.extensions import db
 from fieldapp.models import Team, Ticket, User, utcnow
-from fieldapp.rules import customers, deadlines
+from fieldapp.rules import counter, customers, deadlines, lifecycle
 from fieldapp.rules.actions import OPEN_STATUSES
 from fieldapp.rules.policy import Policy
 from fieldapp.rules.state import Event, TicketState
@@ -15,7 +16,7 @@ from fieldapp.services import incident_intake
 from fieldapp.services.calendar import current_calendar
 from fieldapp.services.changes import ChangeSet
 from fieldapp.services.policy import current_policy
-from fieldapp.services.ticket_state import customer_of
+from fieldapp.services.ticket_state import actor_of, customer_of
 from fieldapp.services.transactions import begin_write, commit_keeping_state
 
 
@@ -46,6 +47,8 @@ def receive(data: dict, now: datetime | None = None, user: User | None = None,
     ticket.repeat_after_deadline = any(_was_late_at(e, ticket.received_at) for e in earlier)
     incident, cluster = incident_intake.match(ticket)
     state = incident_intake.joined(_initial_state(ticket, repeat, changes), incident, cluster)
+    if origin == counter.COUNTER and user is not None:
+        state = replace(state, assignee_id=lifecycle.walkin_assignee(state, actor_of(user)))
     event = Event("created" if origin == "counter" else "received", ticket.received_at,
                   {"channel": ticket.channel, "origin": origin,
                    **({"incident_id": incident.id} if incident else {})})
@@ -77,7 +80,9 @@ def _new_ticket(data: dict, team: Team, origin: str) -> Ticket:
         crm_id=data["crm_id"], type=data["type"], team_id=team.id, team=team,
         channel=data["channel"], origin=origin, content=data.get("content") or "",
         customer_code=customer.get("code"), customer_name=customer["name"],
-        customer_phone=customer.get("phone"), customer_address=customer.get("address") or "",
+        customer_name_key=customers.fold(customer["name"]),
+        customer_phone=customers.normalise_phone(customer.get("phone")),
+        customer_address=customer.get("address") or "",
         customer_birth_date=customer.get("birth_date"),
         customer_birth_year=customer.get("birth_year"), customer_sex=customer.get("sex"),
         customer_important=bool(customer.get("important")),
@@ -98,7 +103,7 @@ def _initial_state(ticket: Ticket, repeat: bool, changes: ChangeSet) -> TicketSt
     return TicketState(type=ticket.type, status="received", desk=due.desk,
                        received_at=ticket.received_at, accept_by=due.accept_by,
                        contact_by=due.contact_by, resolve_by=due.resolve_by,
-                       contact_count=ticket.contact_count, flags=flags)
+                       contact_count=ticket.contact_count, flags=flags, origin=ticket.origin)
 
 
 def _earlier_requests(ticket: Ticket, repeat_of: str | None, policy: Policy) -> list[Ticket]:

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.routing import BuildError
 
+from fieldapp.labels import label
 from fieldapp.models import Incident, Ticket
 from fieldapp.rules.labels import label_msgid
 from fieldapp.rules.reminders import ESCALATIONS
@@ -37,7 +38,7 @@ def reminder_message(kind: str, ticket: Ticket, now: datetime) -> dict:
                "urgent": urgency(kind, ticket) == "high"}
     if kind == "new_ticket":
         with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-            message["actions"] = [{"action": "accept", "title": _("Nhận")}]
+            message["actions"] = [{"action": "accept", "title": label("button", "accept")}]
     return message
 
 
