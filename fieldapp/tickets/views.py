@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from fieldapp.extensions import db
 from fieldapp.models import Event, Ticket, User
 from fieldapp.rules import clocks, lifecycle
-from fieldapp.rules.actions import LATE_ACTIONS, OPEN_STATUSES
+from fieldapp.rules.actions import LATE_ACTIONS
 from fieldapp.rules.clocks import Badge, badge
 from fieldapp.rules.customers import needs_confirmation
 from fieldapp.rules.lifecycle import extension_blocked, permitted
@@ -75,16 +75,6 @@ def make_row(ticket: Ticket, user: User, now: datetime) -> Row:
     shown = badge(state, now)
     return Row(ticket, shown, ticket.assignee_id == user.id, quick,
                clocks.overdue(state, now), badge_start(state, shown), clocks.marks(state))
-
-
-def queue(user: User, now: datetime) -> list[Row]:
-    """Open tickets of the user's desk: the user's own first, then by time left."""
-    query = visible_tickets(user).where(Ticket.status.in_(OPEN_STATUSES))
-    if user.role in ("crew", "desk") and user.desk:
-        query = query.where(Ticket.desk == user.desk)
-    query = query.options(selectinload(Ticket.assignee), selectinload(Ticket.team))
-    rows = [make_row(t, user, now) for t in db.session.execute(query).scalars()]
-    return sorted(rows, key=lambda r: (not r.mine, r.badge.due_at if r.badge else now))
 
 
 def customer_history(ticket: Ticket, user: User) -> list[Ticket]:

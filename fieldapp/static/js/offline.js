@@ -493,7 +493,8 @@
       var id = ticket.getAttribute("data-ticket-id");
       window.htmx.ajax("GET", "/tickets/" + id, {target: "#ticket-" + id, swap: "outerHTML"});
     } else if (document.getElementById("queue")) {
-      window.htmx.ajax("GET", "/", {target: "#queue", swap: "outerHTML"});
+      var tab = document.getElementById("queue").getAttribute("data-url") || "/";
+      window.htmx.ajax("GET", tab, {target: "#queue", swap: "outerHTML"});
     } else {
       reloadIncidents();
     }
@@ -518,6 +519,15 @@
     if (!user || !formTarget(form)) { return; }
     var opId = form.querySelector("input[name=op_id]");
     queueForm(form, submitters.get(form), opId ? opId.value : O.newId());
+  });
+
+  // A tab of the queue with no signal: a plain navigation, which the service worker answers
+  // with the tab it kept, instead of an htmx request that can only fail.
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    var link = evt.detail.elt;
+    if (navigator.onLine || !link.matches || !link.matches("a[data-tab]")) { return; }
+    evt.preventDefault();
+    window.location.assign(link.href);
   });
 
   document.addEventListener("click", onOutboxButton);
