@@ -16,6 +16,7 @@ from fieldapp.rules.reasons import (
     REASON_CODES,
     RETURN_REASONS,
 )
+from fieldapp.rules.rejections import REMEDIES
 
 
 def init_app(app: Flask) -> None:
@@ -35,6 +36,7 @@ def init_app(app: Flask) -> None:
         outcomes=CONTACT_OUTCOMES, informed_by=INFORMED_BY, overdue_kinds=OVERDUE_KINDS,
         soon_share=SOON_SHARE, complaint_subjects=COMPLAINT_SUBJECTS,
         client_actions=CLIENT_ACTIONS, incident_client_actions=INCIDENT_CLIENT_ACTIONS,
+        rejection_remedies=REMEDIES,
     )
     app.jinja_env.filters["sentence"] = sentence
     for bp in (auth_bp, tickets_bp, desk_bp, board_bp, incidents_bp, errors_bp):

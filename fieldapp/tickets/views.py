@@ -110,6 +110,7 @@ def ticket_context(ticket: Ticket, user: User, now: datetime, **form_state) -> d
         "late_after": {a: clocks.late_after(state, a) for a in LATE_ACTIONS},
         "clocks": clocks.clocks_json(state), "forms": ticket_forms(state) if actions else {},
         "extension_blocked": extension_blocked(state, actor_of(user)),
+        "kept_from": lifecycle.kept_from(state, actor_of(user)) if not actions else None,
         "needs_confirmation": needs_confirmation(state.flags) and not state.customer_confirmed,
         "history": customer_history(ticket, user), "timeline": timeline(ticket.events),
         "members": team_members(ticket.team_id) if "assign" in actions else [],

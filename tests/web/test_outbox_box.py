@@ -28,3 +28,31 @@ def test_the_incidents_box_names_the_incident_actions(client, login, org):
     login("crew")
     names = box_names(client.get("/incidents").get_data(as_text=True), "data-outbox-incidents")
     assert set(names) == set(INCIDENT_CLIENT_ACTIONS)
+
+
+def test_the_box_carries_what_each_rejection_code_lets_the_phone_do(client, login, ticket):
+    from fieldapp.rules.rejections import REMEDIES
+
+    t = ticket()
+    login("crew")
+    page = client.get(f"/tickets/{t.id}").get_data(as_text=True)
+    match = re.search(r'data-outbox-for="\d+"[^>]*data-remedies="([^"]*)"', page)
+    assert json.loads(html_lib.unescape(match.group(1))) == {
+        code: list(offered) for code, offered in REMEDIES.items()}
+
+
+def test_a_teammates_ticket_names_who_holds_it(client, login, ticket, act):
+    t = ticket()
+    act(t.id, "accept", login("crew2"))
+    login("crew")
+    page = client.get(f"/tickets/{t.id}").get_data(as_text=True)
+    assert ("Phiếu này đang do Lê Văn Cường xử lý: chỉ người đó hoặc đội trưởng mới thao tác "
+            "được trên phiếu.") in page
+    assert "Phiếu này thuộc" not in page
+
+
+def test_the_other_desks_ticket_names_the_desk(client, login, ticket):
+    t = ticket(type="NEW_SUPPLY_LV")
+    login("crew")
+    page = client.get(f"/tickets/{t.id}").get_data(as_text=True)
+    assert "Phiếu này thuộc Bộ phận kinh doanh." in page
