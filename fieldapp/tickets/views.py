@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlalchemy.orm import selectinload
 
 from fieldapp.extensions import db
 from fieldapp.models import Event, Ticket, User
 from fieldapp.rules import clocks, lifecycle
-from fieldapp.rules.actions import LATE_ACTIONS
+from fieldapp.rules.actions import DESK_ROLES, LATE_ACTIONS, OPEN_STATUSES
 from fieldapp.rules.clocks import Badge, badge
 from fieldapp.rules.customers import needs_confirmation
 from fieldapp.rules.lifecycle import extension_blocked, permitted
@@ -91,11 +91,26 @@ def customer_history(ticket: Ticket, user: User) -> list[Ticket]:
     return list(db.session.execute(query).scalars())
 
 
-def team_members(team_id: int) -> list[User]:
-    """Active crews and clerks of a team, to assign tickets to."""
+@dataclass(frozen=True)
+class Member:
+    """Someone a ticket can be given to, with how many open tickets they hold already."""
+
+    id: int
+    name: str
+    desk: str | None
+    open: int
+
+
+def team_members(team_id: int) -> list[Member]:
+    """Active crews and clerks of a team, to assign tickets to, each with their open count."""
+    held = (db.select(Ticket.assignee_id, func.count()).where(
+        Ticket.team_id == team_id, Ticket.status.in_(OPEN_STATUSES),
+        Ticket.assignee_id.is_not(None)).group_by(Ticket.assignee_id))
+    counts = {holder: n for holder, n in db.session.execute(held)}
     query = db.select(User).where(User.team_id == team_id, User.active.is_(True),
-                                  User.role.in_(("crew", "desk"))).order_by(User.name)
-    return list(db.session.execute(query).scalars())
+                                  User.role.in_(DESK_ROLES)).order_by(User.name)
+    return [Member(u.id, u.name, u.desk, counts.get(u.id, 0))
+            for u in db.session.execute(query).scalars()]
 
 
 def ticket_context(ticket: Ticket, user: User, now: datetime, **form_state) -> dict:
