@@ -49,6 +49,7 @@ def test_filters_fold_into_a_bar_whose_chips_take_them_off(page, live_server, or
     expect(board_rows(page).first).to_have_id(f"board-row-{business.id}")
     chip = page.locator("a.chip-filter")
     expect(chip).to_have_text("Bộ phận kinh doanh ×")
+    assert chip.bounding_box()["height"] >= 44  # a thumb's tap target
     screenshot(page, "board-filter-chips")
 
     chip.click()  # takes the filter off
