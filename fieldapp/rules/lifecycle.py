@@ -65,17 +65,28 @@ def _invalid(fields: list[str]) -> Refusal:
 # --- who may act --------------------------------------------------------------------------
 
 
+def kept_from(state: TicketState, actor: Actor) -> str | None:
+    """What keeps a crew or a clerk from a ticket of the team: "desk" (the other desk's),
+    "assignee" (someone else holds it), or None."""
+    if actor.role not in DESK_ROLES:
+        return None
+    if actor.desk != state.desk:
+        return "desk"
+    if state.assignee_id is not None and state.assignee_id != actor.user_id:
+        return "assignee"
+    return None
+
+
 def _actor_refusal(state: TicketState, spec: ActionSpec, actor: Actor) -> Refusal | None:
     """Crews and desks act on their desk's tickets not given to someone else; the leader on
     any; the system on what it owns. A phone that was offline while the ticket moved learns
     it here."""
     if actor.role not in spec.roles:
         return Refusal("not_allowed", msg.not_allowed_role())
-    if actor.role not in DESK_ROLES:
-        return None
-    if actor.desk != state.desk:
+    kept = kept_from(state, actor)
+    if kept == "desk":
         return Refusal("not_allowed", msg.not_allowed_desk())
-    if state.assignee_id is not None and state.assignee_id != actor.user_id:
+    if kept == "assignee":
         return Refusal("not_allowed", msg.not_allowed_assignee())
     return None
 

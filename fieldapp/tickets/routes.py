@@ -10,7 +10,7 @@ from fieldapp.models import Attachment, Ticket, utcnow
 from fieldapp.pages import fragment, htmx_target, page_or_fragment, wants_fragment
 from fieldapp.rules.lifecycle import ACTIONS
 from fieldapp.services.access import can_see
-from fieldapp.tickets import bp, forms, ops, views
+from fieldapp.tickets import bp, forms, ops, queue, views
 from fieldapp.tickets.evidence import (
     EvidenceError,
     check_uploader,
@@ -24,11 +24,12 @@ OVERSEERS = ("company", "admin")
 @bp.get("/")
 @login_required
 def index():
-    """The user's queue; people who oversee several teams start on the board."""
+    """The user's queue, one tab of it; people who oversee several teams start on the board."""
     if current_user.role in OVERSEERS:
         return redirect(url_for("board.index"))
-    rows = views.queue(current_user, utcnow())
-    return page_or_fragment("tickets/index.html", "tickets/_list.html", rows=rows)
+    shown = queue.load(current_user, request.args.get("tab"), utcnow())
+    return page_or_fragment("tickets/index.html", "tickets/_list.html", queue=shown,
+                            rows=shown.rows)
 
 
 @bp.get("/tickets/<int:ticket_id>")

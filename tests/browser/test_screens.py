@@ -221,13 +221,13 @@ def test_leader_assigns_and_transfers(page, live_server, org, push_ticket, scree
     screenshot(page, "board")
 
     row = page.locator(f"#board-row-{ticket.id}")
-    row.locator("select[name=assignee_id]").select_option(label="Lê Văn Cường")
+    row.locator("select[name=assignee_id]").select_option(label="Lê Văn Cường · 0 phiếu đang mở")
     row.locator("form[data-action=assign] button").click()
     expect(page.locator(f"#board-row-{ticket.id} .row-meta")).to_contain_text("Lê Văn Cường")
     assert fresh(ticket).assignee_id == org["users"]["crew2"].id
 
     row = page.locator(f"#board-row-{ticket.id}")
-    row.locator("summary:has-text('Chuyển bộ phận')").click()
+    row.locator("summary:has-text('Chuyển')").click()
     row.locator("form[data-action=transfer] textarea[name=note]").fill("Khách hỏi về hợp đồng")
     row.locator("form[data-action=transfer] button").click()
     expect(page.locator(f"#board-row-{ticket.id} .row-meta")).to_contain_text(
