@@ -54,14 +54,7 @@
       var mine = ops.filter(function (op) {
         return !op.ticket_id && (id === null || op.incident_id === id);
       });
-      var names = JSON.parse(box.getAttribute("data-names") || "{}");
-      var title = document.createElement("h2");
-      title.textContent = text(box, "title");
-      var list = document.createElement("ol");
-      list.className = "plain outbox-ops";
-      mine.forEach(function (op) { list.appendChild(opItem(box, op, mine, names, document)); });
-      box.replaceChildren(title, list);
-      box.hidden = mine.length === 0;
+      fillBox(box, mine, document);
     });
   }
 
@@ -314,6 +307,11 @@
     section.querySelectorAll("[data-after-accept]").forEach(function (p) {
       p.hidden = !accepted;
     });
+    fillBox(box, mine, section);
+  }
+
+  // A box of queued ops (the queued_ops macro): its title, then an item per op.
+  function fillBox(box, mine, section) {
     var names = JSON.parse(box.getAttribute("data-names") || "{}");
     var title = document.createElement("h2");
     title.textContent = text(box, "title");
