@@ -8,12 +8,14 @@ whole database, so there is no row lock to order and nothing to test.
 """
 
 import threading
+import uuid
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select, text
 
 from fieldapp.extensions import db
-from fieldapp.models import AppliedOp, Event, Ticket
+from fieldapp.models import AppliedOp, Event, Ticket, User
 from tests.api.helpers import batch, op
 
 TICKETS, ROUNDS, NOTES_PER_TICKET = 6, 12, 2
@@ -125,3 +127,29 @@ def test_a_resent_batch_racing_its_twin_in_the_other_order_applies_once(app, new
     counts = db.session.execute(select(Event.op_id, func.count()).where(
         Event.op_id.in_(sent)).group_by(Event.op_id)).all()
     assert len(counts) == len(sent) and {c for _, c in counts} == {1}
+
+
+def test_a_long_lived_session_holds_no_lock_between_batches(app, new_ticket, org):
+    """A worker or a command applies batch after batch in one session: once a batch has
+    returned, its tickets are free for anyone else, as if the session had ended; the batches
+    never become savepoints inside one transaction that keeps every lock it took."""
+    from fieldapp.services.tickets import OpRequest, apply_batch
+
+    ids = sorted(new_ticket()["id"] for _ in range(3))
+    crew_id = org["users"]["crew"].id
+    db.session.remove()
+    other = db.engine.connect()
+    try:
+        for round_no, action in enumerate(["accept", "update", "update"]):
+            now = datetime.now(UTC)
+            data = {"note": f"lần {round_no}"} if action == "update" else {}
+            outcome = apply_batch([OpRequest(uuid.uuid4().hex, i, action, now, data)
+                                   for i in ids], db.session.get(User, crew_id))
+            assert {r.status for r in outcome.results} == {"applied"}
+            # Another connection takes the same rows at once, or fails: it never waits.
+            with other.begin():
+                locked = other.execute(select(Ticket.id).where(Ticket.id.in_(ids))
+                                       .with_for_update(nowait=True)).scalars().all()
+            assert sorted(locked) == ids
+    finally:
+        other.close()
