@@ -2,20 +2,28 @@
 
 from collections.abc import Iterable
 
-from sqlalchemy import Table
+from sqlalchemy import Table, inspect
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.attributes import set_committed_value
 
 from fieldapp.extensions import db
 from fieldapp.models.sqlite import IMMEDIATE
 
 
-def begin_write() -> None:
+def begin_write(*keep: object) -> None:
     """End whatever the session was reading and open a write transaction.
 
     On SQLite the transaction takes the database's write lock at once; on PostgreSQL the
-    caller locks the rows it changes (SELECT ... FOR UPDATE).
+    caller locks the rows it changes (SELECT ... FOR UPDATE). `keep`: objects read earlier in
+    the request (the signed-in user) that stay as they were read; ending the reads would
+    expire them, and their next use would read them again.
     """
+    kept = [(obj, {attr.key: getattr(obj, attr.key) for attr in inspect(obj).mapper.column_attrs})
+            for obj in keep]
     db.session.rollback()
+    for obj, values in kept:
+        for key, value in values.items():
+            set_committed_value(obj, key, value)
     db.session.connection(execution_options={IMMEDIATE: True})
 
 
