@@ -18,6 +18,7 @@ def begin_write(*keep: object) -> None:
     the request (the signed-in user) that stay as they were read; ending the reads would
     expire them, and their next use would read them again.
     """
+    keep = [getattr(obj, "_get_current_object", lambda o=obj: o)() for obj in keep]  # proxies
     kept = [(obj, {attr.key: getattr(obj, attr.key) for attr in inspect(obj).mapper.column_attrs})
             for obj in keep]
     db.session.rollback()
