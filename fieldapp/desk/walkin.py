@@ -22,6 +22,8 @@ FIELD_LABELS = {
 }
 
 
+INTAKE = IntakeSchema()  # built once: a schema holds no per-request state
+
 def crm_id_for(user: User, token: str, now) -> str:
     """QAY-<team>-<yyyymmdd>-<token>: the same form token always gives the same id."""
     day = to_local(now).strftime("%Y%m%d")
@@ -53,7 +55,7 @@ def create_walkin(form: MultiDict, user: User) -> tuple[Ticket | None, dict]:
     """Create the ticket (once per form) or name the bad fields: (ticket, {}) or (None, errors)."""
     now = utcnow()
     try:
-        data = IntakeSchema().load(intake_from_form(form, user, now))
+        data = INTAKE.load(intake_from_form(form, user, now))
     except ValidationError as err:
         return None, _flat(err.messages)
     if not data["content"].strip():
