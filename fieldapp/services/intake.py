@@ -1,13 +1,15 @@
 """Creating tickets: the CRM's signed push and a counter clerk's walk-in request."""
 
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from fieldapp.extensions import db
 from fieldapp.models import Team, Ticket, User, utcnow
+from fieldapp.models.types import UTCDateTime
 from fieldapp.rules import customers, deadlines
 from fieldapp.rules.actions import OPEN_STATUSES
 from fieldapp.rules.policy import Policy
@@ -117,23 +119,31 @@ def _lookup(data: dict, policy: Policy) -> tuple[int, Ticket | None, list[Ticket
     """One read: (the teams' and calendar's version, an earlier push of this crm_id, the
     earlier tickets this one repeats: the one the CRM names, and the customer's tickets of the
     same type received before it that are open or closed only recently)."""
-    crm_ids = [data["crm_id"], *([data["repeat_of"]] if data.get("repeat_of") else [])]
-    repeats = [Ticket.crm_id.in_(crm_ids)]
     code, received = data["customer"].get("code"), data["received_at"]
+    params = {"crm_ids": [data["crm_id"], *([data["repeat_of"]] if data.get("repeat_of") else [])]}
     if code:
-        recent = received - policy.repeat_window
-        repeats.append(and_(
-            Ticket.customer_code == code, Ticket.type == data["type"],
-            Ticket.received_at < received,
-            or_(Ticket.status.in_(OPEN_STATUSES), Ticket.completed_at >= recent,
-                Ticket.returned_at >= recent)))
-    version = reference.version_column()
-    rows = db.session.execute(select(version.c.version, Ticket).select_from(version)
-                              .outerjoin(Ticket, or_(*repeats))
-                              .order_by(Ticket.received_at)).all()
+        params.update(code=code, type=data["type"], received=received,
+                      recent=received - policy.repeat_window)
+    rows = db.session.execute(_lookup_statement(bool(code)), params).all()
     tickets = [ticket for _, ticket in rows if ticket is not None]
     existing = next((t for t in tickets if t.crm_id == data["crm_id"]), None)
     return rows[0].version, existing, [t for t in tickets if t is not existing]
+
+
+@cache
+def _lookup_statement(by_customer: bool):
+    """The lookup's query, built once (its values are parameters)."""
+    repeats = [Ticket.crm_id.in_(bindparam("crm_ids", expanding=True))]
+    if by_customer:
+        recent = bindparam("recent", type_=UTCDateTime())
+        repeats.append(and_(
+            Ticket.customer_code == bindparam("code"), Ticket.type == bindparam("type"),
+            Ticket.received_at < bindparam("received", type_=UTCDateTime()),
+            or_(Ticket.status.in_(OPEN_STATUSES), Ticket.completed_at >= recent,
+                Ticket.returned_at >= recent)))
+    version = reference.version_column()
+    return (select(version.c.version, Ticket).select_from(version)
+            .outerjoin(Ticket, or_(*repeats)).order_by(Ticket.received_at))
 
 
 def _contact_number(counted: int, earlier: list[Ticket]) -> int:
