@@ -28,19 +28,6 @@ def begin_write(*keep: object) -> None:
     db.session.connection(execution_options={IMMEDIATE: True})
 
 
-def commit_keeping_state() -> None:
-    """Commit, keeping the session's objects as written instead of expiring them.
-
-    For a caller that answers with what it has just written: reloading the row and each of
-    its collections after the commit would cost a round trip apiece, to read back the same."""
-    session = db.session()
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
-
-
 def upsert(table: Table, keys: Iterable[str], update: Iterable[str] = ()):
     """INSERT … ON CONFLICT (keys): update the named columns, or do nothing if none."""
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
