@@ -32,12 +32,15 @@ def receive(data: dict, now: datetime | None = None, user: User | None = None,
             origin: str = "crm") -> tuple[Ticket, bool]:
     """Create the ticket described by validated intake data; (ticket, False) if known already.
 
-    Two statements besides BEGIN and COMMIT: one read (an earlier push of this crm_id, the
-    tickets this one repeats, the teams' and calendar's version), one write (the ticket, its
-    event, reminders and callbacks). An outage call naming its station or feeder also looks
-    for its incident. Raises UnknownTeam, before anything is written, for a team not ours."""
+    Two statements: one read (an earlier push of this crm_id, the tickets this one repeats,
+    the teams' and calendar's version), one write (the ticket, its event, reminders and
+    callbacks), which on PostgreSQL commits by itself. An outage call naming its station or
+    feeder also locks its incident, and so runs in a transaction. Raises UnknownTeam, before
+    anything is written, for a team not ours."""
     now = now or utcnow()
-    begin_write(*([user] if user is not None else []))
+    customer = data["customer"]
+    begin_write(*([user] if user is not None else []), one_statement=not incident_intake.may_join(
+        data["type"], customer.get("station"), customer.get("feeder")))
     policy = current_policy()
     version, existing, earlier = _lookup(data, policy)
     if existing is not None:
