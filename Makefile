@@ -1,5 +1,6 @@
 # `make run`: the app with demo data, the worker and a simulated CRM on http://127.0.0.1:5000.
 # `make test`: the checks CI runs (.ci/run), against PostgreSQL and Redis when they answer.
+# `make test-fast`: the inner loop: the tests without a browser or processes, `slow` ones left out.
 # `make bench`: every benchmark in bench/, one table printed, JSON in bench/results/.
 SHELL := /bin/bash
 VENV := .venv
@@ -7,7 +8,7 @@ PY := $(VENV)/bin/python
 FLASK := $(PY) -m flask --app wsgi
 VENDOR := fieldapp/static/vendor
 
-.PHONY: run test bench install translations
+.PHONY: run test test-fast bench install translations
 
 run: install
 	$(FLASK) db upgrade
@@ -16,6 +17,11 @@ run: install
 
 test: install
 	scripts/test.sh
+
+# Rules, services, API, pages and the sync model: no browser, no worker processes, no type check.
+FAST_TESTS := tests/rules tests/services tests/api tests/web tests/sync
+test-fast: install
+	$(PY) -m pytest -q -p no:cacheprovider -m "not slow" $(FAST_TESTS)
 
 bench: install
 	$(PY) -m bench

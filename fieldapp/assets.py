@@ -21,9 +21,15 @@ def asset_url(filename: str) -> str:
     return url_for("static", filename=filename, v=_digest(filename))
 
 
+def static_path() -> Path:
+    """The app's static folder (create_app always has one)."""
+    assert current_app.static_folder is not None
+    return Path(current_app.static_folder)
+
+
 def _digest(filename: str) -> str:
     """A short digest of a static file, remembered per file and modification time."""
-    path = Path(current_app.static_folder) / filename
+    path = static_path() / filename
     try:
         stamp = path.stat().st_mtime_ns
     except OSError:

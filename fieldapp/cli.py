@@ -33,7 +33,8 @@ def worker_command(burst: bool, sweep_interval: float | None) -> None:
     forks_die_with_this_process()
     # Jobs run in forks of this process and inherit its app context (workers.context).
     queue = get_queue()
-    tickers = start_tickers(current_app._get_current_object(), queue,
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a proxy, typed by Flask as the app
+    tickers = start_tickers(app, queue,
                             sweep_interval or current_app.config["SWEEP_INTERVAL_SECONDS"],
                             current_app.config["DISPATCH_INTERVAL_SECONDS"])
     try:
@@ -93,15 +94,15 @@ def crm_simulate(url: str, interval: float, count: int | None, burst: int, seed:
     from sqlalchemy import select
 
     from fieldapp.demo import storm
-    from fieldapp.demo.crm_simulator import simulate
+    from fieldapp.demo.crm_simulator import Timeline, simulate
     from fieldapp.extensions import db
     from fieldapp.models import Team
 
-    teams = db.session.scalars(select(Team.code).order_by(Team.code)).all()
+    teams = list(db.session.scalars(select(Team.code).order_by(Team.code)))
     if not teams:
         raise click.ClickException("no teams yet: run `flask --app wsgi org load FILE` first")
     seed = int(time.time()) if seed is None else seed
-    extra = []
+    extra: Timeline = ()
     if scenario == "storm":
         dark = storm.Storm(teams[0], storm_after, storm_calls, storm_minutes)
         extra = storm.timeline(dark, seed)

@@ -22,6 +22,12 @@ class Config:
     VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY")
     VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:ops@fieldapp.local")
     FIELDAPP_TIMEZONE = os.environ.get("FIELDAPP_TIMEZONE", "Asia/Ho_Chi_Minh")
+    # The product's name in the header, the tab and the installed app, as the corporation
+    # calls it; unset: "Phiếu công tác", translated on English pages.
+    FIELDAPP_BRAND = os.environ.get("FIELDAPP_BRAND", "")
+    # How long the settings page waits for the browser and its push service when turning
+    # notifications on, before it says they did not answer.
+    PUSH_ANSWER_SECONDS = int(os.environ.get("PUSH_ANSWER_SECONDS", "15"))
     # Where pushes may go (fieldapp.services.push_hosts): the browsers' push services, i.e.
     # Chrome and the other Chromium browsers (FCM), Firefox, Edge (WNS) and Safari.
     PUSH_ALLOWED_HOSTS = os.environ.get(
@@ -57,7 +63,7 @@ class Config:
     LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("LOGIN_ADDRESS_RATE_LIMIT",
                                               "20 per 10 minutes; 100 per day")
     LOGIN_ADDRESS_DELAY_SECONDS = int(os.environ.get("LOGIN_ADDRESS_DELAY_SECONDS", "5"))
-    RATELIMIT_STORAGE_URI = None  # None → the app's Redis
+    RATELIMIT_STORAGE_URI: str | None = None  # None → the app's Redis
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     # Photos are at most 5 MB each; a sync batch may carry a few.
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024

@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, Response, current_app, request
+from flask import Flask, current_app, request
 from flask_babel import get_babel, get_locale
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response
 
 # The language is a cookie of its own, not part of the session: only the language switch
 # writes it, so no other response in flight can undo a switch, and it outlives signing out.
@@ -24,7 +25,7 @@ def init_app(app: Flask) -> None:
     except OSError as err:  # a read-only install: `make install` compiled them beforehand
         app.logger.warning("translations not compiled: %s", err)
     get_babel(app).locale_selector = select_locale
-    app.jinja_env.globals["current_locale"] = current_locale
+    app.jinja_env.globals.update(current_locale=current_locale, brand=brand)
     app.jinja_env.filters.update(
         vn_datetime=format_datetime, vn_date=format_date, vn_time=format_time,
         input_datetime=input_datetime, duration=format_duration,
@@ -34,7 +35,7 @@ def init_app(app: Flask) -> None:
 def select_locale() -> str:
     """The language the user chose in the menu, else Vietnamese."""
     choice = request.cookies.get(LANGUAGE_COOKIE)
-    if choice in current_app.config["LANGUAGES"]:
+    if choice is not None and choice in current_app.config["LANGUAGES"]:
         return choice
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
@@ -49,6 +50,11 @@ def remember_language(response: Response, language: str) -> None:
 def current_locale() -> str:
     """The request's language code ("vi" or "en")."""
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def brand() -> str:
+    """The product's name: the corporation's own (FIELDAPP_BRAND) as written, else ours."""
+    return current_app.config.get("FIELDAPP_BRAND") or _("Phiếu công tác")
 
 
 def local_zone() -> ZoneInfo:

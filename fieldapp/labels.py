@@ -4,18 +4,23 @@ The Vietnamese names and sentences live with the rules (rules.labels, rules.mess
 catalogue entries; their English is in translations/en. Templates call `label`.
 """
 
-from flask_babel import gettext
+from flask_babel import gettext, pgettext
 
 from fieldapp.rules.labels import label_msgid
 from fieldapp.rules.state import Refusal
 from fieldapp.rules.text import Text
+
+# Kinds whose Vietnamese may equal another kind's but not their English ("Tiếp nhận": the
+# button is "Accept", the timeline's event "Accepted"): translated in a context of their own.
+CONTEXTUAL = frozenset({"button"})
 
 
 def label(kind: str, code: str | None) -> str:
     """The name of a code in the current language; unknown codes as they are."""
     if code is None:
         return ""
-    return gettext(label_msgid(kind, code))
+    msgid = label_msgid(kind, code)
+    return pgettext(kind, msgid) if kind in CONTEXTUAL else gettext(msgid)
 
 
 def field_list(names) -> str:

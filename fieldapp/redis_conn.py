@@ -31,7 +31,7 @@ _MAX_SOCKET_PATH = 107
 
 def get_redis(app: Flask | None = None) -> redis.Redis:
     """The app's Redis client, created once per app."""
-    app = app or current_app._get_current_object()
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]  # a proxy, typed by Flask as the app
     client = app.extensions.get(_EXTENSION_KEY)
     if client is None:
         client = redis.Redis.from_url(redis_url_for_cli(app))

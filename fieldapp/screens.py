@@ -6,6 +6,7 @@ from flask import Flask
 
 from fieldapp import assets, i18n
 from fieldapp.labels import label
+from fieldapp.rules.actions import CLIENT_ACTIONS, INCIDENT_CLIENT_ACTIONS
 from fieldapp.rules.clocks import OVERDUE_KINDS, SOON_SHARE
 from fieldapp.rules.reasons import (
     COMPLAINT_SUBJECTS,
@@ -15,6 +16,7 @@ from fieldapp.rules.reasons import (
     REASON_CODES,
     RETURN_REASONS,
 )
+from fieldapp.rules.rejections import REMEDIES
 
 
 def init_app(app: Flask) -> None:
@@ -33,6 +35,8 @@ def init_app(app: Flask) -> None:
         objective_codes=OBJECTIVE_REASONS, return_reasons=RETURN_REASONS,
         outcomes=CONTACT_OUTCOMES, informed_by=INFORMED_BY, overdue_kinds=OVERDUE_KINDS,
         soon_share=SOON_SHARE, complaint_subjects=COMPLAINT_SUBJECTS,
+        client_actions=CLIENT_ACTIONS, incident_client_actions=INCIDENT_CLIENT_ACTIONS,
+        rejection_remedies=REMEDIES,
     )
     app.jinja_env.filters["sentence"] = sentence
     for bp in (auth_bp, tickets_bp, desk_bp, board_bp, incidents_bp, errors_bp):

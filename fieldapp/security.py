@@ -114,5 +114,5 @@ def mask_phones_in_logs() -> None:
             record.exc_text = mask_phones(logging.Formatter().formatException(record.exc_info))
         return record
 
-    masked_record.masks_phones = True
+    vars(masked_record)["masks_phones"] = True  # installed once per process (above)
     logging.setLogRecordFactory(masked_record)

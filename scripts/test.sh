@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The checks `make test` runs once installed: ruff, then pytest. PostgreSQL and Redis on their
-# usual local ports are used when they answer (DATABASE_URL / REDIS_URL already set win);
+# The checks `make test` runs once installed: ruff, mypy, then pytest. PostgreSQL and Redis on
+# their usual local ports are used when they answer (DATABASE_URL / REDIS_URL already set win);
 # otherwise the tests use SQLite and the embedded Redis.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,4 +31,5 @@ fi
 echo "database: ${DATABASE_URL:-SQLite}   redis: ${REDIS_URL:-embedded}"
 
 "$bin/ruff" check .
+"$bin/mypy"
 "$bin/python" -m pytest -q -p no:cacheprovider "$@"

@@ -47,7 +47,7 @@ def _parse(raw, skew) -> OpRequest | OpResult:
         op = parse_op(raw)
     except ValidationError as err:
         op_id = raw.get("op_id") if isinstance(raw, dict) else None
-        names = field_names(err.messages)
+        names = field_names(err.messages_dict)
         return rejected(op_id if isinstance(op_id, str) else None,
                         Refusal("invalid", msg.unreadable(names), names))
     return OpRequest(op["op_id"], op["ticket_id"], op["action"], op["at"], op["data"], skew,
@@ -56,7 +56,7 @@ def _parse(raw, skew) -> OpRequest | OpResult:
 
 def field_names(messages: dict, prefix: str = "") -> tuple[str, ...]:
     """Flatten marshmallow's nested messages into dotted field names (data.new_eta)."""
-    names = []
+    names: list[str] = []
     for key, value in messages.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):

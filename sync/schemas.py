@@ -8,12 +8,12 @@ rules' refusal (e.g. completion_blocked) rather than a bare 400.
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from fieldapp.rules.actions import (
+    ACTIONS,
     CLIENT_ACTIONS,
     INCIDENT_ACTIONS,
     INCIDENT_CLIENT_ACTIONS,
     ActionSpec,
     Field,
-    get_action,
 )
 from fieldapp.rules.claims import EARLIEST, LATEST
 from fieldapp.rules.reasons import REASON_CODES
@@ -78,7 +78,7 @@ def data_schema(spec: ActionSpec, prefix: str = "") -> Schema:
 
 
 # Built once: a schema holds no per-request state.
-DATA_SCHEMAS: dict[str, Schema] = {action: data_schema(get_action(action))
+DATA_SCHEMAS: dict[str, Schema] = {action: data_schema(ACTIONS[action])
                                    for action in CLIENT_ACTIONS}
 INCIDENT_DATA_SCHEMAS: dict[str, Schema] = {
     action: data_schema(INCIDENT_ACTIONS[action], "Incident") for action in INCIDENT_CLIENT_ACTIONS}
@@ -134,7 +134,8 @@ class SyncRequestSchema(Schema):
 class OpErrorSchema(Schema):
     code = fields.String()
     message = fields.String()
-    fields = fields.List(fields.String())
+    # Not an attribute named `fields`: a Schema's own `fields` holds its fields.
+    field_names = fields.List(fields.String(), attribute="fields", data_key="fields")
 
 
 class LeftOpenSchema(Schema):

@@ -18,7 +18,7 @@ def job_context() -> Iterator[Flask]:
     """The active app context if any (tests; `flask worker`'s forks inherit it), else our own."""
     if has_app_context():
         own_connections()
-        yield current_app._get_current_object()
+        yield current_app._get_current_object()  # type: ignore[attr-defined]  # a proxy, typed by Flask as the app
         return
     with _own_app().app_context() as ctx:
         yield ctx.app

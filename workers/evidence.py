@@ -13,10 +13,25 @@ Both run from the sweep, at most every EVIDENCE_SWEEP_HOURS, and from `flask evi
 work in committed batches and are safe to run twice or at once: a second run finds nothing.
 """
 
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, delete, func, not_, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Delete,
+    Select,
+    Update,
+    and_,
+    delete,
+    func,
+    not_,
+    or_,
+    select,
+    update,
+)
 
 from fieldapp.extensions import db
 from fieldapp.models import Attachment, Ticket, utcnow
@@ -103,7 +118,7 @@ def _listing(ticket_id, since) -> tuple:
             Attachment.size, since.label("since"))
 
 
-def _in_batches(due_ids: Select, change) -> int:
+def _in_batches(due_ids: Select, change: Callable[[Sequence[int]], Update | Delete]) -> int:
     """Apply `change(ids)` to the due rows, BATCH at a time, each batch its own transaction."""
     total = 0
     while True:
@@ -113,5 +128,6 @@ def _in_batches(due_ids: Select, change) -> int:
             db.session.rollback()
             return total
         statement = change(ids).execution_options(synchronize_session=False)
-        total += db.session.execute(statement).rowcount
+        # A DML statement's result is a CursorResult; Session.execute is typed for any.
+        total += cast(CursorResult, db.session.execute(statement)).rowcount
         db.session.commit()

@@ -3,7 +3,7 @@
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 
@@ -11,7 +11,7 @@ from flask import Flask
 from rq import Queue
 from rq.exceptions import DuplicateJobError
 from rq.job import Job
-from sqlalchemy import Connection, Engine, Executable
+from sqlalchemy import Connection, Engine, Executable, Row
 
 from fieldapp.models.sqlite import IMMEDIATE
 
@@ -60,7 +60,8 @@ def writer_connection(engine: Engine):
         yield conn
 
 
-def write_one(conn: Connection, statement: Executable, params: dict | None = None) -> list:
+def write_one(conn: Connection, statement: Executable,
+              params: dict | None = None) -> Sequence[Row]:
     """Run one write statement as a transaction of its own (see writer_connection); its rows."""
     turn = _sqlite_writer if conn.dialect.name == "sqlite" else nullcontext()
     with turn, conn.begin():

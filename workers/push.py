@@ -14,8 +14,10 @@ happened. Resending is safe only when the push service said it did not take the 
 import logging
 import time
 from collections import Counter, deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import Flask, current_app
 from redis.exceptions import RedisError
@@ -76,9 +78,9 @@ def deliver_pending(limit: int | None = None) -> dict:
         return deliver(ids)
 
 
-def deliver(ids: list[int]) -> dict:
+def deliver(ids: Sequence[int]) -> dict:
     """Push each pending delivery among ids once; a count of outcomes."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a proxy, typed by Flask as the app
     pushes = _prepare(ids, utcnow())
     sender = _sender(app)
     engine = db.engine
@@ -124,7 +126,7 @@ def sweep():
     return kick(get_queue(), f"sweep-{int(time.time())}")
 
 
-def _prepare(ids: list[int], now: datetime) -> list[Push]:
+def _prepare(ids: Sequence[int], now: datetime) -> list[Push]:
     """Load what each pending delivery needs; deliveries to removed devices are closed."""
     if not ids:
         return []
@@ -138,7 +140,9 @@ def _prepare(ids: list[int], now: datetime) -> list[Push]:
         .where(ReminderDelivery.id.in_(ids), ReminderDelivery.status == "pending")
         .order_by(ReminderDelivery.id)
     ).all()
-    messages, pushes, orphans = {}, [], []
+    messages: dict[tuple, tuple[dict, int, str]] = {}
+    pushes: list[Push] = []
+    orphans: list[int] = []
     for delivery_id, user_id, kind, ticket, incident, sub in rows:
         if sub is None:
             orphans.append(delivery_id)
@@ -161,6 +165,7 @@ def _message(kind: str, ticket: Ticket | None, incident: Incident | None,
     if ticket is not None:
         return (push_messages.reminder_message(kind, ticket, now),
                 push_messages.time_to_live(kind, ticket, now), push_messages.urgency(kind, ticket))
+    assert incident is not None  # a reminder is a ticket's or an incident's
     return (push_messages.incident_message(kind, incident),
             push_messages.DEFAULT_TTL, "high")
 
@@ -233,7 +238,7 @@ def _record_refusals(engine: Engine, refused: list[tuple[Push, PushOutcome]]) ->
         attempts = dict(conn.execute(select(row.id, row.attempts).where(
             row.id.in_([push.delivery_id for push, _ in refused]))).all())
         for push, outcome in refused:
-            values = {"status": outcome.status, "last_error": outcome.error}
+            values: dict[str, Any] = {"status": outcome.status, "last_error": outcome.error}
             retry_at = None
             if outcome.status == "retry" and attempts[push.delivery_id] < MAX_ATTEMPTS:
                 retry_at = now + timedelta(seconds=outcome.retry_after or 0)

@@ -88,11 +88,16 @@ def _fan_out(claimed: list[Reminder], tickets: dict[int, Ticket],
     changes = ChangeSet(now, current_calendar(), current_policy())
     rows = []
     for reminder in claimed:
-        target = tickets.get(reminder.ticket_id) or incidents[reminder.incident_id]
+        target: Ticket | Incident
+        if reminder.incident_id is not None:
+            target = incidents[reminder.incident_id]
+        else:  # exactly one of the two (models.Reminder)
+            assert reminder.ticket_id is not None
+            target = tickets[reminder.ticket_id]
         rows += [{"reminder_id": reminder.id, "user_id": user_id, "subscription_id": sub_id,
                   "status": "pending", "attempts": 0, "created_at": now}
                  for user_id, sub_id in devices.targets(reminder.audience, target)]
-        if reminder.incident_id is not None:
+        if isinstance(target, Incident):
             _incident_op(changes, target, reminder)
         else:
             _system_op(changes, target, reminder)

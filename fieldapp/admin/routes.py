@@ -1,4 +1,4 @@
-"""GET /admin/callbacks lists parked CRM callbacks; POST .../retry sends one again."""
+"""Administration pages: the CRM outbox (GET /admin/callbacks, POST .../retry)."""
 
 from functools import wraps
 

@@ -39,4 +39,5 @@ def csrf_error(err: CSRFError):
 
 @bp.errorhandler(HTTPException)
 def http_error(err: HTTPException):
-    return error_response({"_request": [_GENERIC.get(err.code, err.name)]}, err.code or 500)
+    code = err.code or 500
+    return error_response({"_request": [_GENERIC.get(code, err.name)]}, code)

@@ -58,10 +58,11 @@ def declare_incident():
     op = OpRequest(op_id, None, "declare", utcnow(), data)
     result = apply_batch([op], current_user).results[0]
     if result.status == "rejected":
-        error = result.error
+        error = result.refusal
         status = 403 if error.code == "not_allowed" else 400
         return error_response({name: [refusal_text(error)] for name in error.fields or
                                ("_request",)}, status)
+    assert result.incident_id is not None  # a declaration applied names its incident
     body = INCIDENT.dump(_visible(result.incident_id))
     body["left_open"] = result_json(result)["left_open"]
     return body, 201 if result.status == "applied" else 200

@@ -53,6 +53,6 @@ def set_language():
     """Remember the language chosen in the menu, then go back where the user was."""
     response = redirect(safe_next(request.form.get("next")), 303)
     lang = request.form.get("lang")
-    if lang in current_app.config["LANGUAGES"]:
+    if lang is not None and lang in current_app.config["LANGUAGES"]:
         remember_language(response, lang)
     return response

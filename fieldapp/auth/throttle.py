@@ -19,6 +19,7 @@ import logging
 import math
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache, wraps
 
@@ -73,7 +74,7 @@ class Attempt:
     def from_request(cls) -> "Attempt":
         """The attempt the current request makes."""
         body = request.get_json(silent=True) if request.is_json else request.form
-        name = body.get("username") if hasattr(body, "get") else None
+        name = body.get("username") if isinstance(body, Mapping) else None
         return cls(name.strip().lower() if isinstance(name, str) else "",
                    request.remote_addr or "")
 

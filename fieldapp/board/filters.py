@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlencode
 
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
@@ -44,6 +45,22 @@ class Filters:
             team=args.get("team") or None,
         )
 
+    def as_args(self) -> list[tuple[str, str]]:
+        """The query string's pairs that ask for these filters again."""
+        pairs = [("team", self.team)] if self.team else []
+        pairs += [("status", self.status)] if self.status != "open" else []
+        pairs += [("desk", self.desk)] if self.desk else []
+        pairs += [("overdue", k) for k in self.overdue]
+        pairs += [("due_today", "1")] if self.due_today else []
+        return pairs + [("flags", f) for f in self.flags]
+
+    def chips(self) -> list[tuple[str, str, str]]:
+        """The filters in force besides the team, each as (name, value, the query string of
+        the board without it): the bar shows them as chips that take them off."""
+        pairs = self.as_args()
+        return [(name, value, urlencode([p for p in pairs if p != (name, value)]))
+                for name, value in pairs if name != "team"]
+
 
 def board_teams(user: User) -> list[Team]:
     """The teams whose board the user may open."""
@@ -54,9 +71,20 @@ def board_teams(user: User) -> list[Team]:
     return list(db.session.execute(query).scalars())
 
 
-def board_rows(user: User, team: Team, filters: Filters, now: datetime) -> list[Row]:
-    """The team's tickets matching the filters: overdue first, then by the next deadline."""
-    query = visible_tickets(user).where(Ticket.team_id == team.id)
+def board_team(teams: list[Team], asked: str | None) -> Team | None:
+    """The team asked for; None for all of them, where one oversees several (the default)."""
+    chosen = next((t for t in teams if t.code == asked), None)
+    if chosen or len(teams) == 1:
+        return chosen or teams[0]
+    return None
+
+
+def board_rows(user: User, team: Team | None, filters: Filters, now: datetime) -> list[Row]:
+    """The team's (None: every team the user sees) tickets matching the filters: overdue first,
+    then by the next deadline."""
+    query = visible_tickets(user)
+    if team is not None:
+        query = query.where(Ticket.team_id == team.id)
     if filters.status == "open":
         query = query.where(Ticket.status.in_(OPEN_STATUSES))
     elif filters.status != "all":

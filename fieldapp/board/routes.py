@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from fieldapp.auth.routes import safe_next
 from fieldapp.board import bp
-from fieldapp.board.filters import Filters, board_rows, board_teams
+from fieldapp.board.filters import Filters, board_rows, board_team, board_teams
 from fieldapp.labels import label, refusal_text
 from fieldapp.models import utcnow
 from fieldapp.pages import fragment, page_or_fragment, wants_fragment
@@ -33,9 +33,9 @@ def index():
     """The board (its list alone for htmx, when the filters change)."""
     filters = Filters.from_args(request.args)
     teams = board_teams(current_user)
-    team = next((t for t in teams if t.code == filters.team), teams[0] if teams else None)
-    if team is None:
+    if not teams:
         abort(404)
+    team = board_team(teams, filters.team)
     rows = board_rows(current_user, team, filters, utcnow())
     return page_or_fragment("board/index.html", "board/_list.html", rows=rows, teams=teams,
                             team=team, filters=filters, overdue_kinds=OVERDUE_KINDS,
@@ -50,11 +50,11 @@ def act(ticket_id: int, action: str):
     ticket = visible_ticket(ticket_id, current_user)
     data = forms.op_data(action, request.form)
     result = ops.submit(ticket.id, action, data, request.form.get("op_id"), current_user)
-    error = refusal_text(result.error) if result.status == "rejected" else None
+    error = refusal_text(result.refusal) if result.status == "rejected" else None
     if wants_fragment():
         row = make_row(result.ticket or ticket, current_user, utcnow())
         refused = {"open_action": action, "values": request.form.to_dict(),
-                   "error_fields": forms.form_names(result.error.fields)} if error else {}
+                   "error_fields": forms.form_names(result.refusal.fields)} if error else {}
         return fragment("board/_row.html", 422 if error else 200, row=row, error=error,
                         **refused, **_row_context(ticket.team))
     flash(error or _("Đã ghi nhận: %(action)s.", action=label("action", action)))
@@ -62,8 +62,10 @@ def act(ticket_id: int, action: str):
 
 
 def _row_context(team) -> dict:
-    """What every board row needs: the team's people, the forms and the extension check."""
-    return {"members": team_members(team.id), "may_extend_beyond": may_extend_beyond,
+    """What every board row needs: the team's people (none across all teams, where nobody
+    assigns), the forms and the extension check."""
+    members = team_members(team.id) if team is not None else []
+    return {"members": members, "may_extend_beyond": may_extend_beyond,
             "forms": {name: forms.action_form(name) for name in BOARD_ACTIONS}, "now": utcnow()}
 
 

@@ -1,34 +1,44 @@
 """A walk-in request typed at the counter, turned into the intake the CRM would have sent."""
 
-import re
-import uuid
-
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from fieldapp.api.schemas import IntakeSchema
-from fieldapp.i18n import to_local
+from fieldapp.extensions import db
 from fieldapp.models import Ticket, User, utcnow
+from fieldapp.rules import counter
 from fieldapp.services.intake import receive
 
 CUSTOMER_FIELDS = ("code", "name", "phone", "address")
-WALKIN_CHANNEL = "other"  # the CRM's channel list has no counter: it counts as "other"
+# The CRM's channel list has no counter: the intake is checked as "other", stored as counter.
+SCHEMA_CHANNEL = "other"
 FIELD_LABELS = {
     "type": _l("loại yêu cầu"), "customer_name": _l("tên khách hàng"),
     "customer_code": _l("mã khách hàng"), "customer_phone": _l("số điện thoại"),
     "customer_address": _l("địa chỉ"), "birth_year": _l("năm sinh"), "sex": _l("giới tính"),
-    "content": _l("nội dung yêu cầu"),
+    "content": _l("nội dung yêu cầu"), "walkin_id": _l("mã phiếu (hãy gửi lại biểu mẫu)"),
 }
 
 
 INTAKE = IntakeSchema()  # built once: a schema holds no per-request state
 
-def crm_id_for(user: User, token: str, now) -> str:
-    """QAY-<team>-<yyyymmdd>-<token>: the same form token always gives the same id."""
-    day = to_local(now).strftime("%Y%m%d")
-    safe = re.sub(r"[^A-Za-z0-9]", "", token)[:12] or uuid.uuid4().hex[:12]
-    return f"QAY-{user.team.code}-{day}-{safe}"
+
+def unused_code() -> str:
+    """A walk-in code no ticket has yet: the form carries it, so a second submit of the same
+    form finds the ticket the first one made."""
+    while True:
+        code = counter.new_code()
+        taken = db.session.execute(select(Ticket.id).where(Ticket.crm_id == code)).first()
+        if taken is None:
+            return code
+
+
+def form_code(claimed: str | None) -> str:
+    """The form's code when it has the right shape, else a new one."""
+    claimed = (claimed or "").strip().upper()
+    return claimed if counter.is_code(claimed) else unused_code()
 
 
 def intake_from_form(form: MultiDict, user: User, now) -> dict:
@@ -45,8 +55,8 @@ def intake_from_form(form: MultiDict, user: User, now) -> dict:
     customer["important"] = bool(form.get("important"))
     customer["difficult"] = bool(form.get("difficult"))
     return {
-        "crm_id": crm_id_for(user, form.get("walkin_id", ""), now), "type": form.get("type", ""),
-        "received_at": now.isoformat(), "team": user.team.code, "channel": WALKIN_CHANNEL,
+        "crm_id": form_code(form.get("walkin_id")), "type": form.get("type", ""),
+        "received_at": now.isoformat(), "team": _team_code(user), "channel": SCHEMA_CHANNEL,
         "content": form.get("content", "").strip(), "customer": customer,
     }
 
@@ -57,11 +67,19 @@ def create_walkin(form: MultiDict, user: User) -> tuple[Ticket | None, dict]:
     try:
         data = INTAKE.load(intake_from_form(form, user, now))
     except ValidationError as err:
-        return None, _flat(err.messages)
+        return None, _flat(err.messages_dict)
     if not data["content"].strip():
         return None, {"content": True}
-    ticket, _created = receive(data, now=now, user=user, origin="counter")
+    data["channel"] = counter.COUNTER
+    ticket, created = receive(data, now=now, user=user, origin=counter.COUNTER)
+    if not created and not _same_walkin(ticket, user):
+        return None, {"walkin_id": True}  # a code claimed by a form that did not make it
     return ticket, {}
+
+
+def _same_walkin(ticket: Ticket, user: User) -> bool:
+    """The ticket a first submit of this form made: a walk-in of the user's team."""
+    return ticket.origin == counter.COUNTER and ticket.team_id == user.team_id
 
 
 def _flat(messages: dict) -> dict:
@@ -78,3 +96,8 @@ def _flat(messages: dict) -> dict:
 def error_labels(errors: dict) -> str:
     """The bad fields of the walk-in form, named for the user."""
     return ", ".join(str(FIELD_LABELS.get(name, name)) for name in errors)
+
+
+def _team_code(user: User) -> str:
+    assert user.team is not None  # the counter is a team's (desk.routes)
+    return user.team.code

@@ -34,6 +34,7 @@ def _http_error(err: HTTPException):
     """The page for an HTTP error of PAGES, or the API's JSON under /api/."""
     if _for_api():
         return http_error(err)
+    assert err.code is not None  # handled for the codes of PAGES only
     return _page(err.code, *PAGES[err.code])
 
 

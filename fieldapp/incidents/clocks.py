@@ -22,6 +22,7 @@ def badges(state: IncidentState, now: datetime) -> list[ClockBadge]:
     """The report's clock, then what is still due while the power is out."""
     shown = [_report(state)]
     if not incidents.is_open(state):
+        assert state.restored_at is not None  # closed by restoring it
         return shown + [ClockBadge("restored", state.restored_at, timedelta(0), "done")]
     if state.kind == "unplanned" and not incidents.complete(state):
         shown.append(_running("complete", incidents.complete_due(state), now,

@@ -1,6 +1,7 @@
 """Sending an incident screen's action down the one write path, as the phone's outbox would."""
 
 import uuid
+from typing import Any
 
 from marshmallow import ValidationError
 
@@ -14,8 +15,8 @@ from sync.batch import parse_op
 def submit(incident_id: int | None, action: str, data: dict, op_id: str | None,
            user: User) -> OpResult:
     """Parse the op like a synced one (no incident: a declaration) and apply it, done now."""
-    raw = {"op_id": op_id or uuid.uuid4().hex, "incident_id": incident_id, "action": action,
-           "at": utcnow().isoformat(), "data": data}
+    raw: dict[str, Any] = {"op_id": op_id or uuid.uuid4().hex, "incident_id": incident_id,
+                           "action": action, "at": utcnow().isoformat(), "data": data}
     try:
         op = parse_op(raw)
     except ValidationError as err:

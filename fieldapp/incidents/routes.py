@@ -29,7 +29,8 @@ def declare():
     result = ops.submit(None, "declare", data, request.form.get("op_id"), current_user)
     if result.status == "rejected":
         state = _declare_state(open_action="declare", values=request.form.to_dict(),
-                               error=refusal_text(result.error), error_fields=result.error.fields)
+                               error=refusal_text(result.refusal),
+                               error_fields=result.refusal.fields)
         if wants_fragment():
             return fragment("incidents/_declare.html", 422, **state)
         return _index(state, 422)
@@ -65,8 +66,8 @@ def act(incident_id: int, action: str):
     if result.status == "rejected":
         context = views.incident_context(
             incident, current_user, utcnow(), open_action=action,
-            values=request.form.to_dict(), error=refusal_text(result.error),
-            error_fields=tuple(result.error.fields))
+            values=request.form.to_dict(), error=refusal_text(result.refusal),
+            error_fields=tuple(result.refusal.fields))
         return page_or_fragment("incidents/incident.html", "incidents/_incident.html", 422,
                                 **context)
     notice = _notice(action, result)

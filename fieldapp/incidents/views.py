@@ -171,7 +171,9 @@ def declare_start(user: User, station: str | None, now: datetime) -> dict:
     """The declaration form's starting values: power out since now, back in an outage
     ticket's time; for a station whose calls made a cluster, since its first call, in the
     streets those calls came from."""
-    eta = now + timedelta(hours=get_type("OUTAGE").resolve_hours)
+    hours = get_type("OUTAGE").resolve_hours
+    assert hours is not None  # an outage is resolved within hours
+    eta = now + timedelta(hours=hours)
     start = {"kind": "unplanned", "started_at": input_datetime(now), "eta": input_datetime(eta)}
     station = (station or "").strip()[:64]
     if not station or user.team_id is None:

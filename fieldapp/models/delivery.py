@@ -5,11 +5,11 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fieldapp.extensions import db
+from fieldapp.extensions import Model
 from fieldapp.models.types import UTCDateTime, utcnow
 
 
-class Reminder(db.Model):
+class Reminder(Model):
     """A planned reminder or escalation; `sent_at` is set once, when it went out."""
 
     __tablename__ = "reminders"
@@ -26,7 +26,7 @@ class Reminder(db.Model):
     __table_args__ = (Index("ix_reminders_unsent_due", "sent_at", "due_at"),)
 
 
-class CrmCallback(db.Model):
+class CrmCallback(Model):
     """The outbox of events for the CRM: written with the change, sent by a worker."""
 
     __tablename__ = "crm_callbacks"
@@ -48,7 +48,7 @@ class CrmCallback(db.Model):
     __table_args__ = (Index("ix_crm_callbacks_pending", "sent_at", "next_attempt_at"),)
 
 
-class PushSubscription(db.Model):
+class PushSubscription(Model):
     """A browser's push subscription for one signed-in user on one device."""
 
     __tablename__ = "push_subscriptions"
@@ -60,7 +60,7 @@ class PushSubscription(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ReminderDelivery(db.Model):
+class ReminderDelivery(Model):
     """One reminder to one device. The row is claimed (status "sending") in a committed
     transaction before the push is sent, so a device never receives a reminder twice."""
 
@@ -87,7 +87,7 @@ class ReminderDelivery(db.Model):
     )
 
 
-class CalendarOverride(db.Model):
+class CalendarOverride(Model):
     """An administrator's correction to the holiday calendar: a day off or a working day."""
 
     __tablename__ = "calendar_overrides"

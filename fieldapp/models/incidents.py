@@ -1,16 +1,20 @@
 """Wide-area incidents (DOMAIN §8): an outage of an area, and the OUTAGE tickets it groups."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fieldapp.extensions import db
+from fieldapp.extensions import Model
 from fieldapp.models.org import Team, User
 from fieldapp.models.types import UTCDateTime, utcnow
 
+if TYPE_CHECKING:
+    from fieldapp.models.tickets import Ticket
 
-class Incident(db.Model):
+
+class Incident(Model):
     """The current state of an incident, derived from its events; `version` counts changes."""
 
     __tablename__ = "incidents"
@@ -39,7 +43,7 @@ class Incident(db.Model):
     team: Mapped[Team] = relationship()
     events: Mapped[list["IncidentEvent"]] = relationship(
         back_populates="incident", order_by="IncidentEvent.id", cascade="all, delete-orphan")
-    tickets: Mapped[list["Ticket"]] = relationship(  # noqa: F821 (models/tickets.py)
+    tickets: Mapped[list["Ticket"]] = relationship(
         order_by="Ticket.id", viewonly=True)
 
     __table_args__ = (Index("ix_incidents_team_status", "team_id", "status"),)
@@ -50,7 +54,7 @@ class Incident(db.Model):
     assignee_id = None
 
 
-class IncidentEvent(db.Model):
+class IncidentEvent(Model):
     """One thing that happened to an incident; never updated, never deleted."""
 
     __tablename__ = "incident_events"

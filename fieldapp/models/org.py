@@ -1,17 +1,20 @@
 """The organisation: power companies, their teams, and the people who use the app."""
 
+from datetime import datetime
+
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from fieldapp.extensions import db
+from fieldapp.extensions import Model
+from fieldapp.models.types import UTCDateTime
 
 ROLES = ("crew", "desk", "team_lead", "company", "admin")
 DESKS = ("operations", "business")
 
 
-class Company(db.Model):
+class Company(Model):
     """A power company (CTĐL), one per province."""
 
     __tablename__ = "companies"
@@ -21,7 +24,7 @@ class Company(db.Model):
     teams: Mapped[list["Team"]] = relationship(back_populates="company", order_by="Team.code")
 
 
-class Team(db.Model):
+class Team(Model):
     """An area power management team (ĐQLĐKV)."""
 
     __tablename__ = "teams"
@@ -32,7 +35,7 @@ class Team(db.Model):
     company: Mapped[Company] = relationship(back_populates="teams")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person who signs in: crew, desk clerk, team leader, company staff or admin."""
 
     __tablename__ = "users"
@@ -73,3 +76,19 @@ class User(UserMixin, db.Model):
         if self.role == "company":
             return [t.id for t in self.company.teams] if self.company else []
         return [self.team_id] if self.team_id else []
+
+
+class AdminAudit(Model):
+    """One change an administrator made to an account: who, to whom, what, when; never edited."""
+
+    __tablename__ = "admin_audit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))  # rules.labels "audit"
+    # What changed, as {field: [before, after]}; a password never appears, only that it changed.
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    actor: Mapped[User] = relationship(foreign_keys=[actor_id])
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

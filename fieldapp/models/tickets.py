@@ -1,16 +1,20 @@
 """Tickets, their append-only events, and the op ids already applied."""
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fieldapp.extensions import db
+from fieldapp.extensions import Model
 from fieldapp.models.org import Team, User
 from fieldapp.models.types import UTCDateTime, utcnow
 
+if TYPE_CHECKING:
+    from fieldapp.models.delivery import Reminder
 
-class Ticket(db.Model):
+
+class Ticket(Model):
     """The current state of a ticket, derived from its events; `version` counts changes."""
 
     __tablename__ = "tickets"
@@ -27,6 +31,8 @@ class Ticket(db.Model):
 
     customer_code: Mapped[str | None] = mapped_column(String(32), index=True)
     customer_name: Mapped[str] = mapped_column(String(200))
+    # The name folded (rules.customers.fold), so the counter finds "Lê Thị Mai" from "le thi mai".
+    customer_name_key: Mapped[str] = mapped_column(String(200), default="")
     customer_phone: Mapped[str | None] = mapped_column(String(32), index=True)
     customer_address: Mapped[str] = mapped_column(String(400), default="")
     customer_birth_date: Mapped[date | None] = mapped_column(Date)
@@ -82,7 +88,7 @@ class Ticket(db.Model):
     events: Mapped[list["Event"]] = relationship(
         back_populates="ticket", order_by="Event.id", cascade="all, delete-orphan"
     )
-    reminders: Mapped[list["Reminder"]] = relationship(  # noqa: F821 (defined in delivery.py)
+    reminders: Mapped[list["Reminder"]] = relationship(
         order_by="Reminder.due_at", viewonly=True
     )
 
@@ -97,7 +103,7 @@ class Ticket(db.Model):
     )
 
 
-class Event(db.Model):
+class Event(Model):
     """One thing that happened to a ticket; never updated, never deleted."""
 
     __tablename__ = "events"
@@ -120,7 +126,7 @@ class Event(db.Model):
     user: Mapped[User | None] = relationship()
 
 
-class AppliedOp(db.Model):
+class AppliedOp(Model):
     """An op that changed something; its sender resending it is answered `duplicate`.
 
     An op id is its sender's own: the key is (user, op id), so nobody can match, read or
@@ -136,7 +142,7 @@ class AppliedOp(db.Model):
     result: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
-class OpClaim(db.Model):
+class OpClaim(Model):
     """The time the server first gave a refused op. A fixed resend of it (same sender, same op
     id) keeps that time: it was done then, before the phone's later syncs."""
 
@@ -147,7 +153,7 @@ class OpClaim(db.Model):
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class Device(db.Model):
+class Device(Model):
     """A phone (or browser) that syncs for a user: ops it sends later cannot claim a time
     before its previous successful sync, when it would have sent them."""
 
@@ -158,7 +164,7 @@ class Device(db.Model):
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     """A photo or document attached to an update (kept in the database, so any host serves it)."""
 
     __tablename__ = "attachments"

@@ -3,10 +3,10 @@
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fieldapp.extensions import db
+from fieldapp.extensions import Model
 
 
-class CacheVersion(db.Model):
+class CacheVersion(Model):
     """Bumped in the transaction that changes the named data, so every process's copy of it
     can tell it is out of date from one number."""
 

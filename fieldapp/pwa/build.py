@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import current_app, url_for
 
-from fieldapp.assets import asset_url
+from fieldapp.assets import asset_url, static_path
 
 # Scripts and styles every page loads, kept by the worker under their versioned URLs.
 SHELL_ASSETS = ("css/app.css", "vendor/htmx.min.js", "js/app.js", "js/outbox.js",
@@ -43,7 +43,7 @@ def version() -> str:
 
 def _shell_files() -> list[Path]:
     root = Path(current_app.root_path)
-    static = sorted(p for p in Path(current_app.static_folder).rglob("*") if p.is_file())
+    static = sorted(p for p in static_path().rglob("*") if p.is_file())
     templates = [root / "templates" / name for name in SHELL_TEMPLATES]
     return static + templates + [Path(__file__).with_name("icons.py")]
 

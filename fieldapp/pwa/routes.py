@@ -2,11 +2,12 @@
 manifest, the icons and the page shown for a page the phone never kept."""
 
 import json
-from pathlib import Path
 
-from flask import abort, current_app, jsonify, make_response, render_template
+from flask import abort, jsonify, make_response, render_template
 from flask_babel import gettext as _
 
+from fieldapp.assets import static_path
+from fieldapp.i18n import brand
 from fieldapp.pwa import bp
 from fieldapp.pwa.build import build_info
 from fieldapp.pwa.icons import SIZES, icon_png
@@ -18,7 +19,7 @@ THEME = "#0b4f8a"
 def service_worker():
     """The service worker script, preceded by this deploy's build info (its version, its
     shell); browsers check it for updates on every visit, so it is never cached."""
-    source = (Path(current_app.static_folder) / "sw.js").read_text(encoding="utf-8")
+    source = (static_path() / "sw.js").read_text(encoding="utf-8")
     build = json.dumps(build_info(), separators=(",", ":"))
     response = make_response(f"self.FIELDAPP_BUILD = {build};\n{source}")
     response.mimetype = "application/javascript"
@@ -33,7 +34,7 @@ def manifest():
     """The web app manifest: what the phone shows once the app is installed."""
     body = {
         "name": _("Phiếu công tác · Đội QLĐKV"),
-        "short_name": _("Phiếu công tác"),
+        "short_name": brand(),
         "description": _("Tiếp nhận và xử lý phiếu yêu cầu của khách hàng, cả khi mất sóng."),
         "lang": "vi", "dir": "ltr", "start_url": "/", "scope": "/", "id": "/",
         "display": "standalone", "orientation": "portrait",

@@ -40,6 +40,6 @@ def adjusted_ops(scope: Scope, now: datetime) -> list[Adjusted]:
              .order_by(Event.recorded_at.desc(), Event.id.desc()).limit(LIMIT))
     if (teams := scope.team_ids()) is not None:
         query = query.where(Ticket.team_id.in_(teams))
-    return [Adjusted(e, timedelta(seconds=e.moved_seconds),
+    return [Adjusted(e, timedelta(seconds=e.moved_seconds or 0),  # moved: it has seconds
                      timedelta(seconds=e.skew_seconds) if e.skew_seconds else None)
             for e in db.session.scalars(query)]

@@ -68,7 +68,8 @@ def daily_chart(days: list[tuple[date, dict[str, int]]]) -> Chart:
     axis_top, step = nice_top(highest)
     scale = (bottom - top) / axis_top
     slot = (right - left) / max(len(days), 1)
-    columns, points = [], {"open_eod": [], "overdue_eod": []}
+    columns = []
+    points: dict[str, list[str]] = {"open_eod": [], "overdue_eod": []}
     for i, (day, values) in enumerate(days):
         x = left + i * slot
         columns.append(ChartDay(day, _r(x), _r(slot), _bars(values, x, slot, bottom, scale),

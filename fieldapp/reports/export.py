@@ -53,7 +53,7 @@ def as_of_line(table: PeriodTable, tz: ZoneInfo) -> str:
 def workbook(report: MonthlyReport, tz: ZoneInfo) -> bytes:
     """An .xlsx file: one sheet per period, the month's incidents, then the definitions."""
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])  # the empty sheet a new workbook starts with
     for table in report.tables:
         _period_sheet(book.create_sheet(_sheet_name(table)), report, table, tz)
     _incident_sheet(book.create_sheet(_("Sự cố")), report, tz)
@@ -82,7 +82,7 @@ def _period_sheet(sheet: Worksheet, report: MonthlyReport, table: PeriodTable,
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
     _headers(sheet)
     _body(sheet, table.rows)
-    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 2, column=FIRST_VALUE_COLUMN)
+    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 2, column=FIRST_VALUE_COLUMN).coordinate
     sheet.column_dimensions["A"].width = 6
     sheet.column_dimensions["B"].width = 34
     for index in range(FIRST_VALUE_COLUMN, last + 1):
@@ -135,10 +135,10 @@ def _body(sheet: Worksheet, rows: list[Row]) -> None:
             cell = sheet.cell(row=r, column=FIRST_VALUE_COLUMN + i, value=row.values[column.key])
             cell.number_format = NUMBER_FORMAT
         for c in range(1, FIRST_VALUE_COLUMN + len(COLUMNS)):
-            cell = sheet.cell(row=r, column=c)
-            cell.border = _BOX
+            boxed = sheet.cell(row=r, column=c)
+            boxed.border = _BOX
             if row.kind != "team":
-                cell.font, cell.fill = Font(bold=True), _TOTAL_FILL
+                boxed.font, boxed.fill = Font(bold=True), _TOTAL_FILL
 
 
 def _incident_sheet(sheet: Worksheet, report: MonthlyReport, tz: ZoneInfo) -> None:
@@ -165,7 +165,7 @@ def _incident_sheet(sheet: Worksheet, report: MonthlyReport, tz: ZoneInfo) -> No
     for index, width in enumerate((6, 26, 34, 18, 18), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.row_dimensions[HEADER_ROW].height = 48
-    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=3)
+    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=3).coordinate
 
 
 def csv_headers() -> list[str]:

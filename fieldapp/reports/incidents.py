@@ -95,7 +95,7 @@ def linked_counts(ids: list[int]) -> dict[int, int]:
         return {}
     rows = db.session.execute(select(Ticket.incident_id, func.count()).where(
         Ticket.incident_id.in_(ids)).group_by(Ticket.incident_id))
-    return dict(rows.all())
+    return {incident_id: count for incident_id, count in rows if incident_id is not None}
 
 
 def _unlinked_calls(incident: Incident, now: datetime) -> int:

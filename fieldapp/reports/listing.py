@@ -78,8 +78,9 @@ def _report_list(scope: Scope, args: dict, tz: ZoneInfo, now: datetime) -> Ticke
     month_period, ytd = month_periods(year, month, tz, now)
     period = ytd if args["period"] == "ytd" else month_period
     bucket = args["bucket"]
-    condition = and_(metrics.received_in(period.start, period.end),
-                     metrics.report_conditions(period.as_of)[bucket])
+    recorded = metrics.report_conditions(period.as_of)[bucket]
+    assert recorded is not None  # only recorded columns are listed (params.REPORT_BUCKETS)
+    condition = and_(metrics.received_in(period.start, period.end), recorded)
     tickets, total = tickets_page(scope.team_ids(), condition, args["page"], PER_PAGE)
     label = next(str(c.label) if c.group is None else f"{c.group} – {c.label}"
                  for c in metrics.COLUMNS if c.key == bucket)

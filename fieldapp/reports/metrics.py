@@ -57,6 +57,7 @@ from fieldapp.models import Ticket
 from fieldapp.rules.actions import OPEN_STATUSES
 from fieldapp.rules.catalog import CHANNELS, SERVICE_GROUPS, TYPES
 from fieldapp.rules.clocks import OVERDUE_KINDS
+from fieldapp.rules.counter import channels_counted_as
 from fieldapp.rules.labels import LABELS
 from fieldapp.rules.reasons import OBJECTIVE_REASONS
 
@@ -208,7 +209,7 @@ def _contacts(as_of: datetime) -> dict[str, ColumnElement[bool] | None]:
 
 
 def _catalog() -> dict[str, ColumnElement[bool]]:
-    by_channel = {f"channel_{c}": Ticket.channel == c for c in CHANNELS}
+    by_channel = {f"channel_{c}": Ticket.channel.in_(channels_counted_as(c)) for c in CHANNELS}
     by_group = {}
     for group in SERVICE_GROUPS:
         codes = [t.code for t in TYPES.values() if t.service_group == group]

@@ -72,7 +72,8 @@ def build_report(scope: Scope, year: int, month: int, tz: ZoneInfo, now: datetim
         counts = report_counts(period, scope.team_ids())
         tables.append(PeriodTable(period, period_title(period), _rows(scope, counts, company)))
     month_list = month_incidents(tables[0].period, scope.team_ids(), now)
-    return MonthlyReport(scope, company, *tables, month_list)
+    month_table, ytd_table = tables
+    return MonthlyReport(scope, company, month_table, ytd_table, month_list)
 
 
 def period_title(period: Period) -> str:
@@ -97,7 +98,7 @@ def _sum(rows: list[Row]) -> dict[str, int | None]:
     values = _empty()
     for column in COLUMNS:
         if column.recorded:
-            values[column.key] = sum(r.values[column.key] for r in rows)
+            values[column.key] = sum(r.values[column.key] or 0 for r in rows)
     return values
 
 

@@ -56,6 +56,6 @@ def load_args(schema: type[Schema], args) -> dict:
         # Empty values mean "not given" (a form's blank select).
         return schema().load({k: v for k, v in args.items() if v != ""})
     except ValidationError as err:
-        field, messages = next(iter(err.messages.items()))
+        field, messages = next(iter(err.messages_dict.items()))
         # Lazily translated messages arrive bare, others in a list.
         raise ArgsError(field, messages[0] if isinstance(messages, list) else messages) from None

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
+from fieldapp.rules.reporting import default_report_month
+
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 FIRST_YEAR = 2000
 
@@ -53,9 +55,10 @@ def local_today(now: datetime, tz: ZoneInfo) -> date:
 
 
 def parse_month(text: str | None, today: date) -> tuple[int, int]:
-    """(year, month) from "YYYY-MM"; no text means the current month."""
+    """(year, month) from "YYYY-MM"; no text means the month leaders read then (the
+    previous one in a month's first days: rules.reporting)."""
     if not text:
-        return today.year, today.month
+        return default_report_month(today)
     match = _MONTH.match(text.strip())
     if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < FIRST_YEAR:
         raise PeriodError("month", _l("Tháng không hợp lệ: hãy chọn tháng theo dạng YYYY-MM, "

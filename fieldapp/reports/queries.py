@@ -5,6 +5,7 @@ touch, grouped by team, so the database returns one row per team however many ti
 company has.
 """
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from sqlalchemy import and_, func, or_, select
@@ -24,7 +25,7 @@ def _teams(team_ids: list[int] | None) -> list[ColumnElement[bool]]:
     return [] if team_ids is None else [Ticket.team_id.in_(team_ids)]
 
 
-def _counts(conditions: dict[str, ColumnElement[bool] | None]) -> list:
+def _counts(conditions: Mapping[str, ColumnElement[bool] | None]) -> list:
     return [func.count().filter(cond).label(key)
             for key, cond in conditions.items() if cond is not None]
 

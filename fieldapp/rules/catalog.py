@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from fieldapp.rules.state import BUSINESS, OPERATIONS
 from fieldapp.rules.text import N_
 
-CHANNELS = ("phone", "website", "app", "email", "portal", "zalo", "sms", "other")
+CHANNELS = ("phone", "website", "app", "email", "portal", "zalo", "sms", "other")  # the CRM's
+COUNTER_CHANNEL = "counter"  # a walk-in the team entered itself (rules.counter)
+TICKET_CHANNELS = (*CHANNELS, COUNTER_CHANNEL)
 SERVICE_GROUPS = ("new_supply", "during_use", "other_services", "complaints", "lookups")
 
 

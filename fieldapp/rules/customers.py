@@ -46,6 +46,18 @@ def fold(text: str) -> str:
     return " ".join(re.findall(r"\w+", bare))
 
 
+def normalise_phone(text: str | None) -> str | None:
+    """A Vietnamese phone number in one spelling, "0" and digits: "+84 905 000 111",
+    "84905000111" and "0905.000.111" are all "0905000111". None for no digits at all."""
+    digits = re.sub(r"\D", "", text or "")
+    if not digits:
+        return None
+    international = (text or "").lstrip().startswith("+") or len(digits) in (11, 12)
+    if digits.startswith("84") and international and not digits.startswith("840"):
+        digits = "0" + digits[2:]
+    return digits
+
+
 def shows_upset(content: str, words: Iterable[str]) -> bool:
     """Whether the request's content holds one of the words or phrases of an upset customer,
     as whole words, with or without diacritics."""

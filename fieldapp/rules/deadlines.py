@@ -47,6 +47,7 @@ def resolve_by(type_code: str, received_at: datetime, cal: WorkCalendar) -> date
     kind = get_type(type_code)
     if kind.resolve_hours is not None:
         return require_aware(received_at).astimezone(UTC) + timedelta(hours=kind.resolve_hours)
+    assert kind.resolve_working_days is not None, f"{type_code} has no resolve deadline"
     return cal.working_day_deadline(received_at, kind.resolve_working_days)
 
 

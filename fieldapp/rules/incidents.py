@@ -98,7 +98,8 @@ def is_open(state: IncidentState) -> bool:
 # --- ops -------------------------------------------------------------------------------------
 
 
-def _applied(op: Op, state: IncidentState, data: dict | None = None, **extra) -> Applied:
+def _applied(op: Op, state: IncidentState, data: dict | None = None,
+             **extra) -> Applied[IncidentState]:
     data = {**(op.data if data is None else data)}
     data.update({k: v for k, v in extra.items() if v is not None})
     return Applied(state, (Event(INCIDENT_ACTIONS[op.action].event, op.at, data),))
@@ -132,7 +133,7 @@ def _filled(kind: str, value) -> bool:
     return value is not None
 
 
-def decide(state: IncidentState, op: Op, actor: Actor) -> Applied | Refusal:
+def decide(state: IncidentState, op: Op, actor: Actor) -> Applied[IncidentState] | Refusal:
     """Judge an op on an incident (not its declaration): the new state, or a refusal."""
     spec: ActionSpec | None = INCIDENT_ACTIONS.get(op.action)
     if spec is None or op.action == "declare":  # a declaration is judged by `declare`

@@ -89,6 +89,21 @@ _DEADLINES = {
 _DEADLINES_SHORT = {"accept": N_("Hạn tiếp nhận"), "contact": N_("Hạn liên hệ"),
                     "resolve": N_("Hạn xử lý")}
 
+# The buttons that start an action: one word per action wherever it is offered (the ticket,
+# the list, a notification), the same word the status and the timeline use.
+_BUTTONS = {"accept": N_("Tiếp nhận")}
+
+_ROLES = {"crew": N_("Công nhân trực vận hành"), "desk": N_("Giao dịch viên"),
+          "team_lead": N_("Đội trưởng"), "company": N_("Phòng Kinh doanh công ty điện lực"),
+          "admin": N_("Quản trị hệ thống")}
+
+# What an administrator did to an account (models.AdminAudit), and what it changed.
+_AUDIT_ACTIONS = {"created": N_("Tạo tài khoản"), "disabled": N_("Khóa tài khoản"),
+                  "enabled": N_("Mở khóa tài khoản"), "password_reset": N_("Đặt lại mật khẩu"),
+                  "moved": N_("Chuyển đội / bộ phận")}
+_ACCOUNT_FIELDS = {"role": N_("Vai trò"), "team": N_("Đội"), "desk": N_("Bộ phận"),
+                   "company": N_("Công ty điện lực"), "active": N_("Được đăng nhập")}
+
 _DESKS = {"operations": N_("Bộ phận trực vận hành"), "business": N_("Bộ phận kinh doanh")}
 
 _REASONS = {
@@ -130,7 +145,7 @@ _INFORMED_BY = {"phone": N_("Điện thoại"), "sms": N_("Tin nhắn SMS"), "za
 _CHANNELS = {
     "phone": N_("Điện thoại"), "website": N_("Website"), "app": N_("Ứng dụng"),
     "email": N_("Email"), "portal": N_("Cổng dịch vụ công quốc gia"), "zalo": N_("Zalo"),
-    "sms": N_("SMS"), "other": N_("Khác"),
+    "sms": N_("SMS"), "other": N_("Khác"), "counter": N_("Tại quầy"),
 }
 
 _SERVICE_GROUPS = {
@@ -177,7 +192,8 @@ _TIME_BOUNDS = {
 
 LABELS: dict[str, dict[str, str]] = {
     "field": _FIELDS, "action": _ACTIONS, "status": _STATUSES, "deadline": _DEADLINES,
-    "deadline_short": _DEADLINES_SHORT, "desk": _DESKS, "reason": _REASONS,
+    "deadline_short": _DEADLINES_SHORT, "desk": _DESKS, "button": _BUTTONS, "role": _ROLES,
+    "audit": _AUDIT_ACTIONS, "account_field": _ACCOUNT_FIELDS, "reason": _REASONS,
     "return_reason": _RETURN_REASONS, "outcome": _OUTCOMES, "informed_by": _INFORMED_BY,
     "complaint_subject": _COMPLAINT_SUBJECTS, "mark": _MARKS,
     "time_bound": _TIME_BOUNDS, "channel": _CHANNELS, "service_group": _SERVICE_GROUPS,

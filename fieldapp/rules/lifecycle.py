@@ -30,6 +30,7 @@ from fieldapp.rules.clocks import (
     late_deadlines,
     passed,
 )
+from fieldapp.rules.counter import is_walkin
 from fieldapp.rules.customers import needs_confirmation
 from fieldapp.rules.deadlines import contact_by_on_accept
 from fieldapp.rules.fields import bad_fields, given
@@ -64,17 +65,28 @@ def _invalid(fields: list[str]) -> Refusal:
 # --- who may act --------------------------------------------------------------------------
 
 
+def kept_from(state: TicketState, actor: Actor) -> str | None:
+    """What keeps a crew or a clerk from a ticket of the team: "desk" (the other desk's),
+    "assignee" (someone else holds it), or None."""
+    if actor.role not in DESK_ROLES:
+        return None
+    if actor.desk != state.desk:
+        return "desk"
+    if state.assignee_id is not None and state.assignee_id != actor.user_id:
+        return "assignee"
+    return None
+
+
 def _actor_refusal(state: TicketState, spec: ActionSpec, actor: Actor) -> Refusal | None:
     """Crews and desks act on their desk's tickets not given to someone else; the leader on
     any; the system on what it owns. A phone that was offline while the ticket moved learns
     it here."""
     if actor.role not in spec.roles:
         return Refusal("not_allowed", msg.not_allowed_role())
-    if actor.role not in DESK_ROLES:
-        return None
-    if actor.desk != state.desk:
+    kept = kept_from(state, actor)
+    if kept == "desk":
         return Refusal("not_allowed", msg.not_allowed_desk())
-    if state.assignee_id is not None and state.assignee_id != actor.user_id:
+    if kept == "assignee":
         return Refusal("not_allowed", msg.not_allowed_assignee())
     return None
 
@@ -106,6 +118,8 @@ def _late_reason(state: TicketState, op: Op) -> tuple[dict | None, tuple[str, ..
     lacking = late_deadlines(state, op.action, op.at)
     if lacking:
         return None, lacking
+    # Passed, yet none lacks a reason: an extension covers them, and it was given one.
+    assert state.delay_reason is not None
     return {**state.delay_reason, "from_extension": True}, ()
 
 
@@ -158,7 +172,8 @@ def _moved_eta(state: TicketState, op: Op, **changes) -> TicketState:
 # --- the actions ----------------------------------------------------------------------------
 
 
-def _applied(op: Op, state: TicketState, data: dict | None = None, **extra) -> Applied:
+def _applied(op: Op, state: TicketState, data: dict | None = None,
+             **extra) -> Applied[TicketState]:
     """The new state and its one event (the op's data plus extra values that are set)."""
     data = {**(op.data if data is None else data)}
     data.update({key: value for key, value in extra.items() if value is not None})
@@ -178,6 +193,8 @@ def _accept(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Applied
 
 
 def _return(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Applied | Refusal:
+    if is_walkin(state):
+        return Refusal("not_allowed", msg.not_returnable_walkin())
     return _applied(op, replace(state, status="returned", returned_at=op.at))
 
 
@@ -235,8 +252,8 @@ def _transfer(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Appli
 
 def _missing_facts(state: TicketState, data: dict) -> list[str]:
     """The result and the type's facts that the completion lacks."""
-    facts = [ACTIONS["complete"].field(name) for name in ("result",)
-             + get_type(state.type).completion_facts]
+    fields = {f.name: f for f in ACTIONS["complete"].fields}
+    facts = [fields[name] for name in ("result",) + get_type(state.type).completion_facts]
     return [f.name for f in facts if not given(replace(f, required=True), data.get(f.name))]
 
 
@@ -335,7 +352,7 @@ assert set(_HANDLERS) == set(ACTIONS), "every action spec needs its handler"
 
 
 def decide(state: TicketState, op: Op, actor: Actor,
-           policy: Policy = DEFAULT_POLICY) -> Applied | Refusal:
+           policy: Policy = DEFAULT_POLICY) -> Applied[TicketState] | Refusal:
     """Judge an op on a ticket: the new state and its event, or a refusal saying why."""
     spec = get_action(op.action)
     if spec is None:
@@ -359,7 +376,7 @@ def permitted(state: TicketState, actor: Actor, now: datetime) -> tuple[str, ...
         "accept": True, "contact": True, "update": True, "extend": not overdue,
         "overdue_update": overdue or awaiting_report(state),
         "complete": state.status in WORKING_STATUSES,
-        "assign": True, "transfer": True, "return": True,
+        "assign": True, "transfer": True, "return": not is_walkin(state),
     }
     return tuple(name for name, offered in shown.items()
                  if offered and _gate(state, ACTIONS[name], actor) is None)
@@ -369,6 +386,12 @@ def works_on(state: TicketState, actor: Actor) -> bool:
     """Whether the actor works this ticket (its desk's crew or clerk when it is theirs or
     nobody's yet, or the leader), whatever its status: who may add evidence to it."""
     return _actor_refusal(state, ACTIONS["update"], actor) is None
+
+
+def walkin_assignee(state: TicketState, actor: Actor) -> int | None:
+    """The clerk who typed a walk-in request keeps it when they can work it (a type of their
+    own desk); otherwise it waits, unassigned, in the right desk's queue."""
+    return actor.user_id if works_on(state, actor) else None
 
 
 def beyond_limit(state: TicketState) -> bool:

@@ -43,6 +43,11 @@ def not_allowed_assignee() -> Text:
                    "thể thao tác trên phiếu."))
 
 
+def not_returnable_walkin() -> Text:
+    """A walk-in ticket never came from the call center: there is nobody to return it to."""
+    return text(N_("Phiếu tạo tại quầy không đến từ tổng đài nên không thể trả về tổng đài."))
+
+
 def not_allowed_state(action: str, status: str) -> Text:
     """The action does not fit the ticket's status."""
     verb = labels("action", (action,))

@@ -159,7 +159,7 @@ def _resolve(state: TicketState, clock: _Clock) -> list[PlannedReminder]:
 def _chase(state: TicketState, clock: _Clock) -> list[PlannedReminder]:
     """A chase from the call center: the holder and the leader at once, and the same
     15-minute overdue-update clock as an overdue ticket (DOMAIN §7)."""
-    if not awaiting_report(state):
+    if not awaiting_report(state) or state.chased_at is None:
         return []
     return [
         PlannedReminder("chase", state.chased_at, (_worker(state)[0], "leader")),

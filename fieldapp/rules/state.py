@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Generic, TypeVar
 
 from fieldapp.rules.text import Text
 
@@ -64,6 +65,7 @@ class TicketState:
     handover_pending: bool = False  # handed to the duty desk at closing, not yet acknowledged
     chased_at: datetime | None = None  # the call center's last chase (đôn đốc)
     complaint_subject: str | None = None  # chosen when a complaint is completed
+    origin: str = "crm"  # crm | counter (a walk-in, entered by the team itself)
     flags: frozenset[str] = field(default_factory=frozenset)
 
 
@@ -85,11 +87,14 @@ class Event:
     data: dict = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Applied:
-    """The op is accepted: the ticket's new state and the events to record."""
+S = TypeVar("S")  # a TicketState, or an incident's state (rules.incidents)
 
-    state: TicketState
+
+@dataclass(frozen=True)
+class Applied(Generic[S]):
+    """The op is accepted: the ticket's (or the incident's) new state and the events to record."""
+
+    state: S
     events: tuple[Event, ...]
 
 

@@ -2,7 +2,7 @@
 
 from sqlalchemy import ColumnElement, Select, select, union_all
 
-from fieldapp.models import Ticket, User
+from fieldapp.models import Incident, Ticket, User
 
 NEWEST_FIRST = (Ticket.received_at.desc(), Ticket.id.desc())
 
@@ -12,8 +12,9 @@ def can_see(user: User, ticket: Ticket) -> bool:
     return in_teams(ticket, user.visible_team_ids())
 
 
-def in_teams(ticket: Ticket, teams: list[int] | None) -> bool:
-    """True when the ticket belongs to one of `teams` (a user's visible_team_ids; None: all)."""
+def in_teams(ticket: Ticket | Incident, teams: list[int] | None) -> bool:
+    """True when the ticket (or incident) belongs to one of `teams` (a user's
+    visible_team_ids; None: all)."""
     return teams is None or ticket.team_id in teams
 
 

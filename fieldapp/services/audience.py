@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 
 from fieldapp.extensions import db
-from fieldapp.models import PushSubscription, Team, Ticket, User
+from fieldapp.models import Incident, PushSubscription, Team, Ticket, User
 
 DESK_ROLES = ("crew", "desk")
 
@@ -22,7 +22,13 @@ class Person:
     company_id: int | None
 
 
-def members(audience: str, ticket: Ticket, company_id: int, people: list[Person]) -> set[int]:
+# What a reminder is for: a ticket, or a wide-area incident (which reads as the operations
+# desk's, with no assignee: models.Incident).
+Target = Ticket | Incident
+
+
+def members(audience: str, ticket: Target, company_id: int | None,
+            people: list[Person]) -> set[int]:
     """Ids of the active people in one audience of a ticket."""
     if audience == "assignee":
         return {p.id for p in people if p.id == ticket.assignee_id}
@@ -39,7 +45,7 @@ def members(audience: str, ticket: Ticket, company_id: int, people: list[Person]
 class Devices:
     """The people and subscriptions behind a batch of tickets, loaded in three queries."""
 
-    def __init__(self, tickets: list[Ticket]):
+    def __init__(self, tickets: list[Target]):
         team_ids = {t.team_id for t in tickets}
         self.company_of = dict(db.session.execute(
             select(Team.id, Team.company_id).where(Team.id.in_(team_ids))).all())
@@ -57,7 +63,7 @@ class Devices:
         for sub_id, user_id in subs:
             self.subscriptions[user_id].append(sub_id)
 
-    def users(self, audience: str, ticket: Ticket) -> set[int]:
+    def users(self, audience: str, ticket: Target) -> set[int]:
         """Everyone in a comma-separated audience of the ticket."""
         found: set[int] = set()
         for name in audience.split(","):
@@ -65,7 +71,7 @@ class Devices:
                              self.people)
         return found
 
-    def targets(self, audience: str, ticket: Ticket) -> list[tuple[int, int]]:
+    def targets(self, audience: str, ticket: Target) -> list[tuple[int, int]]:
         """(user_id, subscription_id) for every device of everyone in the audience."""
         return [(user_id, sub_id) for user_id in sorted(self.users(audience, ticket))
                 for sub_id in self.subscriptions.get(user_id, ())]

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import insert
+from sqlalchemy import ColumnDefault, insert
 from sqlalchemy.orm.attributes import set_committed_value
 
 from fieldapp.extensions import db
@@ -39,15 +39,12 @@ _INCIDENT_EVENTS = IncidentEvent.__table__
 _CALLBACKS = CrmCallback.__table__
 
 
-@dataclass
-class _Touched:
-    """A ticket (or an incident) changed in this transaction: its state so far and how many
-    events it got."""
+class _Counted:
+    """How many events a ticket (or an incident) got in this transaction, and when a person
+    last acted on it."""
 
-    ticket: Ticket
-    state: TicketState
-    changes: int = 0
-    last_action_at: datetime | None = None
+    changes: int
+    last_action_at: datetime | None
 
     def kept(self, events: int, at: datetime | None) -> None:
         """Count events; `at`: the time of a person's action among them."""
@@ -57,12 +54,21 @@ class _Touched:
 
 
 @dataclass
-class _TouchedIncident:
+class _Touched(_Counted):
+    """A ticket changed in this transaction: its state so far and how many events it got."""
+
+    ticket: Ticket
+    state: TicketState
+    changes: int = 0
+    last_action_at: datetime | None = None
+
+
+@dataclass
+class _TouchedIncident(_Counted):
     incident: Incident
     state: incidents.IncidentState
     changes: int = 0
     last_action_at: datetime | None = None
-    kept = _Touched.kept
 
 
 @dataclass
@@ -92,7 +98,8 @@ class ChangeSet:
         return ticket.last_action_at
 
     def judge(self, ticket: Ticket, op: Op, actor: Actor, user: User | None = None,
-              op_id: str | None = None, claim: Bounded | None = None) -> Applied | Refusal:
+              op_id: str | None = None,
+              claim: Bounded | None = None) -> Applied[TicketState] | Refusal:
         """Judge one op against the ticket's current state; keep what an applied one writes."""
         outcome = lifecycle.decide(self.state_of(ticket), op, actor, self.policy)
         if isinstance(outcome, Applied):
@@ -107,8 +114,8 @@ class ChangeSet:
         self._new.append(ticket)
         self._keep(ticket, Applied(state, events), user, None, None)
 
-    def _keep(self, ticket: Ticket, outcome: Applied, user: User | None, op_id: str | None,
-              claim: Bounded | None) -> None:
+    def _keep(self, ticket: Ticket, outcome: Applied[TicketState], user: User | None,
+              op_id: str | None, claim: Bounded | None) -> None:
         key = id(ticket) if ticket.id is None else ticket.id
         touched = self._touched.setdefault(key, _Touched(ticket, outcome.state))
         touched.state = outcome.state
@@ -131,23 +138,23 @@ class ChangeSet:
 
     def judge_incident(self, incident: Incident, op: Op, actor: Actor, user: User | None = None,
                        op_id: str | None = None,
-                       claim: Bounded | None = None) -> Applied | Refusal:
+                       claim: Bounded | None = None) -> Applied[incidents.IncidentState] | Refusal:
         """Judge one op on an incident; keep what an applied one writes."""
         outcome = incidents.decide(self.incident_state_of(incident), op, actor)
         if isinstance(outcome, Applied):
             self._keep_incident(incident, outcome, user, op_id, claim)
         return outcome
 
-    def create_incident(self, incident: Incident, outcome: Applied, user: User | None,
-                        op_id: str | None, claim: Bounded | None) -> None:
+    def create_incident(self, incident: Incident, outcome: Applied[incidents.IncidentState],
+                        user: User | None, op_id: str | None, claim: Bounded | None) -> None:
         """A new incident with its report event; inserted by `flush`."""
         write_incident_state(incident, outcome.state)
         db.session.add(incident)
         self._new_incidents.append(incident)
         self._keep_incident(incident, outcome, user, op_id, claim)
 
-    def _keep_incident(self, incident: Incident, outcome: Applied, user: User | None,
-                       op_id: str | None, claim: Bounded | None) -> None:
+    def _keep_incident(self, incident: Incident, outcome: Applied[incidents.IncidentState],
+                       user: User | None, op_id: str | None, claim: Bounded | None) -> None:
         key = id(incident) if incident.id is None else incident.id
         touched = self._incidents.setdefault(key, _TouchedIncident(incident, outcome.state))
         touched.state = outcome.state
@@ -230,8 +237,8 @@ def _new_row(ticket: Ticket) -> dict:
         if column.primary_key:
             continue
         value = getattr(ticket, column.key)
-        if value is None and column.default is not None:
-            default = column.default
+        default = column.default
+        if value is None and isinstance(default, ColumnDefault):
             value = default.arg(None) if default.is_callable else default.arg
         setattr(ticket, column.key, value)  # a column never set is not loaded: now it is
         row[column.key] = value

@@ -57,7 +57,7 @@ def judge(batch: Batch, op: OpRequest) -> OpResult:
         return resent(op, earlier)
     if op.action == "declare":
         return _declare(batch, op)
-    incident = batch.incidents.get(op.incident_id)
+    incident = batch.incidents.get(op.incident_id) if op.incident_id is not None else None
     if incident is None or not in_teams(incident, batch.teams):
         return rejected(op.op_id, Refusal("not_allowed", msg.incident_not_found(),
                                           ("incident_id",)))
@@ -67,13 +67,16 @@ def judge(batch: Batch, op: OpRequest) -> OpResult:
     if refusal is not None:
         batch.refuse(op, claim)
         return rejected(op.op_id, refusal, incident_id=incident.id)
-    left, changed, data = [], [], op.data
+    left: list[dict] = []
+    changed: list[int] = []
+    data = op.data
     if op.action in ("link", "unlink"):
         left, changed = _fan_out(batch, op, incident, op.data["tickets"], _link_op(op.action))
         data = {**op.data, "tickets": changed}
     outcome = batch.changes.judge_incident(incident, Op(op.action, claim.at, data),
                                            batch.actor, batch.user, op.op_id, claim)
     if op.action in _FANS_OUT:
+        assert isinstance(outcome, Applied)  # the gate judged it already
         left, changed = _follow(batch, op, incident, outcome.state)
     return batch.applied_as(op, OpResult(op.op_id, "applied", None, incident_id=incident.id,
                                          left_open=tuple(left), tickets_changed=tuple(changed)))
@@ -117,7 +120,7 @@ def _own_team(batch: Batch, code: str | None) -> Team | None:
     if batch.team_id is None:
         return None
     team = db.session.get(Team, batch.team_id)
-    return team if code in (None, "", team.code) else None
+    return team if team is not None and code in (None, "", team.code) else None
 
 
 def _link_op(action: str):

@@ -1,16 +1,17 @@
 """Creating tickets: the CRM's signed push and a counter clerk's walk-in request."""
 
+from dataclasses import replace
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, or_, select
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from fieldapp.extensions import db
 from fieldapp.models import Team, Ticket, User, utcnow
 from fieldapp.models.types import UTCDateTime
-from fieldapp.rules import customers, deadlines
+from fieldapp.rules import counter, customers, deadlines, lifecycle
 from fieldapp.rules.actions import OPEN_STATUSES
 from fieldapp.rules.policy import Policy
 from fieldapp.rules.state import Event, TicketState
@@ -19,7 +20,7 @@ from fieldapp.services.changes import ChangeSet
 from fieldapp.services.new_ticket import CrmIdTaken
 from fieldapp.services.policy import current_policy
 from fieldapp.services.reference import TeamRef
-from fieldapp.services.ticket_state import customer_of
+from fieldapp.services.ticket_state import actor_of, customer_of
 from fieldapp.services.tickets import ticket_loads
 from fieldapp.services.transactions import begin_write
 
@@ -45,7 +46,7 @@ def receive(data: dict, now: datetime | None = None, user: User | None = None,
     version, existing, earlier = _lookup(data, policy)
     if existing is not None:
         db.session.rollback()  # release the write lock: nothing to write
-        return _by_crm_id(data["crm_id"]), False
+        return _pushed_before(data["crm_id"]), False
     ref = reference.current(version)
     team = ref.teams.get(data["team"])
     if team is None:
@@ -58,6 +59,8 @@ def receive(data: dict, now: datetime | None = None, user: User | None = None,
     ticket.repeat_after_deadline = any(_was_late_at(e, ticket.received_at) for e in earlier)
     incident, cluster = incident_intake.match(ticket)
     state = incident_intake.joined(_initial_state(ticket, repeat, changes), incident, cluster)
+    if origin == counter.COUNTER and user is not None:
+        state = replace(state, assignee_id=lifecycle.walkin_assignee(state, actor_of(user)))
     event = Event("created" if origin == "counter" else "received", ticket.received_at,
                   {"channel": ticket.channel, "origin": origin,
                    **({"incident_id": incident.id} if incident else {})})
@@ -66,7 +69,7 @@ def receive(data: dict, now: datetime | None = None, user: User | None = None,
         changes.flush()
     except CrmIdTaken:  # the same crm_id pushed twice at once: the first one wins
         db.session.rollback()
-        return _by_crm_id(data["crm_id"]), False
+        return _pushed_before(data["crm_id"]), False
     db.session.commit()
     return _as_written(ticket, team), True
 
@@ -83,7 +86,9 @@ def _new_ticket(data: dict, team: TeamRef, origin: str) -> Ticket:
         crm_id=data["crm_id"], type=data["type"], team_id=team.id,
         channel=data["channel"], origin=origin, content=data.get("content") or "",
         customer_code=customer.get("code"), customer_name=customer["name"],
-        customer_phone=customer.get("phone"), customer_address=customer.get("address") or "",
+        customer_name_key=customers.fold(customer["name"]),
+        customer_phone=customers.normalise_phone(customer.get("phone")),
+        customer_address=customer.get("address") or "",
         customer_birth_date=customer.get("birth_date"),
         customer_birth_year=customer.get("birth_year"), customer_sex=customer.get("sex"),
         customer_important=bool(customer.get("important")),
@@ -115,7 +120,7 @@ def _initial_state(ticket: Ticket, repeat: bool, changes: ChangeSet) -> TicketSt
     return TicketState(type=ticket.type, status="received", desk=due.desk,
                        received_at=ticket.received_at, accept_by=due.accept_by,
                        contact_by=due.contact_by, resolve_by=due.resolve_by,
-                       contact_count=ticket.contact_count, flags=flags)
+                       contact_count=ticket.contact_count, flags=flags, origin=ticket.origin)
 
 
 def _lookup(data: dict, policy: Policy) -> tuple[int, Ticket | None, list[Ticket]]:
@@ -136,7 +141,8 @@ def _lookup(data: dict, policy: Policy) -> tuple[int, Ticket | None, list[Ticket
 @cache
 def _lookup_statement(by_customer: bool):
     """The lookup's query, built once (its values are parameters)."""
-    repeats = [Ticket.crm_id.in_(bindparam("crm_ids", expanding=True))]
+    repeats: list[ColumnElement[bool]] = [Ticket.crm_id.in_(bindparam("crm_ids",
+                                                                       expanding=True))]
     if by_customer:
         recent = bindparam("recent", type_=UTCDateTime())
         repeats.append(and_(
@@ -159,6 +165,13 @@ def _was_late_at(earlier: Ticket, at: datetime) -> bool:
     """Had the earlier ticket passed its deadline unfinished when the customer called again?"""
     finished = earlier.completed_at is not None and earlier.completed_at <= at
     return earlier.resolve_by < at and not finished
+
+
+def _pushed_before(crm_id: str) -> Ticket:
+    """The ticket an earlier push of this crm_id made (it was found, or won the race)."""
+    ticket = _by_crm_id(crm_id)
+    assert ticket is not None  # committed before our lookup or our insert
+    return ticket
 
 
 def _by_crm_id(crm_id: str) -> Ticket | None:

@@ -107,7 +107,8 @@ def is_public(address: str) -> bool:
 
 def resolve(host: str, port: int) -> list[str]:
     """Every address the name resolves to now."""
-    return [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+    return [str(info[4][0])
+            for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
 
 
 def may_subscribe(url: str, setting: str) -> bool:
@@ -118,7 +119,9 @@ def may_subscribe(url: str, setting: str) -> bool:
     rule = rule_for(url, setting)
     if rule is None or not rule.public_only:
         return rule is not None
-    _, host, port = _origin(url)
+    origin = _origin(url)
+    assert origin is not None  # a rule allowed it
+    _, host, port = origin
     try:
         return all(is_public(address) for address in resolve(host, port))
     except socket.gaierror:

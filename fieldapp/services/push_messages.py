@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.routing import BuildError
 
+from fieldapp.labels import label
 from fieldapp.models import Incident, Ticket
 from fieldapp.rules.labels import label_msgid
 from fieldapp.rules.reminders import ESCALATIONS
@@ -37,7 +38,7 @@ def reminder_message(kind: str, ticket: Ticket, now: datetime) -> dict:
                "urgent": urgency(kind, ticket) == "high"}
     if kind == "new_ticket":
         with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-            message["actions"] = [{"action": "accept", "title": _("Nhận")}]
+            message["actions"] = [{"action": "accept", "title": label("button", "accept")}]
     return message
 
 
@@ -117,12 +118,18 @@ def read_accept_token(token: str) -> tuple[int, int] | None:
 def accept_op_id(token: str) -> str:
     """The op id of an accept from a notification: the same for the same notification, so a
     second tap is a duplicate, and unguessable without the app's secret."""
-    mac = hmac.new(current_app.secret_key.encode(), token.encode(), hashlib.sha256)
+    mac = hmac.new(_secret_key().encode(), token.encode(), hashlib.sha256)
     return "push-" + mac.hexdigest()[:40]
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="push-accept")
+    return URLSafeTimedSerializer(_secret_key(), salt="push-accept")
+
+
+def _secret_key() -> str:
+    key = current_app.secret_key
+    assert isinstance(key, str), "SECRET_KEY is set from the environment (config.py)"
+    return key
 
 
 # kind (or kind prefix) → title, text; the first match wins.

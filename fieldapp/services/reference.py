@@ -51,7 +51,7 @@ def version_column() -> Subquery:
 def current(version: int | None = None) -> Reference:
     """The reference data at `version` (read from the database when not given)."""
     if version is None:
-        version = db.session.scalar(select(version_column().c.version))
+        version = db.session.scalar(select(version_column().c.version)) or 0
     kept = current_app.extensions.get(_KEY)
     if kept is None or kept.version != version:
         kept = _load(version)

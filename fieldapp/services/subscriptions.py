@@ -25,7 +25,7 @@ def subscribe(user: User, endpoint: str, p256dh: str, auth: str) -> tuple[PushSu
         begin_write()
         row = _by_endpoint(endpoint)
         created = row is None
-        if created:
+        if row is None:
             row = PushSubscription(endpoint=endpoint, user_id=user_id, created_at=utcnow())
             db.session.add(row)
         elif row.user_id != user_id:

@@ -75,6 +75,12 @@ class OpResult:
     left_open: tuple[dict, ...] = ()  # an incident op's tickets it could not change, and why
     tickets_changed: tuple[int, ...] = ()  # the tickets an incident op changed
 
+    @property
+    def refusal(self) -> Refusal:
+        """Why a rejected op was refused."""
+        assert self.error is not None, f"op {self.op_id} was {self.status}, not refused"
+        return self.error
+
 
 @dataclass(frozen=True)
 class BatchOutcome:
@@ -142,6 +148,7 @@ class Batch:
         """Judge one op of the batch; keep what it writes."""
         if op.on_incident:
             return incident_ops.judge(self, op)
+        assert op.ticket_id is not None  # not on an incident
         ticket = self.tickets.get(op.ticket_id)
         if ticket is None or not in_teams(ticket, self.teams):
             return rejected(op.op_id, Refusal("not_allowed", msg.not_found(), ("ticket_id",)))
@@ -266,7 +273,8 @@ class _References:
 
     def check(self, op: OpRequest, ticket: Ticket, user: User) -> Refusal | None:
         if op.action == "assign":
-            assignee = self.users.get(op.data.get("assignee_id"))
+            assignee_id = op.data.get("assignee_id")
+            assignee = self.users.get(assignee_id) if assignee_id is not None else None
             if assignee is None or assignee.team_id != ticket.team_id or not assignee.active:
                 return Refusal("invalid", msg.assignee_not_in_team(), ("assignee_id",))
         for attachment_id in op.data.get("attachments") or ():
@@ -287,7 +295,8 @@ def _with_targets(results: list[OpResult]) -> BatchOutcome:
                  | {i for r in results for i in r.tickets_changed})
     tickets = {t.id: t for t in db.session.scalars(select(Ticket).where(Ticket.id.in_(ids))
                                                    .options(*ticket_loads()))} if ids else {}
-    results = [OpResult(r.op_id, r.status, r.ticket_id, r.error, tickets.get(r.ticket_id),
+    results = [OpResult(r.op_id, r.status, r.ticket_id, r.error,
+                        tickets.get(r.ticket_id) if r.ticket_id is not None else None,
                         r.incident_id, r.left_open, r.tickets_changed) for r in results]
     return BatchOutcome(results, [tickets[i] for i in ids if i in tickets],
                         incident_ops.load(results))

@@ -20,9 +20,9 @@ def begin_write(*keep: object, one_statement: bool = False) -> None:
     nothing and writes in one statement, atomic by itself; on PostgreSQL each statement then
     commits on its own, which spares the round trips of BEGIN and COMMIT.
     """
-    keep = [getattr(obj, "_get_current_object", lambda o=obj: o)() for obj in keep]  # proxies
+    objects = [getattr(obj, "_get_current_object", lambda o=obj: o)() for obj in keep]  # proxies
     kept = [(obj, {attr.key: getattr(obj, attr.key) for attr in inspect(obj).mapper.column_attrs})
-            for obj in keep]
+            for obj in objects]
     db.session.rollback()
     for obj, values in kept:
         for key, value in values.items():

@@ -1,6 +1,6 @@
 """GET /settings: turn notifications on or off for this device, and send a test."""
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_login import login_required
 
 from fieldapp.settings import bp
@@ -10,4 +10,5 @@ from fieldapp.settings import bp
 @login_required
 def index():
     """The settings page; its script (static/js/push.js) talks to /api/v1/push."""
-    return render_template("settings/index.html")
+    wait = current_app.config["PUSH_ANSWER_SECONDS"]
+    return render_template("settings/index.html", push_wait_seconds=wait)

@@ -7,7 +7,7 @@
  * activate drops the caches of the version before. Three caches per version:
  *   shell:  the scripts, styles, icons, manifest and offline page every page needs, the same
  *           for everyone (fetched without the session);
- *   pages:  the crew's list and the page of each of their open tickets, refreshed after each
+ *   pages:  the crew's list (its default tab) and the page of each of their open tickets, refreshed after each
  *           successful sync, and the pages opened since (kept for when the signal goes), the
  *           incidents' list among them (a crew declares an incident with no signal);
  *   photos: the photos shown on those pages, asked from the network first (the server says who
@@ -139,8 +139,9 @@ async function cacheFirst(request, cacheName) {
   return response;
 }
 
-/* After a sync: the list again, and the page of each ticket in it that changed since the last
- * feed cursor (GET /api/v1/sync?since=) or is not kept yet; pages of tickets that left the list
+/* After a sync: the list again (its default tab, served for any tab with no signal), and the
+ * page of each ticket of the queue (its data-keep) that changed since the last feed cursor
+ * (GET /api/v1/sync?since=) or is not kept yet; pages of tickets that left the queue
  * (completed, returned, transferred) are dropped. */
 async function refreshPages() {
   const list = await fetch(LIST_URL, {credentials: 'same-origin'});
@@ -149,7 +150,9 @@ async function refreshPages() {
   const html = await list.clone().text();
   await keep(PAGES_CACHE, LIST_URL, list);
   const cache = await caches.open(PAGES_CACHE);
-  const listed = new Set(Array.from(html.matchAll(/id="row-(\d+)"/g), (m) => m[1]));
+  // The default tab shows one part of the queue; it names every open ticket of it to keep.
+  const named = /data-keep="([\d ]*)"/.exec(html);
+  const listed = new Set(named ? named[1].split(' ').filter(Boolean) : []);
   const changed = await changedTickets();
   if (changed === null) return false;
   const held = new Set();

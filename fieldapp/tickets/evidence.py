@@ -71,7 +71,7 @@ def store_evidence(uploads: list[FileStorage], user: User, ticket: Ticket) -> li
     if len(uploads) > MAX_FILES:
         raise EvidenceError(_("Tối đa %(n)s tệp mỗi lần cập nhật.", n=MAX_FILES))
     limits = current_limits()
-    checked = [(u.filename[-200:], *_read(u, limits.file)) for u in uploads]
+    checked = [((u.filename or "")[-200:], *_read(u, limits.file)) for u in uploads]
     adding = sum(len(data) for _name, data, _kind in checked)
     begin_write()  # apply() starts its own transaction: the rows must exist before it
     over = excess(user, ticket, adding, limits, utcnow())

@@ -8,6 +8,7 @@ told (`customer_informed_how`, `customer_informed_at`). Empty fields are left ou
 anything malformed. js/offline.js reads the same specs (carried by each form) the same way.
 """
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from werkzeug.datastructures import MultiDict
@@ -50,7 +51,7 @@ class ActionForm:
         return {**self.spec.as_json(), "required": sorted(self.required)}
 
 
-def action_form(name: str, needs: tuple[str, ...] = ()) -> ActionForm:
+def action_form(name: str, needs: Collection[str] = ()) -> ActionForm:
     """The form of an action; `needs` are what the rules ask of this ticket beyond the spec."""
     spec = ACTIONS[name]
     needs = {REFUSED_AS.get(n, n) for n in needs}
@@ -86,7 +87,7 @@ def form_names(fields) -> tuple[str, ...]:
     return tuple(REFUSED_AS.get(name, name) for name in fields)
 
 
-def op_data(action: str, form: MultiDict, attachment_ids: list[int] = ()) -> dict:
+def op_data(action: str, form: MultiDict, attachment_ids: Sequence[int] = ()) -> dict:
     """The op data an action form stands for."""
     spec = get_action(action)
     data = read_fields(spec.fields if spec else (), form)

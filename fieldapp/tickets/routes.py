@@ -10,7 +10,7 @@ from fieldapp.models import Attachment, Ticket, utcnow
 from fieldapp.pages import fragment, htmx_target, page_or_fragment, wants_fragment
 from fieldapp.rules.lifecycle import ACTIONS
 from fieldapp.services.access import can_see
-from fieldapp.tickets import bp, forms, ops, views
+from fieldapp.tickets import bp, forms, ops, queue, views
 from fieldapp.tickets.evidence import (
     EvidenceError,
     check_uploader,
@@ -24,11 +24,12 @@ OVERSEERS = ("company", "admin")
 @bp.get("/")
 @login_required
 def index():
-    """The user's queue; people who oversee several teams start on the board."""
+    """The user's queue, one tab of it; people who oversee several teams start on the board."""
     if current_user.role in OVERSEERS:
         return redirect(url_for("board.index"))
-    rows = views.queue(current_user, utcnow())
-    return page_or_fragment("tickets/index.html", "tickets/_list.html", rows=rows)
+    shown = queue.load(current_user, request.args.get("tab"), utcnow())
+    return page_or_fragment("tickets/index.html", "tickets/_list.html", queue=shown,
+                            rows=shown.rows)
 
 
 @bp.get("/tickets/<int:ticket_id>")
@@ -55,8 +56,8 @@ def act(ticket_id: int, action: str):
     data = forms.op_data(action, request.form, photo_ids)
     result = ops.submit(ticket.id, action, data, request.form.get("op_id"), current_user)
     if result.status == "rejected":
-        return _refused(result.ticket or ticket, action, refusal_text(result.error),
-                        result.error.fields, photo_ids)
+        return _refused(result.ticket or ticket, action, refusal_text(result.refusal),
+                        result.refusal.fields, photo_ids)
     return _done(result.ticket or ticket, action, result.status)
 
 
@@ -118,7 +119,7 @@ def photo(attachment_id: int):
     allowed = row is not None and row.purged_at is None and (
         row.user_id == current_user.id
         or (row.ticket_id is not None and can_see(current_user, _ticket_of(row))))
-    if not allowed:
+    if row is None or not allowed:
         abort(404)
     response = make_response(row.data)
     response.headers["Content-Type"] = row.content_type
@@ -129,5 +130,5 @@ def photo(attachment_id: int):
     return response
 
 
-def _ticket_of(row: Attachment) -> Ticket | None:
-    return db.session.get(Ticket, row.ticket_id)
+def _ticket_of(row: Attachment) -> Ticket:
+    return db.session.get_one(Ticket, row.ticket_id)

@@ -3,6 +3,7 @@
 Each value is shown by the kind its field has in the action's spec (rules.actions): a code by
 its label, a time in Vietnam's time, a confirmation as a tick. A new field shows itself."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -11,7 +12,7 @@ from flask_babel import gettext
 from fieldapp.extensions import db
 from fieldapp.i18n import format_date, format_datetime
 from fieldapp.labels import label
-from fieldapp.models import Event, User
+from fieldapp.models import Event, IncidentEvent, User
 from fieldapp.rules.actions import ACTIONS, Field
 
 # Every field any action carries, by name (the first spec that names it wins: same kind); the
@@ -24,23 +25,27 @@ _FIELDS = dict(sorted(_FIELDS.items(), key=lambda item: item[1].kind == "late_re
 _SHOWN_APART = ("attachments", "assignee_id")  # photos below the line; the assignee by name
 
 
+# A ticket's event or an incident's: the same shape.
+AnyEvent = Event | IncidentEvent
+
+
 @dataclass
 class Entry:
     """One line of the timeline."""
 
-    event: Event
+    event: AnyEvent
     details: list[tuple[str, str]] = field(default_factory=list)
     photos: list[int] = field(default_factory=list)
 
 
-def timeline(events: list[Event]) -> list[Entry]:
+def timeline(events: Sequence[AnyEvent]) -> list[Entry]:
     """The events, newest first, with their data spelled out."""
     names = _assignee_names(events)
     return [Entry(e, _details(e, names), list((e.data or {}).get("attachments") or ()))
             for e in sorted(events, key=lambda e: (e.at, e.id), reverse=True)]
 
 
-def _details(event: Event, names: dict[int, str]) -> list[tuple[str, str]]:
+def _details(event: AnyEvent, names: dict[int, str]) -> list[tuple[str, str]]:
     """(label, text) pairs for the values worth showing, in the order of their spec."""
     data = event.data or {}
     out = []
@@ -63,6 +68,7 @@ def _shown(spec: Field, value, from_the_app: bool) -> str:
     """A value as a person reads it, by its field's kind."""
     kind = spec.kind
     if kind == "choice":
+        assert spec.labels is not None  # a choice names its labels (rules.actions)
         return label(spec.labels, value)
     if kind == "datetime":
         return _when(value)
@@ -95,7 +101,7 @@ def _day(value) -> str:
         return str(value)
 
 
-def _assignee_names(events: list[Event]) -> dict[int, str]:
+def _assignee_names(events: Sequence[AnyEvent]) -> dict[int, str]:
     """Names of the people the events assigned, in one query."""
     ids = {e.data.get("assignee_id") for e in events if (e.data or {}).get("assignee_id")}
     if not ids:

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlalchemy.orm import selectinload
 
 from fieldapp.extensions import db
 from fieldapp.models import Event, Ticket, User
 from fieldapp.rules import clocks, lifecycle
-from fieldapp.rules.actions import LATE_ACTIONS, OPEN_STATUSES
+from fieldapp.rules.actions import DESK_ROLES, LATE_ACTIONS, OPEN_STATUSES
 from fieldapp.rules.clocks import Badge, badge
 from fieldapp.rules.customers import needs_confirmation
 from fieldapp.rules.lifecycle import extension_blocked, permitted
@@ -77,16 +77,6 @@ def make_row(ticket: Ticket, user: User, now: datetime) -> Row:
                clocks.overdue(state, now), badge_start(state, shown), clocks.marks(state))
 
 
-def queue(user: User, now: datetime) -> list[Row]:
-    """Open tickets of the user's desk: the user's own first, then by time left."""
-    query = visible_tickets(user).where(Ticket.status.in_(OPEN_STATUSES))
-    if user.role in ("crew", "desk") and user.desk:
-        query = query.where(Ticket.desk == user.desk)
-    query = query.options(selectinload(Ticket.assignee), selectinload(Ticket.team))
-    rows = [make_row(t, user, now) for t in db.session.execute(query).scalars()]
-    return sorted(rows, key=lambda r: (not r.mine, r.badge.due_at if r.badge else now))
-
-
 def customer_history(ticket: Ticket, user: User) -> list[Ticket]:
     """The customer's other tickets the user may see, newest first (repeat requests)."""
     keys = []
@@ -101,11 +91,26 @@ def customer_history(ticket: Ticket, user: User) -> list[Ticket]:
     return list(db.session.execute(query).scalars())
 
 
-def team_members(team_id: int) -> list[User]:
-    """Active crews and clerks of a team, to assign tickets to."""
+@dataclass(frozen=True)
+class Member:
+    """Someone a ticket can be given to, with how many open tickets they hold already."""
+
+    id: int
+    name: str
+    desk: str | None
+    open: int
+
+
+def team_members(team_id: int) -> list[Member]:
+    """Active crews and clerks of a team, to assign tickets to, each with their open count."""
+    held = (db.select(Ticket.assignee_id, func.count()).where(
+        Ticket.team_id == team_id, Ticket.status.in_(OPEN_STATUSES),
+        Ticket.assignee_id.is_not(None)).group_by(Ticket.assignee_id))
+    counts = {holder: n for holder, n in db.session.execute(held)}
     query = db.select(User).where(User.team_id == team_id, User.active.is_(True),
-                                  User.role.in_(("crew", "desk"))).order_by(User.name)
-    return list(db.session.execute(query).scalars())
+                                  User.role.in_(DESK_ROLES)).order_by(User.name)
+    return [Member(u.id, u.name, u.desk, counts.get(u.id, 0))
+            for u in db.session.execute(query).scalars()]
 
 
 def ticket_context(ticket: Ticket, user: User, now: datetime, **form_state) -> dict:
@@ -120,6 +125,7 @@ def ticket_context(ticket: Ticket, user: User, now: datetime, **form_state) -> d
         "late_after": {a: clocks.late_after(state, a) for a in LATE_ACTIONS},
         "clocks": clocks.clocks_json(state), "forms": ticket_forms(state) if actions else {},
         "extension_blocked": extension_blocked(state, actor_of(user)),
+        "kept_from": lifecycle.kept_from(state, actor_of(user)) if not actions else None,
         "needs_confirmation": needs_confirmation(state.flags) and not state.customer_confirmed,
         "history": customer_history(ticket, user), "timeline": timeline(ticket.events),
         "members": team_members(ticket.team_id) if "assign" in actions else [],

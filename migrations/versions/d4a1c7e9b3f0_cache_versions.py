@@ -1,7 +1,7 @@
 """Cache versions: one number per kind of data that processes keep a copy of
 
 Revision ID: d4a1c7e9b3f0
-Revises: c3d9e5f1a7b2
+Revises: e7c2a9d4f1b6
 Create Date: 2026-11-30 22:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd4a1c7e9b3f0'
-down_revision = 'c3d9e5f1a7b2'
+down_revision = 'e7c2a9d4f1b6'
 branch_labels = None
 depends_on = None
 

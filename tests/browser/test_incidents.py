@@ -102,7 +102,7 @@ def test_a_storm_declared_offline_linked_and_restored(browser, page, context, li
     db.session.rollback()
     assert {t.status for t in db.session.scalars(select(Ticket))} == {"completed"}
     page.goto(f"{live_server}/")
-    expect(page.locator("#queue")).to_contain_text("Không có phiếu nào đang chờ bạn.")
+    expect(page.locator("#queue")).to_contain_text("Không có phiếu nào chưa giao.")  # none left
     page.goto(f"{live_server}/tickets/{calls[0].id}")
     expect(page.locator(".incident-banner")).to_contain_text("Sự cố diện rộng")
     screenshot(page, "ticket-incident-banner")

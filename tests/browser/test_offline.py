@@ -186,7 +186,8 @@ def test_a_late_op_without_reason_is_rejected_then_fixed_and_applied(page, conte
     rejected = page.locator(".outbox-rejected")
     expect(rejected).to_contain_text("Đã quá thời hạn tiếp nhận: hãy chọn lý do trễ hạn.",
                                      timeout=20_000)
-    expect(counter(page)).to_contain_text("1 thao tác bị từ chối")
+    expect(counter(page)).to_have_text("1 thao tác bị từ chối")  # counted once
+    expect(rejected.locator("button:has-text('Gửi lại')")).to_have_count(0)  # lacks it again
     screenshot(page, "offline-rejected")
     assert fresh(ticket).status == "received"
 
@@ -219,6 +220,8 @@ def test_a_ticket_returned_while_offline_is_a_clear_rejection(page, context, liv
                                      timeout=20_000)
     screenshot(page, "offline-conflict")
     assert [o["status"] for o in page.evaluate(OUTBOX)] == ["rejected"]  # nothing lost
+    expect(rejected.locator("button:has-text('Gửi lại')")).to_have_count(0)
+    page.once("dialog", lambda dialog: dialog.accept())
     rejected.locator("button:has-text('Bỏ thao tác')").click()
     expect(counter(page)).to_have_text("")
     assert page.evaluate("FieldOutbox.all()") == []

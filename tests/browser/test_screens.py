@@ -157,7 +157,7 @@ def test_desk_creates_a_walk_in_ticket(page, live_server, org, screenshot, brows
     page.select_option("select[name=type]", "OUTAGE")
     page.fill("input[name=customer_name]", "Lê Thị Mai")
     page.fill("input[name=customer_code]", "PC03BB0000777")
-    page.fill("input[name=customer_phone]", "0905777888")
+    page.fill("input[name=customer_phone]", "+84 905 777 888")
     page.fill("input[name=customer_address]", "45 Trần Phú, Hải Châu")
     page.fill("textarea[name=content]", "Khách đến quầy báo mất điện từ sáng")
     screenshot(page, "desk")
@@ -166,19 +166,46 @@ def test_desk_creates_a_walk_in_ticket(page, live_server, org, screenshot, brows
     expect(page.locator("h1")).to_have_text("Mất điện (sự cố, riêng lẻ)")
     db.session.rollback()
     ticket = db.session.execute(select(Ticket)).scalar_one()
-    assert ticket.origin == "counter" and ticket.crm_id.startswith("QAY-PC-DN-HC-")
+    assert ticket.origin == "counter" and re.fullmatch(r"QAY-[A-Z0-9]{6}", ticket.crm_id)
+    assert ticket.customer_phone == "0905777888" and ticket.channel == "counter"
+    expect(page.locator("#notice .flash")).to_have_text(
+        f"Đã tạo phiếu {ticket.crm_id} cho khách hàng Lê Thị Mai. "
+        "Phiếu chờ Bộ phận trực vận hành tiếp nhận.")
+    expect(page.locator(f"#ticket-{ticket.id}")).to_contain_text(f"{ticket.crm_id} · Tại quầy")
+    expect(page.locator("form[data-action=return]")).to_have_count(0)
+    assert fits_phone(page)
+    screenshot(page, "desk-created")
     callback = db.session.execute(select(CrmCallback)).scalar_one()
     assert callback.event == "created" and callback.ticket_id == ticket.id
 
-    page.goto(f"{live_server}/desk")
-    page.fill("input[name=q]", "0905777888")
-    page.click("form.search button")
-    expect(page.locator(f"#results #row-{ticket.id}")).to_contain_text("Lê Thị Mai")
+    for q in ("0905 777 888", "le thi mai", ticket.crm_id):
+        page.goto(f"{live_server}/desk")
+        page.fill("input[name=q]", q)
+        page.click("form.search button")
+        expect(page.locator(f"#results #row-{ticket.id}")).to_contain_text("Lê Thị Mai")
+    screenshot(page, "desk-search")
 
     crew = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
     sign_in(crew, live_server, "crew")
     expect(crew.locator(f"#row-{ticket.id}")).to_contain_text("Lê Thị Mai")
     crew.context.close()
+
+
+def test_a_walk_in_of_the_clerks_desk_is_theirs(page, live_server, org, screenshot):
+    sign_in(page, live_server, "desk")
+    page.goto(f"{live_server}/desk")
+    page.select_option("select[name=type]", "CONTRACT_OWNER")
+    page.fill("input[name=customer_name]", "Phan Văn Hùng")
+    page.fill("input[name=customer_phone]", "0935 123 456")
+    page.fill("textarea[name=content]", "Khách xin sang tên hợp đồng")
+    page.click("#walkin button[type=submit]")
+    page.wait_for_url(re.compile(r"/tickets/\d+$"))
+    expect(page.locator("#notice .flash")).to_contain_text("Phiếu được giao cho bạn.")
+    db.session.rollback()
+    ticket = db.session.execute(select(Ticket)).scalar_one()
+    assert ticket.assignee_id == org["users"]["desk"].id
+    accept(page, ticket)
+    expect(page.locator("form[data-action=return]")).to_have_count(0)
 
 
 def test_leader_assigns_and_transfers(page, live_server, org, push_ticket, screenshot):
@@ -194,13 +221,13 @@ def test_leader_assigns_and_transfers(page, live_server, org, push_ticket, scree
     screenshot(page, "board")
 
     row = page.locator(f"#board-row-{ticket.id}")
-    row.locator("select[name=assignee_id]").select_option(label="Lê Văn Cường")
+    row.locator("select[name=assignee_id]").select_option(label="Lê Văn Cường · 0 phiếu đang mở")
     row.locator("form[data-action=assign] button").click()
     expect(page.locator(f"#board-row-{ticket.id} .row-meta")).to_contain_text("Lê Văn Cường")
     assert fresh(ticket).assignee_id == org["users"]["crew2"].id
 
     row = page.locator(f"#board-row-{ticket.id}")
-    row.locator("summary:has-text('Chuyển bộ phận')").click()
+    row.locator("summary:has-text('Chuyển')").click()
     row.locator("form[data-action=transfer] textarea[name=note]").fill("Khách hỏi về hợp đồng")
     row.locator("form[data-action=transfer] button").click()
     expect(page.locator(f"#board-row-{ticket.id} .row-meta")).to_contain_text(

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from fieldapp.rules.reporting import default_report_month
 from tests.reports.conftest import TZ
 from tests.reports.pages import marked
 from tests.reports.scenarios import Scenario, build
@@ -128,10 +129,10 @@ def test_bad_ticket_list_arguments_are_400(org, client, login, query, words):
     assert words in resp.get_data(as_text=True)
 
 
-def test_missing_month_means_the_current_one(org, client, login):
+def test_missing_month_means_the_one_the_page_opens_on(org, client, login):
     login("lead")
     resp = client.get("/reports/monthly.csv")
     assert resp.status_code == 200
-    today = datetime.now(UTC).astimezone(TZ).date()
-    assert f"bao-cao-thang-{today:%Y-%m}.csv" in resp.headers["Content-Disposition"]
+    year, month = default_report_month(datetime.now(UTC).astimezone(TZ).date())
+    assert f"bao-cao-thang-{year}-{month:02d}.csv" in resp.headers["Content-Disposition"]
     assert resp.headers["Cache-Control"] == "no-store"

@@ -3,7 +3,14 @@
 import pytest
 
 from fieldapp.rules import actions, labels, reasons
-from fieldapp.rules.catalog import CHANNELS, SERVICE_GROUPS, TYPES, TicketType, get_type
+from fieldapp.rules.catalog import (
+    CHANNELS,
+    SERVICE_GROUPS,
+    TICKET_CHANNELS,
+    TYPES,
+    TicketType,
+    get_type,
+)
 from tests.rules.helpers import FACTS
 
 GROUPS = {
@@ -102,6 +109,6 @@ def test_every_code_has_a_vietnamese_label():
     assert set(labels.LABELS["return_reason"]) == set(reasons.RETURN_REASONS)
     assert set(labels.LABELS["outcome"]) == set(reasons.CONTACT_OUTCOMES)
     assert set(labels.LABELS["informed_by"]) == set(reasons.INFORMED_BY)
-    assert set(labels.LABELS["channel"]) == set(CHANNELS)
+    assert set(labels.LABELS["channel"]) == set(TICKET_CHANNELS)
     assert set(labels.LABELS["service_group"]) == set(SERVICE_GROUPS)
     assert labels.LABELS["reason"]["storm"] == "Mưa bão, thiên tai"

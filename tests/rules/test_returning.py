@@ -33,3 +33,12 @@ def test_before_work_starts_anyone_working_it_returns_it_after_only_the_leader()
         assert refusal.code == "not_allowed" and "chỉ đội trưởng" in refusal.message, stage
     clerk = ticket("NEW_SUPPLY_LV", T)
     assert apply(clerk, "return", vn(2027, 3, 3, 10, 2), BACK, actor=CLERK).status == "returned"
+
+
+def test_a_walk_in_ticket_is_never_returned_to_the_call_center():
+    walkin = ticket("OUTAGE", T, origin="counter")
+    at = vn(2027, 3, 3, 10, 2)
+    for actor in (CREW, LEAD):
+        assert "return" not in permitted(walkin, actor, at)
+        refusal = refuse(walkin, "return", at, BACK, actor=actor)
+        assert refusal.code == "not_allowed" and "tại quầy" in refusal.message

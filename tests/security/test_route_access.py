@@ -66,6 +66,11 @@ ACCESS = {
     "incidents.act": (INCIDENT_STAFF, True),
     "admin.callbacks": (ADMIN, False),
     "admin.retry": (ADMIN, False),
+    "admin.users": (ADMIN, False),
+    "admin.create_user": (ADMIN, False),
+    "admin.user": (ADMIN, False),
+    "admin.change_user": (ADMIN, False),
+    "admin.audit": (ADMIN, False),
     "api.calendar_overrides": (ADMIN, False),
     "api.calendar_override_set": (ADMIN, False),
     "api.calendar_override_remove": (ADMIN, False),
@@ -86,7 +91,8 @@ def test_every_route_is_in_the_table(app):
 def _url(app, rule, method, foreign) -> str:
     values = {"ticket_id": foreign["ticket_id"], "attachment_id": foreign["attachment_id"],
               "incident_id": foreign["incident_id"],
-              "callback_id": 1, "action": "accept", "filename": "css/app.css", "size": 192}
+              "callback_id": 1, "user_id": 1, "change": "disable", "action": "accept",
+              "filename": "css/app.css", "size": 192}
     url = app.url_map.bind("localhost").build(
         rule.endpoint, {k: values[k] for k in rule.arguments}, method=method)
     return url + QUERY.get(rule.endpoint, "")

@@ -48,7 +48,7 @@ def test_filters(client, login, ticket):
     assert biz.id not in today and (fresh.id in today) == fresh_due_today
     resp = client.get("/board?status=completed", headers={"HX-Request": "true",
                                                            "HX-Target": "board"})
-    assert resp.get_data(as_text=True).lstrip().startswith('<section id="board">')
+    assert resp.get_data(as_text=True).lstrip().startswith('<section id="board"')
 
 
 def post_row(client, ticket_id, action, token, **fields):
@@ -99,3 +99,61 @@ def test_the_leader_confirms_an_extension_beyond_the_limit(client, login, ticket
                     new_eta=in_hours(6), **informed)
     assert resp.status_code == 200 and reload(t).extensions == 3
     assert reload(t).events[-1].data.get("leader_confirmed") is True
+
+
+def assignee_options(html: str, ticket_id: int) -> list[str]:
+    """The choices of a board row's "Giao cho", as shown."""
+    row = re.search(rf'<li id="board-row-{ticket_id}".*?</li>', html, re.S).group(0)
+    select = re.search(r'<select name="assignee_id"[^>]*>(.*?)</select>', row, re.S).group(1)
+    return [re.sub(r"\s+", " ", o).strip() for o in re.findall(r"<option[^>]*>(.*?)</option>",
+                                                               select, re.S)]
+
+
+def test_giao_cho_starts_empty_and_lists_the_tickets_desk_with_open_counts(client, login,
+                                                                          ticket, act):
+    held = ticket()
+    act(held.id, "accept", login("crew2"))
+    outage, biz = ticket(), ticket(type="NEW_SUPPLY_LV")
+    login("lead")
+    html = client.get("/board").get_data(as_text=True)
+    assert assignee_options(html, outage.id) == [
+        "— Chọn người —", "Lê Văn Cường · 1 phiếu đang mở", "Nguyễn Văn An · 0 phiếu đang mở"]
+    assert assignee_options(html, biz.id) == ["— Chọn người —", "Trần Thị Bình · 0 phiếu đang mở"]
+    held_row = re.search(rf'<li id="board-row-{held.id}".*?</li>', html, re.S).group(0)
+    assert " selected" not in held_row.split('name="assignee_id"')[1].split("</select>")[0]
+
+
+def test_a_company_lands_on_all_its_teams(client, login, ticket):
+    hc, st = ticket(), ticket(team="PC-DN-ST")
+    ticket(team="PC-QN-HA")  # another company's
+    login("company")
+    html = client.get("/board").get_data(as_text=True)
+    assert set(board_ids(html)) == {hc.id, st.id}
+    assert "Bảng điều hành · Tất cả các đội" in html
+    assert "Đội QLĐKV Sơn Trà · " in html  # each row says its team
+    one = client.get("/board?team=PC-DN-ST").get_data(as_text=True)
+    assert board_ids(one) == [st.id] and "Bảng điều hành · Đội QLĐKV Sơn Trà" in one
+    assert set(board_ids(client.get("/board?team=all").get_data(as_text=True))) == {hc.id, st.id}
+
+
+def test_a_leader_stays_on_the_team(client, login, ticket):
+    hc = ticket()
+    ticket(team="PC-DN-ST")
+    login("lead")
+    html = client.get("/board?team=all").get_data(as_text=True)
+    assert board_ids(html) == [hc.id] and "Tất cả các đội" not in html
+
+
+def test_chips_name_the_filters_in_force_and_take_each_off(client, login, ticket):
+    ticket()
+    login("lead")
+    html = client.get("/board?desk=operations&flags=elderly&overdue=resolve").get_data(
+        as_text=True)
+    chips = dict(re.findall(r'<a class="chip chip-filter" href="([^"]*)"[^>]*>([^<]*) ×</a>',
+                            html))
+    assert {v.strip(): k.replace("&amp;", "&") for k, v in chips.items()} == {
+        "Bộ phận trực vận hành": "/board?overdue=resolve&flags=elderly",
+        "Quá hạn xử lý": "/board?desk=operations&flags=elderly",
+        "Người cao tuổi": "/board?desk=operations&overdue=resolve",
+    }
+    assert '<details class="filter-bar">' in html  # folded until opened

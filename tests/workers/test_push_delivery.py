@@ -53,7 +53,7 @@ def test_a_new_ticket_reaches_each_desk_phone_signed_and_encrypted(
         assert message.urgency == "high"  # the operations desk
         assert message.ttl == str(push_messages.DEFAULT_TTL)
     assert meant["title"].startswith("Phiếu mới") and meant["url"] == f"/tickets/{ticket['id']}"
-    assert meant["actions"] == [{"action": "accept", "title": "Nhận"}]
+    assert meant["actions"] == [{"action": "accept", "title": "Tiếp nhận"}]
     assert [d.status for d in deliveries()] == ["sent", "sent"]
 
     login("crew")

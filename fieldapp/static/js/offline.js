@@ -54,14 +54,7 @@
       var mine = ops.filter(function (op) {
         return !op.ticket_id && (id === null || op.incident_id === id);
       });
-      var names = JSON.parse(box.getAttribute("data-names") || "{}");
-      var title = document.createElement("h2");
-      title.textContent = text(box, "title");
-      var list = document.createElement("ol");
-      list.className = "plain outbox-ops";
-      mine.forEach(function (op) { list.appendChild(opItem(box, op, names, document)); });
-      box.replaceChildren(title, list);
-      box.hidden = mine.length === 0;
+      fillBox(box, mine, document);
     });
   }
 
@@ -280,11 +273,13 @@
     }).catch(function () { /* storage unavailable: the page still works online */ });
   }
 
+  // Each op counted once: waiting to be sent, or rejected and waiting for the user.
   function renderBar(ops, syncedAt) {
     var offline = !navigator.onLine;
     var rejected = ops.filter(function (op) { return op.status === "rejected"; }).length;
+    var pending = ops.length - rejected;
     var counts = [];
-    if (ops.length) { counts.push(text(bar, "pending", {n: ops.length})); }
+    if (pending) { counts.push(text(bar, "pending", {n: pending})); }
     if (rejected) { counts.push(text(bar, "rejected", {n: rejected})); }
     bar.querySelector(".net").textContent = offline ? text(bar, "offline")
       : (lastFailed && ops.length ? text(bar, "failed") : "");
@@ -300,25 +295,36 @@
     var id = Number(box.getAttribute("data-outbox-for"));
     var mine = ops.filter(function (op) { return op.ticket_id === id; });
     var section = box.closest(".ticket") || document;
-    var accepted = mine.some(function (op) { return op.action === "accept"; });
-    if (window.FieldClocks) { window.FieldClocks.queued(id, mine); }
+    // What may still reach the server counts on the page; an op refused for good does not.
+    var live = mine.filter(function (op) {
+      return op.status !== "rejected" || remediesOf(box, op).length > 0;
+    });
+    var accepted = live.some(function (op) { return op.action === "accept"; });
+    if (window.FieldClocks) { window.FieldClocks.queued(id, live); }
     section.querySelectorAll("form[data-action=accept]").forEach(function (f) {
       f.hidden = accepted;
     });
     section.querySelectorAll("[data-after-accept]").forEach(function (p) {
       p.hidden = !accepted;
     });
+    fillBox(box, mine, section);
+  }
+
+  // A box of queued ops (the queued_ops macro): its title, then an item per op.
+  function fillBox(box, mine, section) {
     var names = JSON.parse(box.getAttribute("data-names") || "{}");
     var title = document.createElement("h2");
     title.textContent = text(box, "title");
     var list = document.createElement("ol");
     list.className = "plain outbox-ops";
-    mine.forEach(function (op) { list.appendChild(opItem(box, op, names, section)); });
+    mine.forEach(function (op) { list.appendChild(opItem(box, op, mine, names, section)); });
     box.replaceChildren(title, list);
     box.hidden = mine.length === 0;
   }
 
-  function opItem(box, op, names, section) {
+  // One kept op; a rejected one with what its code lets the user do (rules.rejections, carried
+  // by the box), or, behind an earlier rejected op of its ticket, that it goes with that one.
+  function opItem(box, op, ops, names, section) {
     var li = document.createElement("li");
     li.className = "outbox-op outbox-" + op.status;
     li.setAttribute("data-seq", op.seq);
@@ -340,15 +346,38 @@
     why.className = "error";
     why.setAttribute("role", "alert");
     why.textContent = (op.error && op.error.message) || "";
+    li.appendChild(why);
+    if (behindRejected(op, ops)) {
+      var behind = document.createElement("p");
+      behind.className = "hint";
+      behind.textContent = text(box, "behind");
+      li.appendChild(behind);
+    }
+    var offered = remediesOf(box, op);
     var buttons = document.createElement("p");
     buttons.className = "choices";
-    if (section.querySelector("form[data-action=" + op.action + "]")) {
+    if (offered.indexOf("fix") >= 0 && section.querySelector("form[data-action=" + op.action + "]")) {
       buttons.appendChild(button(text(box, "fix"), "secondary", "fix"));
     }
-    buttons.appendChild(button(text(box, "resend"), "primary", "resend"));
+    if (offered.indexOf("resend") >= 0) {
+      buttons.appendChild(button(text(box, "resend"), "primary", "resend"));
+    }
     buttons.appendChild(button(text(box, "discard"), "danger", "discard"));
-    li.append(why, buttons);
+    li.appendChild(buttons);
     return li;
+  }
+
+  function remediesOf(box, op) {
+    var table = JSON.parse(box.getAttribute("data-remedies") || "{}");
+    var code = op.error && op.error.code;
+    return Object.prototype.hasOwnProperty.call(table, code) ? table[code] : ["fix"];
+  }
+
+  function behindRejected(op, ops) {
+    return ops.some(function (other) {
+      return other.seq < op.seq && other.status === "rejected" &&
+             O.target(other) === O.target(op);
+    });
   }
 
   function button(label, style, job) {
@@ -389,12 +418,23 @@
     var item = b.closest("[data-seq]");
     var seq = Number(item.getAttribute("data-seq"));
     var job = b.getAttribute("data-outbox");
-    if (job === "discard") { O.remove(seq).then(render); return; }
+    if (job === "discard") { discard(item, seq); return; }
     if (job === "resend") { O.resend(seq).then(render).then(sync); return; }
     O.all().then(function (ops) {
       var op = ops.find(function (o) { return o.seq === seq; });
       if (op) { openFix(item.closest(".ticket") || document, op); }
     });
+  }
+
+  // Discarding loses what was done on the phone: asked first, naming the op.
+  function discard(item, seq) {
+    var box = item.closest("[data-outbox-for], [data-outbox-incidents]");
+    var name = item.querySelector(".strong");
+    var when = item.querySelector(".muted");
+    var question = text(box, "confirm-discard", {
+      action: name ? name.textContent : "", time: when ? when.textContent.trim() : ""});
+    if (!window.confirm(question)) { return; }
+    O.remove(seq).then(render);
   }
 
   function openFix(section, op) {
@@ -493,7 +533,8 @@
       var id = ticket.getAttribute("data-ticket-id");
       window.htmx.ajax("GET", "/tickets/" + id, {target: "#ticket-" + id, swap: "outerHTML"});
     } else if (document.getElementById("queue")) {
-      window.htmx.ajax("GET", "/", {target: "#queue", swap: "outerHTML"});
+      var tab = document.getElementById("queue").getAttribute("data-url") || "/";
+      window.htmx.ajax("GET", tab, {target: "#queue", swap: "outerHTML"});
     } else {
       reloadIncidents();
     }
@@ -518,6 +559,15 @@
     if (!user || !formTarget(form)) { return; }
     var opId = form.querySelector("input[name=op_id]");
     queueForm(form, submitters.get(form), opId ? opId.value : O.newId());
+  });
+
+  // A tab of the queue with no signal: a plain navigation, which the service worker answers
+  // with the tab it kept, instead of an htmx request that can only fail.
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    var link = evt.detail.elt;
+    if (navigator.onLine || !link.matches || !link.matches("a[data-tab]")) { return; }
+    evt.preventDefault();
+    window.location.assign(link.href);
   });
 
   document.addEventListener("click", onOutboxButton);

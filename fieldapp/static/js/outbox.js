@@ -241,6 +241,6 @@
     SYNC_TAG: "fieldapp-outbox",
     all: all, opsOf: opsOf, add: add, put: put, remove: remove, resend: resend,
     getMeta: getMeta, setMeta: setMeta, replay: replay, withLock: withLock, newId: newId,
-    forget: forget,
+    forget: forget, target: target,
   };
 })(self);

@@ -33,7 +33,24 @@
   const status = panel.querySelector('[data-push-status]');
   const toggle = panel.querySelector('[data-push-toggle]');
   const test = panel.querySelector('[data-push-test]');
+  // How long the browser and its push service get to answer before the page says so.
+  const waitMs = Number(panel.dataset.timeoutMs) || 15000;
   let registration = null;
+
+  class NoAnswer extends Error {}
+
+  /* The promise's answer, or NoAnswer once waitMs has passed without one. */
+  function within(promise) {
+    let timer;
+    const late = new Promise((resolve, reject) => {
+      timer = setTimeout(() => reject(new NoAnswer()), waitMs);
+    });
+    return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+  }
+
+  function failed(err) {
+    say(err instanceof NoAnswer ? 'msgNoAnswer' : 'msgError');
+  }
 
   function say(key) {
     status.textContent = panel.dataset[key] || '';
@@ -47,9 +64,9 @@
 
   /* Show the device's state; a browser subscription the server lost is stored again. */
   async function refresh() {
-    const subscription = await registration.pushManager.getSubscription();
+    const subscription = await within(registration.pushManager.getSubscription());
     const on = Boolean(subscription) && Notification.permission === 'granted';
-    if (on) await api('POST', '/api/v1/push/subscriptions', subscription.toJSON());
+    if (on) await within(api('POST', '/api/v1/push/subscriptions', subscription.toJSON()));
     panel.dataset.state = on ? 'on' : 'off';
     toggle.textContent = panel.dataset[on ? 'labelOff' : 'labelOn'];
     toggle.disabled = false;
@@ -58,13 +75,16 @@
     else say(Notification.permission === 'denied' ? 'msgDenied' : 'msgOff');
   }
 
+  /* The person may take their time over the browser's permission question; what follows is
+   * the browser's and the push service's work, and gets waitMs each. */
   async function turnOn() {
     if (await Notification.requestPermission() !== 'granted') return;
-    const key = await (await fetch('/api/v1/push/vapid-key')).json();
-    const subscription = await registration.pushManager.subscribe({
+    const key = await within(fetch('/api/v1/push/vapid-key').then((r) => r.json()));
+    const subscription = await within(registration.pushManager.subscribe({
       userVisibleOnly: true, applicationServerKey: keyBytes(key.public_key),
-    });
-    const response = await api('POST', '/api/v1/push/subscriptions', subscription.toJSON());
+    }));
+    const response = await within(
+      api('POST', '/api/v1/push/subscriptions', subscription.toJSON()));
     if (!response.ok) throw new Error(`subscribe: HTTP ${response.status}`);
   }
 
@@ -72,10 +92,10 @@
     toggle.disabled = true;
     say('msgChecking');
     try {
-      await (panel.dataset.state === 'on' ? forget() : turnOn());
+      await (panel.dataset.state === 'on' ? within(forget()) : turnOn());
       await refresh();
     } catch (err) {
-      say('msgError');
+      failed(err);
       toggle.disabled = false;
     }
   });
@@ -96,8 +116,7 @@
     say('msgUnsupported');
     return;
   }
-  navigator.serviceWorker.register('/sw.js')
-    .then(() => navigator.serviceWorker.ready)
+  within(navigator.serviceWorker.register('/sw.js').then(() => navigator.serviceWorker.ready))
     .then((ready) => { registration = ready; return refresh(); })
-    .catch(() => say('msgError'));
+    .catch(failed);
 })();
