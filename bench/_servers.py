@@ -23,8 +23,9 @@ REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "11"))
 CRM_SECRET = "bench-crm-secret"
 PASSWORD = "bench-pw"
-WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "4"))
-WEB_THREADS = int(os.environ.get("BENCH_WEB_THREADS", "4"))
+# The shape `make run` serves with (gunicorn.conf.py) unless BENCH_WEB_WORKERS/THREADS say.
+WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS") or os.environ.get("WEB_WORKERS") or 2)
+WEB_THREADS = int(os.environ.get("BENCH_WEB_THREADS") or os.environ.get("WEB_THREADS") or 4)
 
 
 def answers(host: str, port: int) -> bool:
@@ -206,7 +207,8 @@ def serving(be: Backend, app: str = "wsgi:app", rq_workers: int = 0,
     procs = Processes()
     port = free_port()
     try:
-        procs.start([sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}",
+        procs.start([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+                     app, "--bind", f"127.0.0.1:{port}",
                      "--workers", str(web_workers), "--threads", str(WEB_THREADS),
                      "--graceful-timeout", "5", "--no-control-socket"], be, "web.log")
         for n in range(rq_workers):

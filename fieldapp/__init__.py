@@ -31,7 +31,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     htmx.init_app(app)
     compress.init_app(app)
 
-    from fieldapp import auth, models, screens, security  # noqa: F401  (models: their tables)
+    from fieldapp import auth, models, reconnect, screens, security  # noqa: F401  (models: tables)
     from fieldapp.admin import bp as admin_bp
     from fieldapp.api import bp as api_bp
     from fieldapp.cli import register_cli
@@ -41,6 +41,7 @@ def create_app(config: type | dict | None = None) -> Flask:
 
     auth.init_app(app)  # sessions, their expiry, limited sign-in
     security.init_app(app)  # response headers (CSP), no phone numbers in logs
+    reconnect.init_app(app)  # a dropped database connection: the request runs again, once
     app.register_blueprint(api_bp)
     screens.init_app(app)  # the HTML pages: auth, tickets, desk, board, errors
     app.register_blueprint(reports_bp)

@@ -110,7 +110,12 @@ class Config:
     LANGUAGES = ("vi", "en")
 
     # Statement parameters (customer phones among them) stay out of error messages and logs.
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
+    # No ping before each use (a round trip per request): connections are replaced after
+    # DB_POOL_RECYCLE_SECONDS, before a server or firewall timeout closes them, and a request
+    # that meets one dropped anyway is run again on a fresh one (fieldapp.reconnect).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {
+        "pool_recycle": int(os.environ.get("DB_POOL_RECYCLE_SECONDS", "1800")),
+        "hide_parameters": True}
 
 
 class TestConfig(Config):

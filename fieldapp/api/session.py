@@ -12,6 +12,7 @@ from fieldapp.auth.throttle import limit_sign_in
 from fieldapp.extensions import csrf
 from fieldapp.rules.text import N_
 
+LOGIN = LoginSchema()  # built once: a schema holds no per-request state
 
 @bp.post("/session")
 @csrf.exempt
@@ -43,7 +44,7 @@ def login():
             application/json:
               schema: ErrorSchema
     """
-    creds = LoginSchema().load(request.get_json(silent=True) or {})
+    creds = LOGIN.load(request.get_json(silent=True) or {})
     user = authenticate(creds["username"], creds["password"])
     if user is None:
         return error_response({"session": [N_("Sai tên đăng nhập hoặc mật khẩu.")]}, 401)

@@ -13,7 +13,7 @@ from sync.batch import apply_sync
 from sync.feed import changes_since, decode_cursor
 from sync.schemas import FeedSchema, SyncResponseSchema
 
-RESPONSE, TICKETS = SyncResponseSchema(), TicketSchema(many=True)
+RESPONSE, TICKETS, FEED = SyncResponseSchema(), TicketSchema(many=True), FeedSchema()
 INCIDENTS = IncidentSchema(many=True)
 
 
@@ -71,7 +71,7 @@ def sync_feed():
     if cursor is not None and decode_cursor(cursor) is None:
         abort(error_response({"since": [N_("Con trỏ đồng bộ không hợp lệ.")]}, 400))
     next_cursor, tickets = changes_since(current_user, cursor, utcnow())
-    return FeedSchema().dump({"cursor": next_cursor, "tickets": TICKETS.dump(tickets)})
+    return FEED.dump({"cursor": next_cursor, "tickets": TICKETS.dump(tickets)})
 
 
 def result_json(result) -> dict:

@@ -15,12 +15,17 @@ from fieldapp.services.access import can_see, newest_page, visible_tickets
 STATUSES = ("received", "accepted", "in_progress", "completed", "returned")
 
 
+# Built once: a schema holds no per-request state.
+TICKET, TICKET_LIST = TicketSchema(), TicketListSchema()
+
 class ListArgs(Schema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     team = fields.String(validate=validate.Length(max=32))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
+
+LIST_ARGS = ListArgs()
 
 @bp.get("/tickets/<int:ticket_id>")
 @login_required
@@ -46,7 +51,7 @@ def ticket_detail(ticket_id: int):
     ticket = db.session.get(Ticket, ticket_id)
     if ticket is None or not can_see(current_user, ticket):
         abort(404)
-    return TicketSchema().dump(ticket)
+    return TICKET.dump(ticket)
 
 
 @bp.get("/tickets")
@@ -67,7 +72,7 @@ def ticket_list():
               schema: TicketListSchema
         400: BadInput
     """
-    args = ListArgs().load(request.args)
+    args = LIST_ARGS.load(request.args)
     filters = []
     if "status" in args:
         filters.append(Ticket.status == args["status"])
@@ -81,5 +86,5 @@ def ticket_list():
         selectinload(Ticket.team), selectinload(Ticket.assignee),
     )
     tickets = db.session.execute(page).scalars().all()
-    return TicketListSchema().dump({"tickets": tickets, "page": args["page"],
+    return TICKET_LIST.dump({"tickets": tickets, "page": args["page"],
                                     "per_page": args["per_page"], "total": total})

@@ -12,10 +12,10 @@ from fieldapp.models.incidents import Incident, IncidentEvent
 from fieldapp.models.org import DESKS, ROLES, AdminAudit, Company, Team, User
 from fieldapp.models.tickets import AppliedOp, Attachment, Device, Event, OpClaim, Ticket
 from fieldapp.models.types import utcnow
+from fieldapp.models.versions import CacheVersion
 
 __all__ = [
-    "AdminAudit", "AppliedOp", "Attachment", "CalendarOverride", "Company", "CrmCallback",
-    "DESKS", "Device",
-    "Event", "Incident", "IncidentEvent", "OpClaim",
+    "AdminAudit", "AppliedOp", "Attachment", "CacheVersion", "CalendarOverride", "Company",
+    "CrmCallback", "DESKS", "Device", "Event", "Incident", "IncidentEvent", "OpClaim",
     "PushSubscription", "ROLES", "Reminder", "ReminderDelivery", "Team", "Ticket", "User", "utcnow",
 ]

@@ -1,27 +1,17 @@
 """The working-day calendar in force: the holidays package plus the administrator's overrides."""
 
-from flask import current_app
 from sqlalchemy import select
 
 from fieldapp.extensions import db
 from fieldapp.models import CalendarOverride
 from fieldapp.rules.calendar import WorkCalendar
+from fieldapp.services import reference
 from fieldapp.services.transactions import begin_write
 
 
 def current_calendar() -> WorkCalendar:
-    """The calendar with today's overrides; rebuilt only when the overrides change."""
-    rows = db.session.execute(select(CalendarOverride.day, CalendarOverride.kind)).all()
-    key = (current_app.config["FIELDAPP_TIMEZONE"], frozenset(rows))
-    cache = current_app.extensions.setdefault("fieldapp.calendar", {})
-    if key not in cache:
-        cache.clear()  # only the latest overrides matter
-        cache[key] = WorkCalendar(
-            tz=key[0],
-            off_days=[day for day, kind in rows if kind == "off"],
-            work_days=[day for day, kind in rows if kind == "work"],
-        )
-    return cache[key]
+    """The calendar with today's overrides; rebuilt only when they change (services.reference)."""
+    return reference.current_calendar()
 
 
 def set_override(day, kind: str | None, note: str = "") -> None:

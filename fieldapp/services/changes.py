@@ -8,15 +8,14 @@ plans and the CRM outbox in a few multi-row statements. The caller commits.
 """
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import insert
+from sqlalchemy import ColumnDefault, insert
 from sqlalchemy.orm.attributes import set_committed_value
 
 from fieldapp.extensions import db
-from fieldapp.models import CrmCallback, Event, Incident, IncidentEvent, Ticket, User
+from fieldapp.models import CrmCallback, Event, Incident, IncidentEvent, Reminder, Ticket, User
 from fieldapp.rules import incidents, lifecycle
 from fieldapp.rules.actions import CRM_INCIDENT_EVENTS, crm_hears
 from fieldapp.rules.calendar import WorkCalendar
@@ -25,7 +24,8 @@ from fieldapp.rules.policy import Policy
 from fieldapp.rules.state import Actor, Applied, Op, Refusal, TicketState
 from fieldapp.rules.state import Event as RuleEvent
 from fieldapp.services.jsonable import jsonable
-from fieldapp.services.reminder_plan import replan, replan_incidents
+from fieldapp.services.new_ticket import TICKET_STREAM, NewTicketRows, insert_new
+from fieldapp.services.reminder_plan import new_ticket_rows, replan, replan_incidents
 from fieldapp.services.ticket_state import (
     to_incident_state,
     to_state,
@@ -34,7 +34,7 @@ from fieldapp.services.ticket_state import (
 )
 
 _NOTE_KEYS = ("note", "status_note", "result")
-_EVENTS = Event.__table__
+_TICKETS, _EVENTS = Ticket.__table__, Event.__table__
 _INCIDENT_EVENTS = IncidentEvent.__table__
 _CALLBACKS = CrmCallback.__table__
 
@@ -108,9 +108,9 @@ class ChangeSet:
 
     def create(self, ticket: Ticket, state: TicketState, events: tuple[RuleEvent, ...],
                user: User | None = None) -> None:
-        """A new ticket (intake, a walk-in) with its first events; inserted by `flush`."""
-        write_state(ticket, state)  # the row needs its desk and deadlines before the insert
-        db.session.add(ticket)
+        """A new ticket (intake, a walk-in) with its first events; inserted by `flush` with
+        them, its reminders and its callbacks (services.new_ticket), and left as written."""
+        ticket.created_at = self.now
         self._new.append(ticket)
         self._keep(ticket, Applied(state, events), user, None, None)
 
@@ -169,28 +169,46 @@ class ChangeSet:
         return [t.ticket for t in self._touched.values()]
 
     def flush(self) -> None:
-        """Write every change kept so far (no commit), and start afresh."""
+        """Write every change kept so far (no commit), and start afresh.
+
+        Raises CrmIdTaken when a new ticket's crm_id was written meanwhile."""
         for touched in self._touched.values():
             _write_ticket(touched, self.now)
         for touched_incident in self._incidents.values():
             _write_incident(touched_incident, self.now)
-        db.session.flush()  # new tickets and incidents get their ids; changed rows are updated
+        db.session.flush()  # new incidents get their ids; changed rows are updated
         self._flush_incidents()
-        new_ids = frozenset(t.id for t in self._new)
-        events = [{**row, "ticket_id": ticket.id} for ticket, row, _ in self._events]
-        if events and self._new:  # a new ticket's events are answered with it: keep their ids
-            ids = db.session.scalars(insert(_EVENTS).returning(
-                _EVENTS.c.id, sort_by_parameter_order=True), events).all()
-            _known_as_written(self._new, events, ids, self._events)
-        elif events:
-            db.session.execute(insert(_EVENTS), events)
+        new = {id(t) for t in self._new}
+        for ticket in self._new:
+            self._insert_new(ticket, self._touched[id(ticket)].state)
+        kept = [(ticket, row, user) for ticket, row, user in self._events if id(ticket) not in new]
+        if kept:
+            db.session.execute(insert(_EVENTS), [{**row, "ticket_id": ticket.id}
+                                                 for ticket, row, _ in kept])
         callbacks = [_callback_row(ticket, row, user, self.now)
-                     for ticket, row, user in self._events if crm_hears(row["action"], row["data"])]
+                     for ticket, row, user in kept if crm_hears(row["action"], row["data"])]
         if callbacks:
             db.session.execute(insert(_CALLBACKS), callbacks)
-        replan(((t.ticket, t.state) for t in self._touched.values()), self.now, self.cal,
-               new_ids)
+        replan(((t.ticket, t.state) for key, t in self._touched.items() if key not in new),
+               self.now, self.cal)
         self._touched, self._new, self._events = {}, [], []
+
+    def _insert_new(self, ticket: Ticket, state: TicketState) -> None:
+        """A new ticket with its events, reminders and callbacks, in one statement; then the
+        ticket object holds what was written, so whoever answers with it reads nothing."""
+        kept = [(row, user) for t, row, user in self._events if t is ticket]
+        rows = NewTicketRows(
+            ticket=_new_row(ticket), events=[row for row, _ in kept],
+            reminders=new_ticket_rows(state, self.now, self.cal),
+            callbacks=[_callback_row(ticket, row, user, self.now) for row, user in kept
+                       if crm_hears(row["action"], row["data"])])
+        ticket_id, event_ids = insert_new(rows)
+        ticket.id = ticket_id
+        set_committed_value(ticket, "events", [
+            Event(id=event_id, ticket_id=ticket_id, user=user, **row)
+            for (row, user), event_id in zip(kept, event_ids, strict=True)])
+        set_committed_value(ticket, "reminders", [Reminder(**{**row, "ticket_id": ticket_id})
+                                                  for row in rows.reminders])
 
     def _flush_incidents(self) -> None:
         """The incidents' events, CRM callbacks and reminders."""
@@ -211,16 +229,20 @@ class ChangeSet:
         self._incidents, self._new_incidents, self._incident_events = {}, [], []
 
 
-def _known_as_written(new: list[Ticket], rows: list[dict], ids: Sequence[int], kept) -> None:
-    """A new ticket's events, as written: whoever answers with the ticket reads no more."""
-    if not new:
-        return
-    by_ticket: dict[int, list[Event]] = {t.id: [] for t in new}
-    for row, event_id, (_, _, user) in zip(rows, ids, kept, strict=True):
-        if row["ticket_id"] in by_ticket:
-            by_ticket[row["ticket_id"]].append(Event(id=event_id, user=user, **row))
-    for ticket in new:
-        set_committed_value(ticket, "events", by_ticket[ticket.id])
+def _new_row(ticket: Ticket) -> dict:
+    """A new ticket's row as an ORM insert would write it: unset columns take their defaults,
+    which are copied onto the object too, so that it equals the row."""
+    row = {}
+    for column in _TICKETS.columns:
+        if column.primary_key:
+            continue
+        value = getattr(ticket, column.key)
+        default = column.default
+        if value is None and isinstance(default, ColumnDefault):
+            value = default.arg(None) if default.is_callable else default.arg
+        setattr(ticket, column.key, value)  # a column never set is not loaded: now it is
+        row[column.key] = value
+    return row
 
 
 def _acted_at(outcome: Applied, user: User | None) -> datetime | None:
@@ -278,7 +300,7 @@ def _callback_row(ticket: Ticket, event: dict, user: User | None, now: datetime)
         "note": note, "data": data,
     }
     return {"event_id": event_id, "ticket_id": ticket.id, "incident_id": None,
-            "stream": f"ticket:{ticket.id}", "event": event["action"], "payload": payload,
+            "stream": f"{TICKET_STREAM}{ticket.id}", "event": event["action"], "payload": payload,
             "created_at": now, "attempts": 0, "next_attempt_at": now}
 
 

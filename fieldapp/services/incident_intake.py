@@ -17,10 +17,15 @@ from fieldapp.rules.state import TicketState
 from fieldapp.services.ticket_state import to_incident_state
 
 
+def may_join(type_code: str, station: str | None, feeder: str | None) -> bool:
+    """Could a new ticket join an incident (so its intake must lock the incident)?"""
+    return type_code == "OUTAGE" and bool(station or feeder)
+
+
 def match(ticket: Ticket) -> tuple[Incident | None, bool]:
     """(the open incident the ticket joins, locked; whether it completes a cluster)."""
     station, feeder = ticket.customer_station, ticket.customer_feeder
-    if ticket.type != "OUTAGE" or not (station or feeder):
+    if not may_join(ticket.type, station, feeder):
         return None, False
     keys = [Incident.station == station] if station else []
     keys += [Incident.feeder == feeder] if feeder else []

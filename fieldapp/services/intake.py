@@ -2,22 +2,27 @@
 
 from dataclasses import replace
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ColumnElement, and_, bindparam, or_, select
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from fieldapp.extensions import db
 from fieldapp.models import Team, Ticket, User, utcnow
+from fieldapp.models.types import UTCDateTime
 from fieldapp.rules import counter, customers, deadlines, lifecycle
 from fieldapp.rules.actions import OPEN_STATUSES
 from fieldapp.rules.policy import Policy
 from fieldapp.rules.state import Event, TicketState
-from fieldapp.services import incident_intake
-from fieldapp.services.calendar import current_calendar
+from fieldapp.services import incident_intake, reference
 from fieldapp.services.changes import ChangeSet
+from fieldapp.services.new_ticket import CrmIdTaken
 from fieldapp.services.policy import current_policy
+from fieldapp.services.reference import TeamRef
 from fieldapp.services.ticket_state import actor_of, customer_of
-from fieldapp.services.transactions import begin_write, commit_keeping_state
+from fieldapp.services.tickets import ticket_loads
+from fieldapp.services.transactions import begin_write
 
 
 class UnknownTeam(ValueError):
@@ -28,20 +33,27 @@ def receive(data: dict, now: datetime | None = None, user: User | None = None,
             origin: str = "crm") -> tuple[Ticket, bool]:
     """Create the ticket described by validated intake data; (ticket, False) if known already.
 
-    Raises UnknownTeam, before anything is written, when the team code is not one of ours."""
+    Two statements: one read (an earlier push of this crm_id, the tickets this one repeats,
+    the teams' and calendar's version), one write (the ticket, its event, reminders and
+    callbacks), which on PostgreSQL commits by itself. An outage call naming its station or
+    feeder also locks its incident, and so runs in a transaction. Raises UnknownTeam, before
+    anything is written, for a team not ours."""
     now = now or utcnow()
-    begin_write()
-    team = _team(data["team"])
+    customer = data["customer"]
+    begin_write(*([user] if user is not None else []), one_statement=not incident_intake.may_join(
+        data["type"], customer.get("station"), customer.get("feeder")))
+    policy = current_policy()
+    version, existing, earlier = _lookup(data, policy)
+    if existing is not None:
+        db.session.rollback()  # release the write lock: nothing to write
+        return _pushed_before(data["crm_id"]), False
+    ref = reference.current(version)
+    team = ref.teams.get(data["team"])
     if team is None:
         db.session.rollback()
         raise UnknownTeam(data["team"])
-    existing = _by_crm_id(data["crm_id"])
-    if existing is not None:
-        db.session.rollback()  # release the write lock: nothing to write
-        return existing, False
     ticket = _new_ticket(data, team, origin)
-    changes = ChangeSet(now, current_calendar(), current_policy())
-    earlier = _earlier_requests(ticket, data.get("repeat_of"), changes.policy)
+    changes = ChangeSet(now, ref.calendar, policy)
     ticket.contact_count = _contact_number(ticket.contact_count, earlier)
     repeat = bool(data.get("repeat_of")) or ticket.contact_count >= 2
     ticket.repeat_after_deadline = any(_was_late_at(e, ticket.received_at) for e in earlier)
@@ -53,31 +65,25 @@ def receive(data: dict, now: datetime | None = None, user: User | None = None,
                   {"channel": ticket.channel, "origin": origin,
                    **({"incident_id": incident.id} if incident else {})})
     changes.create(ticket, state, (event,), user)
-    changes.flush()
     try:
-        commit_keeping_state()  # the caller answers with this ticket, as written
-    except IntegrityError:  # the same crm_id pushed twice at once: the first one wins
+        changes.flush()
+    except CrmIdTaken:  # the same crm_id pushed twice at once: the first one wins
         db.session.rollback()
-        winner = _by_crm_id(data["crm_id"])
-        assert winner is not None  # committed by the push that won
-        return winner, False
-    return ticket, True
+        return _pushed_before(data["crm_id"]), False
+    db.session.commit()
+    return _as_written(ticket, team), True
 
 
 def team_exists(code: str) -> bool:
     """Is this the code of one of our teams?"""
-    return _team(code) is not None
+    return reference.team_known(code)
 
 
-def _team(code: str) -> Team | None:
-    return db.session.execute(select(Team).where(Team.code == code)).scalar_one_or_none()
-
-
-def _new_ticket(data: dict, team: Team, origin: str) -> Ticket:
+def _new_ticket(data: dict, team: TeamRef, origin: str) -> Ticket:
     """The ticket row before any rule has run."""
     customer = data["customer"]
     return Ticket(
-        crm_id=data["crm_id"], type=data["type"], team_id=team.id, team=team,
+        crm_id=data["crm_id"], type=data["type"], team_id=team.id,
         channel=data["channel"], origin=origin, content=data.get("content") or "",
         customer_code=customer.get("code"), customer_name=customer["name"],
         customer_name_key=customers.fold(customer["name"]),
@@ -93,6 +99,17 @@ def _new_ticket(data: dict, team: Team, origin: str) -> Ticket:
     )
 
 
+def _as_written(ticket: Ticket, team: TeamRef) -> Ticket:
+    """The new ticket as the database holds it, with its team and no assignee: detached, with
+    everything loaded, so answering with it reads nothing back."""
+    team_row = Team(id=team.id, code=team.code, name=team.name, company_id=team.company_id)
+    make_transient_to_detached(team_row)
+    set_committed_value(ticket, "team", team_row)
+    set_committed_value(ticket, "assignee", None)
+    make_transient_to_detached(ticket)
+    return ticket
+
+
 def _initial_state(ticket: Ticket, repeat: bool, changes: ChangeSet) -> TicketState:
     """Deadlines, desk and flags of a new ticket."""
     cal = changes.cal
@@ -106,23 +123,36 @@ def _initial_state(ticket: Ticket, repeat: bool, changes: ChangeSet) -> TicketSt
                        contact_count=ticket.contact_count, flags=flags, origin=ticket.origin)
 
 
-def _earlier_requests(ticket: Ticket, repeat_of: str | None, policy: Policy) -> list[Ticket]:
-    """The earlier tickets this one repeats: the one the CRM names, and the customer's
-    tickets of the same type received before it that are open or closed only recently."""
-    found = {}
-    named = _by_crm_id(repeat_of) if repeat_of else None
-    if named is not None:
-        found[named.id] = named
-    if ticket.customer_code:
-        recent = ticket.received_at - policy.repeat_window
-        query = select(Ticket).where(
-            Ticket.customer_code == ticket.customer_code, Ticket.type == ticket.type,
-            Ticket.received_at < ticket.received_at,
+def _lookup(data: dict, policy: Policy) -> tuple[int, Ticket | None, list[Ticket]]:
+    """One read: (the teams' and calendar's version, an earlier push of this crm_id, the
+    earlier tickets this one repeats: the one the CRM names, and the customer's tickets of the
+    same type received before it that are open or closed only recently)."""
+    code, received = data["customer"].get("code"), data["received_at"]
+    params = {"crm_ids": [data["crm_id"], *([data["repeat_of"]] if data.get("repeat_of") else [])]}
+    if code:
+        params.update(code=code, type=data["type"], received=received,
+                      recent=received - policy.repeat_window)
+    rows = db.session.execute(_lookup_statement(bool(code)), params).all()
+    tickets = [ticket for _, ticket in rows if ticket is not None]
+    existing = next((t for t in tickets if t.crm_id == data["crm_id"]), None)
+    return rows[0].version, existing, [t for t in tickets if t is not existing]
+
+
+@cache
+def _lookup_statement(by_customer: bool):
+    """The lookup's query, built once (its values are parameters)."""
+    repeats: list[ColumnElement[bool]] = [Ticket.crm_id.in_(bindparam("crm_ids",
+                                                                       expanding=True))]
+    if by_customer:
+        recent = bindparam("recent", type_=UTCDateTime())
+        repeats.append(and_(
+            Ticket.customer_code == bindparam("code"), Ticket.type == bindparam("type"),
+            Ticket.received_at < bindparam("received", type_=UTCDateTime()),
             or_(Ticket.status.in_(OPEN_STATUSES), Ticket.completed_at >= recent,
-                Ticket.returned_at >= recent),
-        ).order_by(Ticket.received_at)
-        found.update((t.id, t) for t in db.session.execute(query).scalars())
-    return list(found.values())
+                Ticket.returned_at >= recent)))
+    version = reference.version_column()
+    return (select(version.c.version, Ticket).select_from(version)
+            .outerjoin(Ticket, or_(*repeats)).order_by(Ticket.received_at))
 
 
 def _contact_number(counted: int, earlier: list[Ticket]) -> int:
@@ -137,5 +167,14 @@ def _was_late_at(earlier: Ticket, at: datetime) -> bool:
     return earlier.resolve_by < at and not finished
 
 
+def _pushed_before(crm_id: str) -> Ticket:
+    """The ticket an earlier push of this crm_id made (it was found, or won the race)."""
+    ticket = _by_crm_id(crm_id)
+    assert ticket is not None  # committed before our lookup or our insert
+    return ticket
+
+
 def _by_crm_id(crm_id: str) -> Ticket | None:
-    return db.session.execute(select(Ticket).where(Ticket.crm_id == crm_id)).scalar_one_or_none()
+    """The ticket pushed with this crm_id, with what its JSON reads."""
+    return db.session.execute(select(Ticket).where(Ticket.crm_id == crm_id)
+                              .options(*ticket_loads())).scalar_one_or_none()

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import bindparam, delete, insert, select, update
-from sqlalchemy.orm.attributes import set_committed_value
 
 from fieldapp.extensions import db
 from fieldapp.models import Incident, Reminder, Ticket
@@ -22,17 +21,12 @@ _AUDIENCE = update(_REMINDERS).where(_REMINDERS.c.id == bindparam("rid")).values
     audience=bindparam("new_audience"))
 
 
-def replan(items: Iterable[tuple[Ticket, TicketState]], now: datetime, cal: WorkCalendar,
-           new_tickets: frozenset[int] = frozenset()) -> None:
+def replan(items: Iterable[tuple[Ticket, TicketState]], now: datetime,
+           cal: WorkCalendar) -> None:
     """Replace each ticket's unsent reminders by its current plan; sent rows are history.
-
-    `new_tickets` were inserted in this transaction: they have no rows to read."""
-    planned = [(t, reminders.plan(state, now, cal), t.id in new_tickets) for t, state in items]
-    fresh = _replace("ticket_id", [(t.id, plan, new) for t, plan, new in planned], now)
-    for ticket, _, new in planned:
-        if new:  # known as written: nothing to read back
-            set_committed_value(ticket, "reminders",
-                                [Reminder(**row) for row in fresh.get(ticket.id, ())])
+    (A new ticket's rows are written with it: new_ticket_rows.)"""
+    _replace("ticket_id", [(t.id, reminders.plan(state, now, cal), False) for t, state in items],
+             now)
 
 
 def replan_incidents(items: Iterable[tuple[Incident, IncidentState]], now: datetime,
@@ -58,12 +52,20 @@ def _replace(column: str, targets: list[tuple[int, list[PlannedReminder], bool]]
             elif row.sent_at is None and row.audience != ",".join(wanted[key].audience):
                 audiences.append({"rid": row.id,
                                   "new_audience": ",".join(wanted[key].audience)})
-        rows[target_id] = [{"ticket_id": None, "incident_id": None, column: target_id,
-                            "kind": p.kind, "due_at": p.due_at,
-                            "audience": ",".join(p.audience), "created_at": now}
+        rows[target_id] = [_row(column, target_id, p, now)
                            for key, p in wanted.items() if key not in seen]
     _write(doomed, audiences, [row for fresh in rows.values() for row in fresh])
     return rows
+
+
+def new_ticket_rows(state: TicketState, now: datetime, cal: WorkCalendar) -> list[dict]:
+    """The reminder rows of a ticket being created, without its id (not known yet)."""
+    return [_row("ticket_id", None, p, now) for p in reminders.plan(state, now, cal)]
+
+
+def _row(column: str, target_id: int | None, planned: PlannedReminder, now: datetime) -> dict:
+    return {"ticket_id": None, "incident_id": None, column: target_id, "kind": planned.kind,
+            "due_at": planned.due_at, "audience": ",".join(planned.audience), "created_at": now}
 
 
 def _rows_of(column: str, target_ids: list[int]) -> dict[int, list]:

@@ -125,13 +125,11 @@ class Batch:
 
     def __init__(self, ops, user: User, now: datetime, device_id: str | None, final: bool):
         self.ops, self.now, self.device_id, self.final = ops, now, device_id, final
-        # Read now: the write transaction starts by ending the session's reads, which would
-        # otherwise reload the user on the first access.
         self.user, self.user_id, self.team_id = user, user.id, user.team_id
         self.actor, self.teams = actor_of(user), user.visible_team_ids()
 
     def run(self) -> list[OpResult]:
-        begin_write()
+        begin_write(self.user)  # the signed-in user, as loaded for this request
         self.incidents = incident_ops.lock_incidents(self.ops)
         self.tickets = _lock_tickets({op.ticket_id for op in self.ops if op.ticket_id}
                                      | incident_ops.tickets_of(self.ops, self.incidents))

@@ -2,34 +2,35 @@
 
 from collections.abc import Iterable
 
-from sqlalchemy import Table
+from sqlalchemy import Table, inspect
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.attributes import set_committed_value
 
 from fieldapp.extensions import db
 from fieldapp.models.sqlite import IMMEDIATE
 
 
-def begin_write() -> None:
+def begin_write(*keep: object, one_statement: bool = False) -> None:
     """End whatever the session was reading and open a write transaction.
 
     On SQLite the transaction takes the database's write lock at once; on PostgreSQL the
-    caller locks the rows it changes (SELECT ... FOR UPDATE).
+    caller locks the rows it changes (SELECT ... FOR UPDATE). `keep`: objects read earlier in
+    the request (the signed-in user) that stay as they were read; ending the reads would
+    expire them, and their next use would read them again. `one_statement`: the caller locks
+    nothing and writes in one statement, atomic by itself; on PostgreSQL each statement then
+    commits on its own, which spares the round trips of BEGIN and COMMIT.
     """
+    objects = [getattr(obj, "_get_current_object", lambda o=obj: o)() for obj in keep]  # proxies
+    kept = [(obj, {attr.key: getattr(obj, attr.key) for attr in inspect(obj).mapper.column_attrs})
+            for obj in objects]
     db.session.rollback()
-    db.session.connection(execution_options={IMMEDIATE: True})
-
-
-def commit_keeping_state() -> None:
-    """Commit, keeping the session's objects as written instead of expiring them.
-
-    For a caller that answers with what it has just written: reloading the row and each of
-    its collections after the commit would cost a round trip apiece, to read back the same."""
-    session = db.session()
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
+    for obj, values in kept:
+        for key, value in values.items():
+            set_committed_value(obj, key, value)
+    if one_statement and db.session.get_bind().dialect.name == "postgresql":
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    else:
+        db.session.connection(execution_options={IMMEDIATE: True})
 
 
 def upsert(table: Table, keys: Iterable[str], update: Iterable[str] = ()):
