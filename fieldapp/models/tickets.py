@@ -100,6 +100,8 @@ class Ticket(Model):
         Index("ix_tickets_received", "received_at", "id"),
         # Outage calls of one station, for wide-area incidents (DOMAIN §8).
         Index("ix_tickets_team_station", "team_id", "customer_station", "received_at"),
+        # A user's last completed tickets ("Đã xong gần đây"), latest first.
+        Index("ix_tickets_assignee_completed", "assignee_id", "status", "completed_at"),
     )
 
 
