@@ -17,8 +17,10 @@ class Figure:
     def row(self) -> str:
         verdict = {True: "ok", False: "MISSED", None: ""}[self.ok]
         ratio = f" (baseline {self.baseline:g})" if self.baseline is not None else ""
-        return f"{self.name:<48} {self.value:>12,.2f} {self.unit:<10} {self.target:<16} " \
-               f"{verdict}{ratio}"
+        return (
+            f"{self.name:<48} {self.value:>12,.2f} {self.unit:<10} {self.target:<16} "
+            f"{verdict}{ratio}"
+        )
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -13,8 +13,9 @@ RESULTS = Path(__file__).parent / "results"
 
 
 def main(names: list[str]) -> int:
-    modules = names or sorted(m.name for m in pkgutil.iter_modules(bench.__path__)
-                              if not m.name.startswith("_"))
+    modules = names or sorted(
+        m.name for m in pkgutil.iter_modules(bench.__path__) if not m.name.startswith("_")
+    )
     figures = []
     for name in modules:
         print(f"== {name}", flush=True)

@@ -14,10 +14,13 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_en
 from fieldapp.services.signing import verify
 
 metadata = MetaData()
-bare_intake = Table("bench_bare_intake", metadata,
-                    Column("id", Integer, primary_key=True),
-                    Column("crm_id", String(64), unique=True),
-                    Column("body", Text))
+bare_intake = Table(
+    "bench_bare_intake",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("crm_id", String(64), unique=True),
+    Column("body", Text),
+)
 
 
 def create_table(url: str) -> None:
@@ -34,8 +37,14 @@ app = Flask(__name__)
 @app.post("/bare")
 def bare():
     body = request.get_data()
-    if not verify(SECRET, request.headers.get("X-CRM-Timestamp"),
-                  request.headers.get("X-CRM-Signature"), body, time.time(), 300):
+    if not verify(
+        SECRET,
+        request.headers.get("X-CRM-Timestamp"),
+        request.headers.get("X-CRM-Signature"),
+        body,
+        time.time(),
+        300,
+    ):
         return {"error": "signature"}, 401
     data = json.loads(body)
     with engine.begin() as conn:

@@ -22,10 +22,13 @@ class Run:
         return len(self.latencies) / self.seconds if self.seconds else 0.0
 
 
-def drive(calls: Iterable, clients: int,
-          call: Callable[[requests.Session, object], requests.Response],
-          session: Callable[[], requests.Session] = requests.Session,
-          ok: Callable[[requests.Response], bool] = lambda r: r.status_code < 300) -> Run:
+def drive(
+    calls: Iterable,
+    clients: int,
+    call: Callable[[requests.Session, object], requests.Response],
+    session: Callable[[], requests.Session] = requests.Session,
+    ok: Callable[[requests.Response], bool] = lambda r: r.status_code < 300,
+) -> Run:
     """Make `call(session, item)` for every item over `clients` threads; time each."""
     run, lock, local = Run(), threading.Lock(), threading.local()
 

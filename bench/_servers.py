@@ -73,9 +73,15 @@ def backend(name: str, tmp: str, keep: bool = False) -> Backend:
         redis.Redis.from_url(redis_url).flushdb()
     else:
         notes.append("embedded Redis")
-    env = {**os.environ, "DATABASE_URL": url, "FIELDAPP_INSTANCE": tmp, "PYTHONUNBUFFERED": "1",
-           "SECRET_KEY": "bench-secret", "CRM_SHARED_SECRET": CRM_SECRET,
-           "FIELDAPP_HTTPS": "0"}  # plain http on 127.0.0.1: cookies must come back
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "FIELDAPP_INSTANCE": tmp,
+        "PYTHONUNBUFFERED": "1",
+        "SECRET_KEY": "bench-secret",
+        "CRM_SHARED_SECRET": CRM_SECRET,
+        "FIELDAPP_HTTPS": "0",
+    }  # plain http on 127.0.0.1: cookies must come back
     env.pop("CRM_CALLBACK_URL", None)  # callbacks are kept as rows, never sent anywhere
     env.pop("REDIS_URL", None)
     if redis_url:
@@ -110,8 +116,9 @@ def _admin_sql(sql: str) -> str:
     """Run one statement as the PostgreSQL superuser (CREATE DATABASE needs autocommit)."""
     import psycopg
 
-    with psycopg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres",
-                         autocommit=True) as conn:
+    with psycopg.connect(
+        host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True
+    ) as conn:
         cursor = conn.execute(sql)
         row = cursor.fetchone() if cursor.description else None
     return str(row[0]) if row else ""
@@ -119,8 +126,13 @@ def _admin_sql(sql: str) -> str:
 
 def migrate(be: Backend) -> None:
     """`flask db upgrade` on the benchmark's database: the schema the migrations build."""
-    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
-                   cwd=ROOT, env=be.env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
+        cwd=ROOT,
+        env=be.env,
+        check=True,
+        capture_output=True,
+    )
 
 
 def app_for(be: Backend):
@@ -128,9 +140,15 @@ def app_for(be: Backend):
     from fieldapp import create_app
 
     os.environ["FIELDAPP_INSTANCE"] = be.instance
-    config = {"SQLALCHEMY_DATABASE_URI": be.database_url, "SECRET_KEY": "bench-secret",
-              "CRM_SHARED_SECRET": CRM_SECRET, "REDIS_URL": be.redis_url,
-              "HTTPS": False, "SESSION_COOKIE_SECURE": False, "SESSION_COOKIE_NAME": "session"}
+    config = {
+        "SQLALCHEMY_DATABASE_URI": be.database_url,
+        "SECRET_KEY": "bench-secret",
+        "CRM_SHARED_SECRET": CRM_SECRET,
+        "REDIS_URL": be.redis_url,
+        "HTTPS": False,
+        "SESSION_COOKIE_SECURE": False,
+        "SESSION_COOKIE_NAME": "session",
+    }
     return create_app(config)
 
 
@@ -155,8 +173,17 @@ def seed_org(be: Backend, teams: int, crews_per_team: int) -> list[list[str]]:
             team = Team(code=f"PC-B-{t:03d}", name=f"Đội {t:03d}", company=company)
             db.session.add(team)
             users = [f"crew{t:03d}.{c:02d}" for c in range(crews_per_team)]
-            db.session.add_all(User(username=u, name=u, role="crew", team=team,
-                                    desk="operations", password_hash=digest) for u in users)
+            db.session.add_all(
+                User(
+                    username=u,
+                    name=u,
+                    role="crew",
+                    team=team,
+                    desk="operations",
+                    password_hash=digest,
+                )
+                for u in users
+            )
             names.append(users)
         db.session.commit()
         db.session.remove()
@@ -175,8 +202,9 @@ class Processes:
 
     def start(self, cmd: list[str], be: Backend, log: str) -> subprocess.Popen:
         out = open(Path(be.instance) / log, "w")  # noqa: SIM115 (closed with the process)
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=be.env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=be.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
         self.procs.append((proc, out))
         return proc
 
@@ -201,19 +229,38 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(be: Backend, app: str = "wsgi:app", rq_workers: int = 0,
-            web_workers: int = WEB_WORKERS):
+def serving(
+    be: Backend, app: str = "wsgi:app", rq_workers: int = 0, web_workers: int = WEB_WORKERS
+):
     """gunicorn serving `app` (and `rq_workers` × `flask worker`); yields the base URL."""
     procs = Processes()
     port = free_port()
     try:
-        procs.start([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
-                     app, "--bind", f"127.0.0.1:{port}",
-                     "--workers", str(web_workers), "--threads", str(WEB_THREADS),
-                     "--graceful-timeout", "5", "--no-control-socket"], be, "web.log")
+        procs.start(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                str(ROOT / "gunicorn.conf.py"),
+                app,
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(web_workers),
+                "--threads",
+                str(WEB_THREADS),
+                "--graceful-timeout",
+                "5",
+                "--no-control-socket",
+            ],
+            be,
+            "web.log",
+        )
         for n in range(rq_workers):
-            procs.start([sys.executable, "-m", "flask", "--app", "wsgi", "worker"], be,
-                        f"worker{n}.log")
+            procs.start(
+                [sys.executable, "-m", "flask", "--app", "wsgi", "worker"], be, f"worker{n}.log"
+            )
         base = f"http://127.0.0.1:{port}"
         _wait_until_up(base, procs)
         yield base
@@ -242,8 +289,9 @@ def _wait_until_up(base: str, procs: Processes, timeout: float = 60) -> None:
 def sign_in(base: str, username: str, password: str = PASSWORD) -> requests.Session:
     """A session signed in through the JSON API, sending its CSRF token on every call."""
     session = requests.Session()
-    answer = session.post(f"{base}/api/v1/session",
-                          json={"username": username, "password": password}, timeout=60)
+    answer = session.post(
+        f"{base}/api/v1/session", json={"username": username, "password": password}, timeout=60
+    )
     answer.raise_for_status()
     session.headers["X-CSRFToken"] = answer.json()["csrf_token"]
     return session
@@ -256,19 +304,33 @@ def push(session: requests.Session, url: str, body: dict) -> requests.Response:
     from fieldapp.services.signing import signed_headers
 
     raw = json.dumps(body).encode()
-    return session.post(url, data=raw, headers=signed_headers(CRM_SECRET, time.time(), raw),
-                        timeout=120)
+    return session.post(
+        url, data=raw, headers=signed_headers(CRM_SECRET, time.time(), raw), timeout=120
+    )
 
 
 def outage(crm_id: str, team: str, customer: int) -> dict:
     """A CRM push of an outage ticket, received now."""
     from datetime import UTC, datetime
 
-    return {"crm_id": crm_id, "type": "OUTAGE", "received_at": datetime.now(UTC).isoformat(),
-            "team": team, "channel": "phone", "content": "Mất điện sau bão",
-            "customer": {"code": f"PC03BB{customer:07d}", "name": "Khách hàng",
-                         "phone": "0905000000", "address": "Hải Châu", "birth_year": 1970,
-                         "sex": "M", "important": False, "difficult": False}}
+    return {
+        "crm_id": crm_id,
+        "type": "OUTAGE",
+        "received_at": datetime.now(UTC).isoformat(),
+        "team": team,
+        "channel": "phone",
+        "content": "Mất điện sau bão",
+        "customer": {
+            "code": f"PC03BB{customer:07d}",
+            "name": "Khách hàng",
+            "phone": "0905000000",
+            "address": "Hải Châu",
+            "birth_year": 1970,
+            "sex": "M",
+            "important": False,
+            "difficult": False,
+        },
+    }
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -44,23 +44,38 @@ def main() -> list[Figure]:
             bare_url, app_url = bare_base + "/bare", app_base + "/api/v1/crm/tickets"
             _push_all(bare_url, range(-WARM_UP, 0), "bare-warm")
             _push_all(app_url, range(-WARM_UP, 0), "app-warm")
-            rounds = [(_push_all(bare_url, range(TICKETS), f"bare{n}"),
-                       _push_all(app_url, range(TICKETS), f"app{n}")) for n in range(ROUNDS)]
+            rounds = [
+                (
+                    _push_all(bare_url, range(TICKETS), f"bare{n}"),
+                    _push_all(app_url, range(TICKETS), f"app{n}"),
+                )
+                for n in range(ROUNDS)
+            ]
     bare_rates = [bare.rate for bare, _ in rounds]
     app_rates = [app.rate for _, app in rounds]
     ratios = [app.rate / bare.rate if bare.rate else 0.0 for bare, app in rounds]
     errors = sum(len(bare.errors) + len(app.errors) for bare, app in rounds)
     shape = f"{WEB_WORKERS}×{WEB_THREADS}"
     return [
-        Figure(f"intake, signed pushes ({be.note}, gunicorn {shape})", _median(app_rates),
-               "tickets/s"),
+        Figure(
+            f"intake, signed pushes ({be.note}, gunicorn {shape})", _median(app_rates), "tickets/s"
+        ),
         Figure("bare signed INSERT, same database", _median(bare_rates), "req/s"),
-        Figure(f"intake ÷ bare signed INSERT (median of {ROUNDS})", _median(ratios), "ratio",
-               "≥ 0.5", _median(ratios) >= 0.5, baseline=round(_median(bare_rates), 1)),
+        Figure(
+            f"intake ÷ bare signed INSERT (median of {ROUNDS})",
+            _median(ratios),
+            "ratio",
+            "≥ 0.5",
+            _median(ratios) >= 0.5,
+            baseline=round(_median(bare_rates), 1),
+        ),
         Figure("  ratios of the rounds, lowest", min(ratios), "ratio"),
         Figure("  ratios of the rounds, highest", max(ratios), "ratio"),
-        Figure("intake p50 latency", _median([_median(app.latencies) for _, app in rounds])
-               * 1000, "ms"),
+        Figure(
+            "intake p50 latency",
+            _median([_median(app.latencies) for _, app in rounds]) * 1000,
+            "ms",
+        ),
         Figure("intake errors (non-2xx)", errors, "errors", "0", errors == 0),
     ]
 

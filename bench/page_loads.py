@@ -20,8 +20,14 @@ from bench import Figure
 from bench.page_weight import CREW, PASSWORD, TARGET_KB, _Quiet, _seeded_app
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PHONE = {"width": 360, "height": 740}
 SW_READY_MS = 10_000
 
@@ -43,14 +49,19 @@ def main() -> list[Figure]:
         target = (f"<= {TARGET_KB} KB", total <= TARGET_KB) if label == "first" else ("", None)
         figures += [
             Figure(f"crew list {label} load, page over the wire (CDP)", total, "KB", *target),
-            Figure(f"  {label}: page responses that came over the network", load.network,
-                   f"of {load.responses}"),
+            Figure(
+                f"  {label}: page responses that came over the network",
+                load.network,
+                f"of {load.responses}",
+            ),
             Figure(f"  {label}: body bytes the server sent (incl. SW)", load.served / 1024, "KB"),
             Figure(f"  {label}: requests the server answered (incl. SW)", load.requests, "req"),
         ]
         if label == "first":
-            figures += [Figure(f"  first: of which {kind}", size / 1024, "KB")
-                        for kind, size in sorted(load.by_kind.items())]
+            figures += [
+                Figure(f"  first: of which {kind}", size / 1024, "KB")
+                for kind, size in sorted(load.by_kind.items())
+            ]
     figures.append(Figure("service worker controlling the repeat load", int(worker), "yes=1"))
     return figures
 
@@ -81,9 +92,12 @@ class _Load:
         response = event["response"]
         self.kinds[event["requestId"]] = event.get("type", "Other")
         self.sources[event["requestId"]] = (
-            "sw" if response.get("fromServiceWorker")
-            else "cache" if response.get("fromDiskCache") or response.get("fromPrefetchCache")
-            else "network")
+            "sw"
+            if response.get("fromServiceWorker")
+            else "cache"
+            if response.get("fromDiskCache") or response.get("fromPrefetchCache")
+            else "network"
+        )
 
     def finished(self, event) -> None:
         self.bytes[event["requestId"]] += int(event["encodedDataLength"])
@@ -114,10 +128,12 @@ def _loads(base: str, counter: _BodyBytes) -> tuple[_Load, _Load, bool]:
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport=PHONE, service_workers="allow",
-                                      locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
-        answer = context.request.post(f"{base}/api/v1/session",
-                                      data={"username": CREW, "password": PASSWORD})
+        context = browser.new_context(
+            viewport=PHONE, service_workers="allow", locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
+        )
+        answer = context.request.post(
+            f"{base}/api/v1/session", data={"username": CREW, "password": PASSWORD}
+        )
         assert answer.ok, answer.text()
         page = context.new_page()
         cdp = context.new_cdp_session(page)
@@ -155,5 +171,7 @@ def _worker_ready(page) -> None:
                navigator.serviceWorker.ready.then(() => done(true));
                setTimeout(() => done(false), ms);
              });
-           })""", SW_READY_MS)
+           })""",
+        SW_READY_MS,
+    )
     page.wait_for_load_state("networkidle")

@@ -39,10 +39,16 @@ def main() -> list[Figure]:
             server.shutdown()
             thread.join(timeout=10)
     total = sum(weights.values()) / 1024
-    figures = [Figure("crew list first load, gzip (HTML+CSS+JS)", total, "KB",
-                      f"<= {TARGET_KB} KB", total <= TARGET_KB)]
-    figures += [Figure(f"  of which {kind}", size / 1024, "KB") for kind, size in
-                weights.items()]
+    figures = [
+        Figure(
+            "crew list first load, gzip (HTML+CSS+JS)",
+            total,
+            "KB",
+            f"<= {TARGET_KB} KB",
+            total <= TARGET_KB,
+        )
+    ]
+    figures += [Figure(f"  of which {kind}", size / 1024, "KB") for kind, size in weights.items()]
     figures.append(Figure("  tickets in the list", rows, "rows"))
     return figures
 
@@ -63,8 +69,9 @@ def _seeded_app(tmp: str):
     from fieldapp.services.intake import receive
     from fieldapp.services.org import load_org
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db",
-                      "SECRET_KEY": "bench-only"})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db", "SECRET_KEY": "bench-only"}
+    )
     with app.app_context():
         db.create_all()
         load_org(json.loads(ORG_FILE.read_text(encoding="utf-8")))
@@ -80,12 +87,17 @@ def _first_load(base: str) -> tuple[dict[str, int], int]:
     session = requests.Session()
     login = session.get(f"{base}/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)
-    session.post(f"{base}/login", data={"username": CREW, "password": PASSWORD,
-                                        "csrf_token": token}, allow_redirects=False)
+    session.post(
+        f"{base}/login",
+        data={"username": CREW, "password": PASSWORD, "csrf_token": token},
+        allow_redirects=False,
+    )
     html, html_bytes = _fetch(session, f"{base}/")
     weights = {"HTML": html_bytes, "CSS": 0, "JS": 0}
-    for kind, pattern in (("CSS", r'<link rel="stylesheet" href="([^"]+)"'),
-                          ("JS", r'<script src="([^"]+)"')):
+    for kind, pattern in (
+        ("CSS", r'<link rel="stylesheet" href="([^"]+)"'),
+        ("JS", r'<script src="([^"]+)"'),
+    ):
         for url in re.findall(pattern, html):
             weights[kind] += _fetch(session, urljoin(base, url.replace("&amp;", "&")))[1]
     return weights, html.count('<li id="row-')

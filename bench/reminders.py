@@ -35,8 +35,14 @@ REMINDERS = 10_000
 WINDOW_SECONDS = 60
 TEAMS = 10
 TICKETS_PER_TEAM = 20
-KINDS = ("contact_warn_80", "contact_warn_15", "resolve_warn_80", "resolve_warn_15",
-         "overdue", "repeat_alert")
+KINDS = (
+    "contact_warn_80",
+    "contact_warn_15",
+    "resolve_warn_80",
+    "resolve_warn_15",
+    "overdue",
+    "repeat_alert",
+)
 TARGET_P99 = 5.0
 TARGET_RATE = 200.0
 LEAD_SECONDS = 3  # the first reminder falls due this long after the plan is written
@@ -77,9 +83,16 @@ def _push_service(phone, ready, stop, results) -> None:
     service.server.RequestHandlerClass.protocol_version = "HTTP/1.1"  # as real services do
     ready.put(service.base)
     stop.wait()
-    results.put({"received": [(r.device, r.payload.get("kind"), r.payload.get("ticket_id"))
-                              for r in service.received],
-                 "rejected": service.rejected[:5], "arrivals": service.arrivals})
+    results.put(
+        {
+            "received": [
+                (r.device, r.payload.get("kind"), r.payload.get("ticket_id"))
+                for r in service.received
+            ],
+            "rejected": service.rejected[:5],
+            "arrivals": service.arrivals,
+        }
+    )
     service.close()
 
 
@@ -95,9 +108,15 @@ def _run(tmp: str, push_base: str, phone) -> dict:
     from workers.queues import get_queue
 
     url, redis_url = _database(tmp), _redis()
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-only",
-                      "CRM_CALLBACK_URL": None, "REDIS_URL": redis_url,
-                      "PUSH_ALLOWED_HOSTS": push_base})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench-only",
+            "CRM_CALLBACK_URL": None,
+            "REDIS_URL": redis_url,
+            "PUSH_ALLOWED_HOSTS": push_base,
+        }
+    )
     try:
         with app.app_context():
             db.drop_all()
@@ -157,7 +176,8 @@ def _redis() -> str | None:
 
 def _backend_note(database_url: str, redis_url: str | None) -> str:
     database = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}.get(
-        database_url.split(":", 1)[0].split("+", 1)[0], database_url.split(":", 1)[0])
+        database_url.split(":", 1)[0].split("+", 1)[0], database_url.split(":", 1)[0]
+    )
     return f"{database} + {'Redis' if redis_url else 'embedded Redis'}"
 
 
@@ -174,14 +194,37 @@ def _plan(push_base: str, phone) -> float:
     from tests.workers.fakes import b64
 
     teams = [f"PC-BN-{n:02d}" for n in range(TEAMS)]
-    load_org({"companies": [{"code": "PC-BN", "name": "Công ty Điện lực Bench",
-                             "teams": [{"code": code, "name": f"Đội {code}"} for code in teams]}],
-              "users": [{"username": f"crew.{code.lower()}", "name": f"Thợ {code}",
-                         "password": "bench-only-pw", "role": "crew", "team": code,
-                         "desk": "operations"} for code in teams]})
+    load_org(
+        {
+            "companies": [
+                {
+                    "code": "PC-BN",
+                    "name": "Công ty Điện lực Bench",
+                    "teams": [{"code": code, "name": f"Đội {code}"} for code in teams],
+                }
+            ],
+            "users": [
+                {
+                    "username": f"crew.{code.lower()}",
+                    "name": f"Thợ {code}",
+                    "password": "bench-only-pw",
+                    "role": "crew",
+                    "team": code,
+                    "desk": "operations",
+                }
+                for code in teams
+            ],
+        }
+    )
     for user in db.session.query(User).all():
-        db.session.add(PushSubscription(user_id=user.id, endpoint=f"{push_base}/push/{user.id}",
-                                        p256dh=phone.p256dh, auth=b64(phone.auth)))
+        db.session.add(
+            PushSubscription(
+                user_id=user.id,
+                endpoint=f"{push_base}/push/{user.id}",
+                p256dh=phone.p256dh,
+                auth=b64(phone.auth),
+            )
+        )
     db.session.commit()
     ticket_ids = []
     for code in teams:
@@ -195,10 +238,19 @@ def _plan(push_base: str, phone) -> float:
     now = utcnow()
     start = now + timedelta(seconds=LEAD_SECONDS)
     step = WINDOW_SECONDS / REMINDERS
-    db.session.execute(insert(Reminder), [
-        {"ticket_id": ticket_ids[i % len(ticket_ids)], "kind": KINDS[i % len(KINDS)],
-         "due_at": start + timedelta(seconds=i * step), "audience": "desk", "created_at": now}
-        for i in range(REMINDERS)])
+    db.session.execute(
+        insert(Reminder),
+        [
+            {
+                "ticket_id": ticket_ids[i % len(ticket_ids)],
+                "kind": KINDS[i % len(KINDS)],
+                "due_at": start + timedelta(seconds=i * step),
+                "audience": "desk",
+                "created_at": now,
+            }
+            for i in range(REMINDERS)
+        ],
+    )
     db.session.commit()
     return start.timestamp()
 
@@ -211,8 +263,11 @@ def _unsent() -> bool:
 
     db.session.rollback()
     left = db.session.scalar(select(Reminder.id).where(Reminder.sent_at.is_(None)).limit(1))
-    left = left or db.session.scalar(select(ReminderDelivery.id).where(
-        ReminderDelivery.status.in_(("pending", "sending"))).limit(1))
+    left = left or db.session.scalar(
+        select(ReminderDelivery.id)
+        .where(ReminderDelivery.status.in_(("pending", "sending")))
+        .limit(1)
+    )
     db.session.rollback()
     return left is not None
 
@@ -225,17 +280,26 @@ def _outcome() -> dict:
     from fieldapp.models import Reminder, ReminderDelivery
 
     db.session.rollback()
-    rows = db.session.execute(select(ReminderDelivery.sent_at, Reminder.due_at).join(
-        Reminder, Reminder.id == ReminderDelivery.reminder_id).where(
-        ReminderDelivery.status == "sent")).all()
-    statuses = dict(db.session.execute(select(ReminderDelivery.status, func.count())
-                                       .group_by(ReminderDelivery.status)).all())
-    planned = db.session.execute(select(
-        ReminderDelivery.user_id, Reminder.kind, Reminder.ticket_id).join(
-        Reminder, Reminder.id == ReminderDelivery.reminder_id)).all()
-    return {"lateness": sorted((sent - due).total_seconds() for sent, due in rows),
-            "statuses": statuses, "planned": [tuple(map(str, p[:1])) + tuple(p[1:])
-                                              for p in planned]}
+    rows = db.session.execute(
+        select(ReminderDelivery.sent_at, Reminder.due_at)
+        .join(Reminder, Reminder.id == ReminderDelivery.reminder_id)
+        .where(ReminderDelivery.status == "sent")
+    ).all()
+    statuses = dict(
+        db.session.execute(
+            select(ReminderDelivery.status, func.count()).group_by(ReminderDelivery.status)
+        ).all()
+    )
+    planned = db.session.execute(
+        select(ReminderDelivery.user_id, Reminder.kind, Reminder.ticket_id).join(
+            Reminder, Reminder.id == ReminderDelivery.reminder_id
+        )
+    ).all()
+    return {
+        "lateness": sorted((sent - due).total_seconds() for sent, due in rows),
+        "statuses": statuses,
+        "planned": [tuple(map(str, p[:1])) + tuple(p[1:]) for p in planned],
+    }
 
 
 def _figures(run: dict, service: dict) -> list[Figure]:
@@ -247,21 +311,40 @@ def _figures(run: dict, service: dict) -> list[Figure]:
     # Each phone gets each (kind, ticket) as often as it was planned for that phone, no more.
     twice = sum((Counter(received) - Counter(run["planned"])).values())
     return [
-        Figure(f"reminder pushes sent ({run['backend']})", sent, "pushes", f"= {REMINDERS}",
-               sent == REMINDERS),
-        Figure("  decrypted by the push service", len(received), "pushes", f"= {sent}",
-               len(received) == sent and not service["rejected"]),
+        Figure(
+            f"reminder pushes sent ({run['backend']})",
+            sent,
+            "pushes",
+            f"= {REMINDERS}",
+            sent == REMINDERS,
+        ),
+        Figure(
+            "  decrypted by the push service",
+            len(received),
+            "pushes",
+            f"= {sent}",
+            len(received) == sent and not service["rejected"],
+        ),
         Figure("  sent twice to one phone", twice, "pushes", "= 0", twice == 0),
         Figure("lateness p50 (sent_at - due_at)", p50, "s"),
-        Figure("lateness p99 (sent_at - due_at)", p99, "s", f"<= {TARGET_P99:g} s",
-               p99 <= TARGET_P99),
+        Figure(
+            "lateness p99 (sent_at - due_at)", p99, "s", f"<= {TARGET_P99:g} s", p99 <= TARGET_P99
+        ),
         Figure("lateness max", lateness[-1] if lateness else float("nan"), "s"),
-        Figure("pushes per second per core (worker CPU)", rate, "push/s",
-               f">= {TARGET_RATE:g}", rate >= TARGET_RATE),
+        Figure(
+            "pushes per second per core (worker CPU)",
+            rate,
+            "push/s",
+            f">= {TARGET_RATE:g}",
+            rate >= TARGET_RATE,
+        ),
         Figure("  worker CPU time", run["cpu"], "s"),
-        Figure("  deliveries not sent", sum(n for s, n in run["statuses"].items()
-                                            if s != "sent"), "rows",
-               json.dumps({s: n for s, n in run["statuses"].items() if s != "sent"})),
+        Figure(
+            "  deliveries not sent",
+            sum(n for s, n in run["statuses"].items() if s != "sent"),
+            "rows",
+            json.dumps({s: n for s, n in run["statuses"].items() if s != "sent"}),
+        ),
     ]
 
 

@@ -52,8 +52,14 @@ def main() -> list[Figure]:
 def _app(uri: str):
     from fieldapp import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": uri, "TESTING": True,
-                       "WTF_CSRF_ENABLED": False, "SECRET_KEY": "bench"})
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": uri,
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "SECRET_KEY": "bench",
+        }
+    )
 
 
 def _seed(app) -> int:
@@ -72,13 +78,21 @@ def _seed(app) -> int:
     for c in range(COMPANIES):
         company = Company(code=f"PC-{c:02d}", name=f"Công ty Điện lực {c:02d}")
         db.session.add(company)
-        teams += [Team(code=f"PC-{c:02d}-{t:02d}", name=f"Đội {c:02d}-{t:02d}", company=company)
-                  for t in range(TEAMS)]
+        teams += [
+            Team(code=f"PC-{c:02d}-{t:02d}", name=f"Đội {c:02d}-{t:02d}", company=company)
+            for t in range(TEAMS)
+        ]
     db.session.add_all(teams)
     db.session.add(User(username="admin", name="Quản trị", role="admin", password_hash="x"))
-    db.session.add(User(username="pc00", name="Phòng KD", role="company", company_id=1,
-                        password_hash=generate_password_hash(VIEWER_PASSWORD,
-                                                             method="pbkdf2:sha256:1000")))
+    db.session.add(
+        User(
+            username="pc00",
+            name="Phòng KD",
+            role="company",
+            company_id=1,
+            password_hash=generate_password_hash(VIEWER_PASSWORD, method="pbkdf2:sha256:1000"),
+        )
+    )
     db.session.commit()
     rng, now = random.Random(7), datetime.now(UTC)
     team_ids = [t.id for t in teams]
@@ -98,15 +112,29 @@ def _ticket(i: int, rng: random.Random, now: datetime, team_ids: list[int]) -> d
     kind = rng.choice(OPS_TYPES + BIZ_TYPES)
     window = timedelta(hours=2) if kind in OPS_TYPES else timedelta(days=5)
     resolve_by = received + window
-    row = dict(crm_id=f"B-{i:08d}", type=kind, team_id=rng.choice(team_ids),
-               desk="operations" if kind in OPS_TYPES else "business",
-               channel=rng.choice(CHANNELS), origin="crm", content="", customer_name="KH",
-               customer_address="", contact_count=rng.choice((1,) * 9 + (2,)),
-               repeat_after_deadline=rng.random() < 0.03, received_at=received,
-               accept_by=received + timedelta(minutes=3), resolve_by=resolve_by,
-               accepted_at=received + timedelta(minutes=rng.randrange(1, 10)),
-               late_accept=rng.random() < 0.1, flags=["difficult"] if rng.random() < 0.05 else [],
-               status="accepted", created_at=received, updated_at=received, version=2)
+    row = dict(
+        crm_id=f"B-{i:08d}",
+        type=kind,
+        team_id=rng.choice(team_ids),
+        desk="operations" if kind in OPS_TYPES else "business",
+        channel=rng.choice(CHANNELS),
+        origin="crm",
+        content="",
+        customer_name="KH",
+        customer_address="",
+        contact_count=rng.choice((1,) * 9 + (2,)),
+        repeat_after_deadline=rng.random() < 0.03,
+        received_at=received,
+        accept_by=received + timedelta(minutes=3),
+        resolve_by=resolve_by,
+        accepted_at=received + timedelta(minutes=rng.randrange(1, 10)),
+        late_accept=rng.random() < 0.1,
+        flags=["difficult"] if rng.random() < 0.05 else [],
+        status="accepted",
+        created_at=received,
+        updated_at=received,
+        version=2,
+    )
     roll = rng.random()
     recent = now - received < window * 2
     if roll < 0.05:
@@ -115,8 +143,12 @@ def _ticket(i: int, rng: random.Random, now: datetime, team_ids: list[int]) -> d
         done = received + window * rng.uniform(0.05, 1.3)
         if done < now:
             late = done > resolve_by
-            row.update(status="completed", completed_at=done, late_resolve=late,
-                       late_reason={"code": rng.choice(REASONS), "note": ""} if late else None)
+            row.update(
+                status="completed",
+                completed_at=done,
+                late_resolve=late,
+                late_reason={"code": rng.choice(REASONS), "note": ""} if late else None,
+            )
     return row
 
 
@@ -148,8 +180,13 @@ def _measure(app) -> list[Figure]:
         target = f"<= {TARGET_S:g} s" if ok else ""
         figures += [
             Figure(f"dashboard, {label}", dash, "s", target, dash <= TARGET_S if ok else None),
-            Figure(f"monthly report + YTD, {label}", month, "s", target,
-                   month <= TARGET_S if ok else None),
+            Figure(
+                f"monthly report + YTD, {label}",
+                month,
+                "s",
+                target,
+                month <= TARGET_S if ok else None,
+            ),
         ]
     figures.append(_page_weight(app))
     return figures
@@ -158,8 +195,9 @@ def _measure(app) -> list[Figure]:
 def _page_weight(app) -> Figure:
     """The company's dashboard page, gzip-compressed, as a phone downloads it."""
     client = app.test_client()
-    signed_in = client.post("/api/v1/session",
-                            json={"username": "pc00", "password": VIEWER_PASSWORD})
+    signed_in = client.post(
+        "/api/v1/session", json={"username": "pc00", "password": VIEWER_PASSWORD}
+    )
     assert signed_in.status_code == 200, signed_in.get_data(as_text=True)
     page = client.get("/reports/dashboard")
     assert page.status_code == 200 and b"PC-00-14" in page.data, page.status  # every team

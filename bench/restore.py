@@ -51,8 +51,10 @@ def _run(app, crew: str, note: str) -> list[Figure]:
         for ticket_id in single:
             [result] = send([_op("complete", _completion(), ticket_id=ticket_id)])
             assert result["status"] == "applied", result
-    restored = {"restored_at": _iso(datetime.now(UTC) - timedelta(minutes=1)),
-                "result": "Đã khôi phục cấp điện"}
+    restored = {
+        "restored_at": _iso(datetime.now(UTC) - timedelta(minutes=1)),
+        "result": "Đã khôi phục cấp điện",
+    }
     with _counting(app) as restore:
         [result] = send([_op("restore", restored, incident_id=incident)])
     assert result["status"] == "applied" and result["left_open"] == [], result
@@ -64,10 +66,15 @@ def _run(app, crew: str, note: str) -> list[Figure]:
         Figure("restore: SQL statements per ticket", restore["statements"] / TICKETS, "stmts"),
         Figure(f"{TICKETS} single complete ops through sync", base["seconds"], "s"),
         Figure("single complete: time per ticket", 1000 * base["seconds"] / TICKETS, "ms"),
-        Figure("single complete: SQL statements per ticket", base["statements"] / TICKETS,
-               "stmts"),
-        Figure("restore faster than single completes", ratio, "ratio",
-               f">= {TARGET_RATIO:g}x", ratio >= TARGET_RATIO, round(base["seconds"], 2)),
+        Figure("single complete: SQL statements per ticket", base["statements"] / TICKETS, "stmts"),
+        Figure(
+            "restore faster than single completes",
+            ratio,
+            "ratio",
+            f">= {TARGET_RATIO:g}x",
+            ratio >= TARGET_RATIO,
+            round(base["seconds"], 2),
+        ),
     ]
 
 
@@ -92,11 +99,14 @@ def _accepted(app, send, count: int) -> list[int]:
     from fieldapp.services.intake import receive
 
     with app.app_context():
-        ids = [receive(IntakeSchema().load(outage(f"R-{n:06d}", team_code(0), n)))[0].id
-               for n in range(count)]
+        ids = [
+            receive(IntakeSchema().load(outage(f"R-{n:06d}", team_code(0), n)))[0].id
+            for n in range(count)
+        ]
     for start in range(0, count, CHUNK):
-        results = send([_op("accept", {"late_reason": LATE}, ticket_id=i)
-                        for i in ids[start:start + CHUNK]])
+        results = send(
+            [_op("accept", {"late_reason": LATE}, ticket_id=i) for i in ids[start : start + CHUNK]]
+        )
         assert {r["status"] for r in results} == {"applied"}, results[:3]
     return ids
 
@@ -104,9 +114,20 @@ def _accepted(app, send, count: int) -> list[int]:
 def _declare(send, tickets: list[int]) -> int:
     """An incident of the team, declared and holding these tickets (one link op)."""
     now = datetime.now(UTC)
-    [declared] = send([_op("declare", {
-        "kind": "unplanned", "area": "Hải Châu", "started_at": _iso(now - timedelta(hours=1)),
-        "cause": "Bão", "eta": _iso(now + timedelta(hours=2))})])
+    [declared] = send(
+        [
+            _op(
+                "declare",
+                {
+                    "kind": "unplanned",
+                    "area": "Hải Châu",
+                    "started_at": _iso(now - timedelta(hours=1)),
+                    "cause": "Bão",
+                    "eta": _iso(now + timedelta(hours=2)),
+                },
+            )
+        ]
+    )
     incident = declared["incident_id"]
     [linked] = send([_op("link", {"tickets": tickets}, incident_id=incident)])
     assert linked["status"] == "applied" and linked["left_open"] == [], linked
@@ -114,14 +135,23 @@ def _declare(send, tickets: list[int]) -> int:
 
 
 def _op(action: str, data: dict, **target) -> dict:
-    return {"op_id": uuid.uuid4().hex, "action": action, "at": _iso(datetime.now(UTC)),
-            "data": data, **target}
+    return {
+        "op_id": uuid.uuid4().hex,
+        "action": action,
+        "at": _iso(datetime.now(UTC)),
+        "data": data,
+        **target,
+    }
 
 
 def _completion() -> dict:
     """What a crew sends to complete an outage ticket by hand."""
-    return {"result": "Đã khôi phục cấp điện", "cause": "Bão",
-            "restored_at": _iso(datetime.now(UTC) - timedelta(minutes=1)), "late_reason": LATE}
+    return {
+        "result": "Đã khôi phục cấp điện",
+        "cause": "Bão",
+        "restored_at": _iso(datetime.now(UTC) - timedelta(minutes=1)),
+        "late_reason": LATE,
+    }
 
 
 def _iso(at: datetime) -> str:
@@ -159,10 +189,12 @@ def _check_completed(app, expected: int) -> None:
     from fieldapp.models import Event, Ticket
 
     with app.app_context():
-        done = db.session.scalar(select(func.count()).select_from(Ticket).where(
-            Ticket.status == "completed"))
-        events = db.session.scalar(select(func.count()).select_from(Event).where(
-            Event.action == "completed"))
+        done = db.session.scalar(
+            select(func.count()).select_from(Ticket).where(Ticket.status == "completed")
+        )
+        events = db.session.scalar(
+            select(func.count()).select_from(Event).where(Event.action == "completed")
+        )
     assert done == events == expected, (done, events, expected)
 
 

@@ -123,8 +123,11 @@ class _Storm:
             with ThreadPoolExecutor(PUSHERS) as pool:
                 for start in range(0, TICKETS, BURST):
                     list(pool.map(one, range(start, min(start + BURST, TICKETS))))
-                    print(f"  pushed {min(start + BURST, TICKETS):,}, phones synced "
-                          f"{len(self.sync_latencies):,}, errors {len(self.errors)}", flush=True)
+                    print(
+                        f"  pushed {min(start + BURST, TICKETS):,}, phones synced "
+                        f"{len(self.sync_latencies):,}, errors {len(self.errors)}",
+                        flush=True,
+                    )
                     if start + BURST < TICKETS:
                         time.sleep(PAUSE_S)
         finally:  # phones still waiting for a ticket that never came stop waiting
@@ -185,11 +188,19 @@ def _ops(ticket_id: int) -> list[dict]:
     now = datetime.now(UTC).isoformat()
 
     def op(action: str, data: dict) -> dict:
-        return {"op_id": uuid.uuid4().hex, "ticket_id": ticket_id, "action": action, "at": now,
-                "data": {**data, "late_reason": LATE}}
+        return {
+            "op_id": uuid.uuid4().hex,
+            "ticket_id": ticket_id,
+            "action": action,
+            "at": now,
+            "data": {**data, "late_reason": LATE},
+        }
 
-    return [op("accept", {}), op("contact", {"outcome": "reached", "note": "Đã gọi"}),
-            *[op("update", {"note": f"Đang sửa {n}"}) for n in range(NOTES)]]
+    return [
+        op("accept", {}),
+        op("contact", {"outcome": "reached", "note": "Đã gọi"}),
+        *[op("update", {"note": f"Đang sửa {n}"}) for n in range(NOTES)],
+    ]
 
 
 def _sign_in_all(base: str, names: list[list[str]], teams: int):
@@ -214,28 +225,35 @@ def _check(app, storm: _Storm) -> dict[str, int]:
     with app.app_context():
         crm_ids = set(db.session.scalars(select(Ticket.crm_id)))
         received = db.session.execute(
-            select(Event.ticket_id, func.count()).where(Event.action == "received")
-            .group_by(Event.ticket_id)).all()
+            select(Event.ticket_id, func.count())
+            .where(Event.action == "received")
+            .group_by(Event.ticket_id)
+        ).all()
         sent = set(storm.op_ids)
         applied = set()
         for start in range(0, len(storm.op_ids), 5000):
-            chunk = storm.op_ids[start:start + 5000]
-            applied |= set(db.session.scalars(select(AppliedOp.op_id)
-                                              .where(AppliedOp.op_id.in_(chunk))))
-        per_op = db.session.execute(select(Event.op_id, func.count()).where(
-            Event.op_id.is_not(None)).group_by(Event.op_id)).all()
+            chunk = storm.op_ids[start : start + 5000]
+            applied |= set(
+                db.session.scalars(select(AppliedOp.op_id).where(AppliedOp.op_id.in_(chunk)))
+            )
+        per_op = db.session.execute(
+            select(Event.op_id, func.count()).where(Event.op_id.is_not(None)).group_by(Event.op_id)
+        ).all()
         rows: dict[int, set] = {}
         for ticket_id, kind, due_at in db.session.execute(
-                select(Reminder.ticket_id, Reminder.kind, Reminder.due_at)):
+            select(Reminder.ticket_id, Reminder.kind, Reminder.due_at)
+        ):
             rows.setdefault(ticket_id, set()).add((kind, due_at))
         cal = current_calendar()
         missing = 0
         for ticket in db.session.scalars(select(Ticket)):
-            planned = {(p.kind, p.due_at) for p in
-                       reminders.plan(to_state(ticket), ticket.updated_at, cal)}
+            planned = {
+                (p.kind, p.due_at) for p in reminders.plan(to_state(ticket), ticket.updated_at, cal)
+            }
             missing += not planned <= rows.get(ticket.id, set())
-        reminders_sent = db.session.scalar(select(func.count()).select_from(Reminder)
-                                           .where(Reminder.sent_at.is_not(None)))
+        reminders_sent = db.session.scalar(
+            select(func.count()).select_from(Reminder).where(Reminder.sent_at.is_not(None))
+        )
         db.session.remove()
     pushed = {f"STORM-{n:07d}" for n in range(TICKETS)}
     return {
@@ -255,16 +273,25 @@ def _figures(be, storm: _Storm, checks: dict[str, int], seconds: float) -> list[
         print(f"  error: {message}")
     latencies = storm.sync_latencies or [0]
     figures = [
-        Figure(f"storm: {TICKETS} tickets, {PHONES} phones × {OPS_PER_PHONE} ops ({be.note})",
-               seconds, "s"),
+        Figure(
+            f"storm: {TICKETS} tickets, {PHONES} phones × {OPS_PER_PHONE} ops ({be.note})",
+            seconds,
+            "s",
+        ),
         Figure("  intake during the storm", TICKETS / storm.push_seconds, "tickets/s"),
         Figure(f"  {OPS_PER_PHONE}-op sync p50", percentile(latencies, 0.5), "s"),
         Figure(f"  {OPS_PER_PHONE}-op sync p99", percentile(latencies, 0.99), "s"),
-        Figure("errors (non-2xx, refused or unexpected results)", len(storm.errors), "errors",
-               "0", not storm.errors),
+        Figure(
+            "errors (non-2xx, refused or unexpected results)",
+            len(storm.errors),
+            "errors",
+            "0",
+            not storm.errors,
+        ),
     ]
     for name, value in checks.items():
         judged = not name.startswith("reminders sent")
-        figures.append(Figure(name, value, "", "0" if judged else "",
-                              value == 0 if judged else None))
+        figures.append(
+            Figure(name, value, "", "0" if judged else "", value == 0 if judged else None)
+        )
     return figures

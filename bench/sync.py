@@ -71,24 +71,33 @@ def main() -> list[Figure]:
                 runs[level] = _rounds(url, sessions[:level], tickets, crews, batched=True)
             # The two sides of the ratio one after the other, the batched one long enough
             # (COMPARE_ROUNDS) not to hang on a single slow batch.
-            batched = _rounds(url, sessions[:COMPARE_AT], tickets, crews, batched=True,
-                              rounds=COMPARE_ROUNDS)
+            batched = _rounds(
+                url, sessions[:COMPARE_AT], tickets, crews, batched=True, rounds=COMPARE_ROUNDS
+            )
             single = _rounds(url, sessions[:COMPARE_AT], tickets, crews, batched=False)
             opened = _open_loop(url, sessions[:OPEN_DEVICES], tickets, crews)
     figures = [f for level, run in runs.items() for f in _level_figures(level, run)]
     ops_batched = batched.rate * OPS_PER_BATCH
-    errors = [e for run in {id(r): r for r in [*runs.values(), batched, single]}.values()
-              for e in run.errors]
+    errors = [
+        e
+        for run in {id(r): r for r in [*runs.values(), batched, single]}.values()
+        for e in run.errors
+    ]
     for message in (errors + opened.errors)[:3]:
         print(f"  error: {message}")
     ratio = ops_batched / single.rate
     figures += [
         Figure(f"ops/s batched, {COMPARE_AT} devices ({be.note})", ops_batched, "ops/s"),
         Figure(f"ops/s one op per request, {COMPARE_AT} devices", single.rate, "ops/s"),
-        Figure("batched ÷ one op per request", ratio, "ratio", f"≥ {RATIO_TARGET}",
-               ratio >= RATIO_TARGET, baseline=round(single.rate, 1)),
-        Figure("sync errors (non-2xx or op not applied)", len(errors), "errors", "0",
-               not errors),
+        Figure(
+            "batched ÷ one op per request",
+            ratio,
+            "ratio",
+            f"≥ {RATIO_TARGET}",
+            ratio >= RATIO_TARGET,
+            baseline=round(single.rate, 1),
+        ),
+        Figure("sync errors (non-2xx or op not applied)", len(errors), "errors", "0", not errors),
         *_open_figures(opened),
     ]
     return figures
@@ -121,16 +130,36 @@ def _ops(ticket_ids: list[int]) -> list[dict]:
     now = datetime.now(UTC).isoformat()
     ops = []
     for ticket_id in ticket_ids:
-        ops.append({"op_id": uuid.uuid4().hex, "ticket_id": ticket_id, "action": "accept",
-                    "at": now, "data": {"late_reason": LATE}})
-        ops += [{"op_id": uuid.uuid4().hex, "ticket_id": ticket_id, "action": "update",
-                 "at": now, "data": {"note": f"Đang xử lý {n}", "late_reason": LATE}}
-                for n in range(NOTES_PER_TICKET)]
+        ops.append(
+            {
+                "op_id": uuid.uuid4().hex,
+                "ticket_id": ticket_id,
+                "action": "accept",
+                "at": now,
+                "data": {"late_reason": LATE},
+            }
+        )
+        ops += [
+            {
+                "op_id": uuid.uuid4().hex,
+                "ticket_id": ticket_id,
+                "action": "update",
+                "at": now,
+                "data": {"note": f"Đang xử lý {n}", "late_reason": LATE},
+            }
+            for n in range(NOTES_PER_TICKET)
+        ]
     return ops
 
 
-def _rounds(url: str, sessions: list, tickets: "_Tickets", crews: list[tuple[int, str]],
-            batched: bool, rounds: int = ROUNDS) -> Run:
+def _rounds(
+    url: str,
+    sessions: list,
+    tickets: "_Tickets",
+    crews: list[tuple[int, str]],
+    batched: bool,
+    rounds: int = ROUNDS,
+) -> Run:
     """`rounds` outboxes per device, every device at once; one call per batch, or per op."""
     calls: dict[int, list[list[dict]]] = {device: [] for device in range(len(sessions))}
     for _ in range(rounds):
@@ -158,14 +187,15 @@ def _rounds(url: str, sessions: list, tickets: "_Tickets", crews: list[tuple[int
     return run
 
 
-def _open_loop(url: str, sessions: list, tickets: "_Tickets",
-               crews: list[tuple[int, str]]) -> Run:
+def _open_loop(url: str, sessions: list, tickets: "_Tickets", crews: list[tuple[int, str]]) -> Run:
     """Batches due at a fixed rate, each sent when due by a thread of its own; latency from
     the moment it was due to its answer."""
     count = max(1, round(OPEN_RATE * OPEN_SECONDS / OPS_PER_BATCH))
     gap = OPS_PER_BATCH / OPEN_RATE
-    batches = [(d := n % len(sessions), _ops(tickets.of_team(crews[d][0], TICKETS_PER_BATCH)))
-               for n in range(count)]
+    batches = [
+        (d := n % len(sessions), _ops(tickets.of_team(crews[d][0], TICKETS_PER_BATCH)))
+        for n in range(count)
+    ]
     run, lock = Run(), threading.Lock()
 
     def send(device: int, ops: list[dict], due: float) -> None:
@@ -194,19 +224,35 @@ def _open_figures(run: Run) -> list[Figure]:
     p99 = percentile(run.latencies, 0.99)
     return [
         Figure(f"open loop {offered}: 50-op batch p50", percentile(run.latencies, 0.5), "s"),
-        Figure(f"open loop {offered}: 50-op batch p99", p99, "s",
-               f"≤ {OPEN_P99_TARGET:g}", p99 <= OPEN_P99_TARGET),
-        Figure("open loop: ops/s served (to the last answer)",
-               len(run.latencies) * OPS_PER_BATCH / run.seconds, "ops/s"),
-        Figure("open loop: errors (non-2xx or op not applied)", len(run.errors), "errors", "0",
-               not run.errors),
+        Figure(
+            f"open loop {offered}: 50-op batch p99",
+            p99,
+            "s",
+            f"≤ {OPEN_P99_TARGET:g}",
+            p99 <= OPEN_P99_TARGET,
+        ),
+        Figure(
+            "open loop: ops/s served (to the last answer)",
+            len(run.latencies) * OPS_PER_BATCH / run.seconds,
+            "ops/s",
+        ),
+        Figure(
+            "open loop: errors (non-2xx or op not applied)",
+            len(run.errors),
+            "errors",
+            "0",
+            not run.errors,
+        ),
     ]
 
 
 def _sync(session, url: str, ops: list[dict]) -> str | None:
     """Send one sync call; what went wrong, if anything (every op must be applied)."""
-    body = {"device_id": f"bench-{id(session)}", "sent_at": datetime.now(UTC).isoformat(),
-            "ops": ops}
+    body = {
+        "device_id": f"bench-{id(session)}",
+        "sent_at": datetime.now(UTC).isoformat(),
+        "ops": ops,
+    }
     try:
         answer = session.post(url, json=body, timeout=600)
     except requests.RequestException as err:
@@ -218,5 +264,7 @@ def _sync(session, url: str, ops: list[dict]) -> str | None:
 
 
 def _level_figures(level: int, run) -> list[Figure]:
-    return [Figure(f"50-op batch p50, {level} devices", percentile(run.latencies, 0.5), "s"),
-            Figure(f"50-op batch p99, {level} devices", percentile(run.latencies, 0.99), "s")]
+    return [
+        Figure(f"50-op batch p50, {level} devices", percentile(run.latencies, 0.5), "s"),
+        Figure(f"50-op batch p99, {level} devices", percentile(run.latencies, 0.99), "s"),
+    ]

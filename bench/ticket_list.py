@@ -63,8 +63,9 @@ def main() -> list[Figure]:
     PLANS.parent.mkdir(exist_ok=True)
     PLANS.write_text(plans, encoding="utf-8")
     print(f"  query plans: {PLANS}")
-    figures.append(Figure("queries scanning a big table sequentially", misses, "queries", "0",
-                          misses == 0))
+    figures.append(
+        Figure("queries scanning a big table sequentially", misses, "queries", "0", misses == 0)
+    )
     return figures
 
 
@@ -110,11 +111,21 @@ def _new_company(app) -> None:
         if db.session.scalar(select(User.id).where(User.username == NEW_COMPANY)):
             return
         company = Company(code="PC-NEW", name="Công ty Điện lực mới")
-        db.session.add_all([Team(code=f"PC-NEW-{t:02d}", name=f"Đội mới {t:02d}",
-                                 company=company) for t in range(TEAMS)])
-        db.session.add(User(username=NEW_COMPANY, name="Phòng KD mới", role="company",
-                            company=company, password_hash=generate_password_hash(
-                                PASSWORD, method="pbkdf2:sha256:1000")))
+        db.session.add_all(
+            [
+                Team(code=f"PC-NEW-{t:02d}", name=f"Đội mới {t:02d}", company=company)
+                for t in range(TEAMS)
+            ]
+        )
+        db.session.add(
+            User(
+                username=NEW_COMPANY,
+                name="Phòng KD mới",
+                role="company",
+                company=company,
+                password_hash=generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000"),
+            )
+        )
         db.session.commit()
         db.session.remove()
 
@@ -139,17 +150,32 @@ def _org() -> list[int]:
     teams = []
     for c in range(COMPANIES):
         company = Company(code=f"PC-{c:02d}", name=f"Công ty Điện lực {c:02d}")
-        teams += [Team(code=f"PC-{c:02d}-{t:02d}", name=f"Đội {c:02d}-{t:02d}", company=company)
-                  for t in range(TEAMS)]
+        teams += [
+            Team(code=f"PC-{c:02d}-{t:02d}", name=f"Đội {c:02d}-{t:02d}", company=company)
+            for t in range(TEAMS)
+        ]
     db.session.add_all(teams)
     db.session.flush()
-    db.session.add_all([
-        User(username=CREW, name="Tổ trực", role="crew", desk="operations", team=teams[0],
-             password_hash=digest),
-        User(username=COMPANY, name="Phòng KD", role="company", company=teams[0].company,
-             password_hash=digest),
-        User(username=ADMIN, name="Quản trị", role="admin", password_hash=digest),
-    ])
+    db.session.add_all(
+        [
+            User(
+                username=CREW,
+                name="Tổ trực",
+                role="crew",
+                desk="operations",
+                team=teams[0],
+                password_hash=digest,
+            ),
+            User(
+                username=COMPANY,
+                name="Phòng KD",
+                role="company",
+                company=teams[0].company,
+                password_hash=digest,
+            ),
+            User(username=ADMIN, name="Quản trị", role="admin", password_hash=digest),
+        ]
+    )
     db.session.commit()
     return [t.id for t in teams]
 
@@ -178,8 +204,11 @@ def _tickets(team_ids: list[int]) -> None:
 
 def _copy(db, table: str, rows: list[dict]) -> None:
     """COPY rows into a table, as text; a key a row lacks takes the column's default."""
-    columns = {c.name: c.default.arg if c.default is not None and c.default.is_scalar else None
-               for c in db.metadata.tables[table].columns if c.name != "id"}
+    columns = {
+        c.name: c.default.arg if c.default is not None and c.default.is_scalar else None
+        for c in db.metadata.tables[table].columns
+        if c.name != "id"
+    }
     buffer = io.StringIO()
     for row in rows:
         values = (row.get(name, default) for name, default in columns.items())
@@ -260,8 +289,13 @@ def _explain(engine, seen: list[tuple[str, object]]) -> tuple[int, str]:
             done.add(statement)
             cursor = conn.exec_driver_sql(f"{prefix} {statement}", parameters)
             plan = "\n".join(str(row[-1]) for row in cursor)
-            scans = [t for t in BIG_TABLES if f"Seq Scan on {t}" in plan
-                     or f"SCAN {t}" in plan and f"SCAN {t} USING" not in plan]
+            scans = [
+                t
+                for t in BIG_TABLES
+                if f"Seq Scan on {t}" in plan
+                or f"SCAN {t}" in plan
+                and f"SCAN {t} USING" not in plan
+            ]
             misses += len(scans)
             flag = f"  <-- sequential scan of {', '.join(scans)}" if scans else ""
             report.append(f"{' '.join(statement.split())[:300]}{flag}\n{plan}\n")

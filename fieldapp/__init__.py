@@ -23,8 +23,12 @@ def create_app(config: type | dict | None = None) -> Flask:
 
     db.init_app(app)
     # Batch mode lets later migrations alter tables on SQLite too.
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
-                     render_as_batch=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+        render_as_batch=True,
+    )
     login_manager.init_app(app)
     babel.init_app(app)
     csrf.init_app(app)

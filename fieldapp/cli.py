@@ -19,8 +19,12 @@ def register_cli(app: Flask) -> None:
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Run what is queued and due, then exit.")
-@click.option("--sweep-interval", type=float, default=None,
-              help="Seconds between sweeps (default: SWEEP_INTERVAL_SECONDS).")
+@click.option(
+    "--sweep-interval",
+    type=float,
+    default=None,
+    help="Seconds between sweeps (default: SWEEP_INTERVAL_SECONDS).",
+)
 @with_appcontext
 def worker_command(burst: bool, sweep_interval: float | None) -> None:
     """Run an RQ worker with its clocks: the periodic sweep, what just fell due, RQ's schedule."""
@@ -34,9 +38,12 @@ def worker_command(burst: bool, sweep_interval: float | None) -> None:
     # Jobs run in forks of this process and inherit its app context (workers.context).
     queue = get_queue()
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # a proxy, typed by Flask as the app
-    tickers = start_tickers(app, queue,
-                            sweep_interval or current_app.config["SWEEP_INTERVAL_SECONDS"],
-                            current_app.config["DISPATCH_INTERVAL_SECONDS"])
+    tickers = start_tickers(
+        app,
+        queue,
+        sweep_interval or current_app.config["SWEEP_INTERVAL_SECONDS"],
+        current_app.config["DISPATCH_INTERVAL_SECONDS"],
+    )
     try:
         # No with_scheduler: the dispatch clock moves scheduled jobs (workers.dispatch).
         Worker([queue], connection=queue.connection).work(burst=burst)
@@ -62,8 +69,10 @@ def org_load(path: str) -> None:
     except OrgFileError as err:
         raise click.ClickException(f"{path}: {err}") from None
     for kind, tally in counts.items():
-        click.echo(f"{kind}: {tally['created']} created, {tally['updated']} updated, "
-                   f"{tally['unchanged']} unchanged")
+        click.echo(
+            f"{kind}: {tally['created']} created, {tally['updated']} updated, "
+            f"{tally['unchanged']} unchanged"
+        )
 
 
 crm_cli = AppGroup("crm", help="The call center's CRM, simulated for demos.")
@@ -71,23 +80,53 @@ crm_cli = AppGroup("crm", help="The call center's CRM, simulated for demos.")
 
 @crm_cli.command("simulate")
 @click.option("--url", required=True, help="The app's base URL, e.g. http://127.0.0.1:5000")
-@click.option("--interval", type=float, default=20.0, show_default=True,
-              help="Seconds between tickets after the first burst.")
+@click.option(
+    "--interval",
+    type=float,
+    default=20.0,
+    show_default=True,
+    help="Seconds between tickets after the first burst.",
+)
 @click.option("--count", type=int, default=None, help="Stop after this many tickets.")
-@click.option("--burst", type=int, default=15, show_default=True,
-              help="Tickets sent at once when starting.")
+@click.option(
+    "--burst", type=int, default=15, show_default=True, help="Tickets sent at once when starting."
+)
 @click.option("--seed", type=int, default=None, help="Make the tickets reproducible.")
-@click.option("--scenario", type=click.Choice(["normal", "storm"]), default="normal",
-              show_default=True, help="storm: a station of the first team goes dark.")
-@click.option("--storm-after", type=float, default=120.0, show_default=True,
-              help="Seconds into the run when the station goes dark.")
-@click.option("--storm-calls", type=int, default=150, show_default=True,
-              help="Outage calls the storm brings.")
-@click.option("--storm-minutes", type=float, default=20.0, show_default=True,
-              help="Minutes over which they come.")
-def crm_simulate(url: str, interval: float, count: int | None, burst: int, seed: int | None,
-                 scenario: str, storm_after: float, storm_calls: int,
-                 storm_minutes: float) -> None:
+@click.option(
+    "--scenario",
+    type=click.Choice(["normal", "storm"]),
+    default="normal",
+    show_default=True,
+    help="storm: a station of the first team goes dark.",
+)
+@click.option(
+    "--storm-after",
+    type=float,
+    default=120.0,
+    show_default=True,
+    help="Seconds into the run when the station goes dark.",
+)
+@click.option(
+    "--storm-calls", type=int, default=150, show_default=True, help="Outage calls the storm brings."
+)
+@click.option(
+    "--storm-minutes",
+    type=float,
+    default=20.0,
+    show_default=True,
+    help="Minutes over which they come.",
+)
+def crm_simulate(
+    url: str,
+    interval: float,
+    count: int | None,
+    burst: int,
+    seed: int | None,
+    scenario: str,
+    storm_after: float,
+    storm_calls: int,
+    storm_minutes: float,
+) -> None:
     """Push realistic signed tickets to the app, as the CRM would."""
     import time
 
@@ -106,8 +145,16 @@ def crm_simulate(url: str, interval: float, count: int | None, burst: int, seed:
     if scenario == "storm":
         dark = storm.Storm(teams[0], storm_after, storm_calls, storm_minutes)
         extra = storm.timeline(dark, seed)
-    simulate(url, current_app.config["CRM_SHARED_SECRET"], teams, interval=interval,
-             count=count, burst=burst, seed=seed, extra=extra)
+    simulate(
+        url,
+        current_app.config["CRM_SHARED_SECRET"],
+        teams,
+        interval=interval,
+        count=count,
+        burst=burst,
+        seed=seed,
+        extra=extra,
+    )
 
 
 calendar_cli = AppGroup("calendar", help="Corrections to the Vietnamese holiday calendar.")
@@ -168,8 +215,9 @@ def push_keys() -> None:
 
 
 evidence_cli = AppGroup("evidence", help="Photos and documents: clean-up and retention.")
-dry_run_option = click.option("--dry-run", is_flag=True,
-                              help="List what would be deleted; delete nothing.")
+dry_run_option = click.option(
+    "--dry-run", is_flag=True, help="List what would be deleted; delete nothing."
+)
 
 
 @evidence_cli.command("cleanup")
@@ -205,7 +253,9 @@ def _list_evidence(query, now) -> None:
     count = total = 0
     for row in db.session.execute(query):
         age = now - row.since
-        click.echo(f"{row.crm_id or '-'}\t#{row.ticket_id or '-'}\t{row.filename}\t{row.size} B\t"
-                   f"{age.days} d {age.seconds // 3600} h")
+        click.echo(
+            f"{row.crm_id or '-'}\t#{row.ticket_id or '-'}\t{row.filename}\t{row.size} B\t"
+            f"{age.days} d {age.seconds // 3600} h"
+        )
         count, total = count + 1, total + row.size
     click.echo(f"{count} files, {total} bytes")

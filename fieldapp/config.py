@@ -31,8 +31,10 @@ class Config:
     # Where pushes may go (fieldapp.services.push_hosts): the browsers' push services, i.e.
     # Chrome and the other Chromium browsers (FCM), Firefox, Edge (WNS) and Safari.
     PUSH_ALLOWED_HOSTS = os.environ.get(
-        "PUSH_ALLOWED_HOSTS", "fcm.googleapis.com,updates.push.services.mozilla.com,"
-                              "*.notify.windows.com,*.push.apple.com")
+        "PUSH_ALLOWED_HOSTS",
+        "fcm.googleapis.com,updates.push.services.mozilla.com,"
+        "*.notify.windows.com,*.push.apple.com",
+    )
 
     # A deployment sets SECRET_KEY and is served over HTTPS; without it this is a development
     # run on http://127.0.0.1, where a Secure cookie would never come back. FIELDAPP_HTTPS=0/1
@@ -58,10 +60,12 @@ class Config:
     # address across usernames (over it, the address's attempts wait their turn, one at a
     # time, for LOGIN_ADDRESS_DELAY_SECONDS each).
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute; 20 per hour")
-    LOGIN_USERNAME_RATE_LIMIT = os.environ.get("LOGIN_USERNAME_RATE_LIMIT",
-                                               "10 per 15 minutes; 50 per day")
-    LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("LOGIN_ADDRESS_RATE_LIMIT",
-                                              "20 per 10 minutes; 100 per day")
+    LOGIN_USERNAME_RATE_LIMIT = os.environ.get(
+        "LOGIN_USERNAME_RATE_LIMIT", "10 per 15 minutes; 50 per day"
+    )
+    LOGIN_ADDRESS_RATE_LIMIT = os.environ.get(
+        "LOGIN_ADDRESS_RATE_LIMIT", "20 per 10 minutes; 100 per day"
+    )
     LOGIN_ADDRESS_DELAY_SECONDS = int(os.environ.get("LOGIN_ADDRESS_DELAY_SECONDS", "5"))
     RATELIMIT_STORAGE_URI: str | None = None  # None → the app's Redis
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
@@ -97,8 +101,11 @@ class Config:
     # ticket that is not a complaint (empty: kept).
     EVIDENCE_KEEP_YEARS = int(os.environ.get("EVIDENCE_KEEP_YEARS", "3"))
     EVIDENCE_KEEP_SERIOUS_YEARS = int(os.environ.get("EVIDENCE_KEEP_SERIOUS_YEARS", "5"))
-    EVIDENCE_KEEP_OTHER_YEARS = int(os.environ["EVIDENCE_KEEP_OTHER_YEARS"]) \
-        if os.environ.get("EVIDENCE_KEEP_OTHER_YEARS") else None
+    EVIDENCE_KEEP_OTHER_YEARS = (
+        int(os.environ["EVIDENCE_KEEP_OTHER_YEARS"])
+        if os.environ.get("EVIDENCE_KEEP_OTHER_YEARS")
+        else None
+    )
     # The sweep runs the clean-up and the retention job at most this often.
     EVIDENCE_SWEEP_HOURS = float(os.environ.get("EVIDENCE_SWEEP_HOURS", "6"))
 
@@ -115,7 +122,8 @@ class Config:
     # that meets one dropped anyway is run again on a fresh one (fieldapp.reconnect).
     SQLALCHEMY_ENGINE_OPTIONS: dict = {
         "pool_recycle": int(os.environ.get("DB_POOL_RECYCLE_SECONDS", "1800")),
-        "hide_parameters": True}
+        "hide_parameters": True,
+    }
 
 
 class TestConfig(Config):

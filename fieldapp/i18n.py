@@ -27,8 +27,11 @@ def init_app(app: Flask) -> None:
     get_babel(app).locale_selector = select_locale
     app.jinja_env.globals.update(current_locale=current_locale, brand=brand)
     app.jinja_env.filters.update(
-        vn_datetime=format_datetime, vn_date=format_date, vn_time=format_time,
-        input_datetime=input_datetime, duration=format_duration,
+        vn_datetime=format_datetime,
+        vn_date=format_date,
+        vn_time=format_time,
+        input_datetime=input_datetime,
+        duration=format_duration,
     )
 
 
@@ -42,9 +45,14 @@ def select_locale() -> str:
 
 def remember_language(response: Response, language: str) -> None:
     """Have the browser keep the language chosen in the menu for a year."""
-    response.set_cookie(LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_MAX_AGE,
-                        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True,
-                        samesite="Lax")
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        language,
+        max_age=LANGUAGE_COOKIE_MAX_AGE,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def current_locale() -> str:

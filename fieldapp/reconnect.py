@@ -34,8 +34,11 @@ def _retry_once(err: DBAPIError):
 
 
 def _may_retry(err: DBAPIError) -> bool:
-    return (err.connection_invalidated and not g.get("fieldapp_db_retried")
-            and (request.method in SAFE_METHODS or not g.get("fieldapp_db_committing")))
+    return (
+        err.connection_invalidated
+        and not g.get("fieldapp_db_retried")
+        and (request.method in SAFE_METHODS or not g.get("fieldapp_db_committing"))
+    )
 
 
 @event.listens_for(Session, "before_commit")

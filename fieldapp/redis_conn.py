@@ -120,12 +120,18 @@ def _start_server(folder: Path, sock: Path) -> None:
     """Launch redis-server as a daemon and wait until it answers."""
     sock.unlink(missing_ok=True)  # left behind by a server that was killed
     conf = folder / "redis.conf"
-    conf.write_text(configuration.config(
-        pidfile=str(folder / "redis.pid"), logfile=str(folder / "redis.log"),
-        unixsocket=str(sock), dbdir=str(folder), dbfilename="redis.db",
-    ))
-    subprocess.run([REDIS_SERVER or "redis-server", str(conf)], check=True,
-                   stdout=subprocess.DEVNULL)
+    conf.write_text(
+        configuration.config(
+            pidfile=str(folder / "redis.pid"),
+            logfile=str(folder / "redis.log"),
+            unixsocket=str(sock),
+            dbdir=str(folder),
+            dbfilename="redis.db",
+        )
+    )
+    subprocess.run(
+        [REDIS_SERVER or "redis-server", str(conf)], check=True, stdout=subprocess.DEVNULL
+    )
     _wait_until(lambda: _answers(sock), "start")
 
 

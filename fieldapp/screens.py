@@ -31,11 +31,18 @@ def init_app(app: Flask) -> None:
     i18n.init_app(app)
     assets.init_app(app)
     app.jinja_env.globals.update(
-        label=label, new_op_id=new_op_id, reason_codes=REASON_CODES,
-        objective_codes=OBJECTIVE_REASONS, return_reasons=RETURN_REASONS,
-        outcomes=CONTACT_OUTCOMES, informed_by=INFORMED_BY, overdue_kinds=OVERDUE_KINDS,
-        soon_share=SOON_SHARE, complaint_subjects=COMPLAINT_SUBJECTS,
-        client_actions=CLIENT_ACTIONS, incident_client_actions=INCIDENT_CLIENT_ACTIONS,
+        label=label,
+        new_op_id=new_op_id,
+        reason_codes=REASON_CODES,
+        objective_codes=OBJECTIVE_REASONS,
+        return_reasons=RETURN_REASONS,
+        outcomes=CONTACT_OUTCOMES,
+        informed_by=INFORMED_BY,
+        overdue_kinds=OVERDUE_KINDS,
+        soon_share=SOON_SHARE,
+        complaint_subjects=COMPLAINT_SUBJECTS,
+        client_actions=CLIENT_ACTIONS,
+        incident_client_actions=INCIDENT_CLIENT_ACTIONS,
         rejection_remedies=REMEDIES,
     )
     app.jinja_env.filters["sentence"] = sentence

@@ -16,10 +16,12 @@ from werkzeug.wrappers import Response
 
 # No inline script or style anywhere: an injected one (or a style attribute) cannot run. The
 # nonce is there for a page that one day needs an inline block: `nonce="{{ csp_nonce() }}"`.
-_CSP = ("default-src 'self'; script-src 'self' 'nonce-{nonce}'; "
-        "style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; connect-src 'self'; "
-        "font-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; "
-        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+_CSP = (
+    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; "
+    "style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; connect-src 'self'; "
+    "font-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 _FIXED = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",  # ticket addresses never leave the app

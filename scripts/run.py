@@ -63,17 +63,26 @@ def _banner(url: str) -> str:
     """Where to open the app, and who can sign in."""
     org = json.loads(ORG_FILE.read_text(encoding="utf-8"))
     passwords = {u["password"] for u in org["users"]}
-    lines = ["", f"  Open {url} once web says it is listening.", "",
-             f"  Demo logins (password {' / '.join(sorted(passwords))}):"]
+    lines = [
+        "",
+        f"  Open {url} once web says it is listening.",
+        "",
+        f"  Demo logins (password {' / '.join(sorted(passwords))}):",
+    ]
     teams = [t["code"] for c in org["companies"] for t in c["teams"]]
     for team in teams:
         members = [u for u in org["users"] if u.get("team") == team]
-        lines.append(f"    {team:<9} " + "  ".join(
-            f"{u['username']} ({u['role']})" for u in members))
+        lines.append(
+            f"    {team:<9} " + "  ".join(f"{u['username']} ({u['role']})" for u in members)
+        )
     others = [u for u in org["users"] if not u.get("team")]
-    lines.append("    " + "  ".join(
-        f"{u['username']} ({u['role']}{' ' + u['company'] if u.get('company') else ''})"
-        for u in others))
+    lines.append(
+        "    "
+        + "  ".join(
+            f"{u['username']} ({u['role']}{' ' + u['company'] if u.get('company') else ''})"
+            for u in others
+        )
+    )
     lines += ["", "  Ctrl-C stops everything.", ""]
     return "\n".join(lines)
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The checks `make test` runs once installed: ruff, mypy, then pytest. PostgreSQL and Redis on
-# their usual local ports are used when they answer (DATABASE_URL / REDIS_URL already set win);
-# otherwise the tests use SQLite and the embedded Redis.
+# The checks `make test` runs once installed: ruff (lint and format), mypy, then pytest.
+# PostgreSQL and Redis on their usual local ports are used when they answer (DATABASE_URL /
+# REDIS_URL already set win); otherwise the tests use SQLite and the embedded Redis.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=.venv/bin
@@ -31,5 +31,6 @@ fi
 echo "database: ${DATABASE_URL:-SQLite}   redis: ${REDIS_URL:-embedded}"
 
 "$bin/ruff" check .
+"$bin/ruff" format --check .
 "$bin/mypy"
 "$bin/python" -m pytest -q -p no:cacheprovider "$@"

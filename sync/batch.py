@@ -48,10 +48,13 @@ def _parse(raw, skew) -> OpRequest | OpResult:
     except ValidationError as err:
         op_id = raw.get("op_id") if isinstance(raw, dict) else None
         names = field_names(err.messages_dict)
-        return rejected(op_id if isinstance(op_id, str) else None,
-                        Refusal("invalid", msg.unreadable(names), names))
-    return OpRequest(op["op_id"], op["ticket_id"], op["action"], op["at"], op["data"], skew,
-                     op["incident_id"])
+        return rejected(
+            op_id if isinstance(op_id, str) else None,
+            Refusal("invalid", msg.unreadable(names), names),
+        )
+    return OpRequest(
+        op["op_id"], op["ticket_id"], op["action"], op["at"], op["data"], skew, op["incident_id"]
+    )
 
 
 def field_names(messages: dict, prefix: str = "") -> tuple[str, ...]:

@@ -21,15 +21,18 @@ def changes_since(user: User, cursor: str | None, now: datetime) -> tuple[str, l
     """(next cursor, tickets): changes after the cursor, or every open ticket without one."""
     query = visible_tickets(user).options(
         selectinload(Ticket.events).selectinload(Event.user),
-        selectinload(Ticket.reminders), selectinload(Ticket.team), selectinload(Ticket.assignee),
+        selectinload(Ticket.reminders),
+        selectinload(Ticket.team),
+        selectinload(Ticket.assignee),
     )
     since = decode_cursor(cursor) if cursor else None
     if since is None:
         query = query.where(Ticket.status.in_(OPEN_STATUSES))
     else:
         at, last_id = since
-        query = query.where(or_(Ticket.updated_at > at,
-                                and_(Ticket.updated_at == at, Ticket.id > last_id)))
+        query = query.where(
+            or_(Ticket.updated_at > at, and_(Ticket.updated_at == at, Ticket.id > last_id))
+        )
     rows = db.session.execute(query.order_by(Ticket.updated_at, Ticket.id).limit(PAGE))
     tickets = list(rows.scalars())
     if len(tickets) == PAGE:

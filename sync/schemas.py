@@ -22,8 +22,9 @@ from fieldapp.urls import MAX_ID
 
 _ID = validate.Range(min=1, max=MAX_ID)
 # Years the app can hold: a time outside them is refused before any arithmetic overflows.
-PLAUSIBLE = validate.Range(min=EARLIEST, max=LATEST, max_inclusive=False,
-                           error=N_("Thời điểm không hợp lý."))
+PLAUSIBLE = validate.Range(
+    min=EARLIEST, max=LATEST, max_inclusive=False, error=N_("Thời điểm không hợp lý.")
+)
 MAX_ATTACHMENTS = 10
 
 
@@ -38,9 +39,13 @@ class LateReasonSchema(Schema):
 
 
 def _informed_schema(how: tuple[str, ...]) -> type[Schema]:
-    return Schema.from_dict({"at": aware_datetime(required=True),
-                             "how": fields.String(required=True, validate=validate.OneOf(how))},
-                            name="CustomerInformedSchema")
+    return Schema.from_dict(
+        {
+            "at": aware_datetime(required=True),
+            "how": fields.String(required=True, validate=validate.OneOf(how)),
+        },
+        name="CustomerInformedSchema",
+    )
 
 
 def schema_field(spec: Field) -> fields.Field:
@@ -59,11 +64,14 @@ def schema_field(spec: Field) -> fields.Field:
     if kind in ("person", "id"):
         return fields.Integer(strict=True, validate=_ID)
     if kind == "ids":
-        return fields.List(fields.Integer(strict=True, validate=_ID), validate=validate.Length(
-            min=1, max=spec.max_length))
+        return fields.List(
+            fields.Integer(strict=True, validate=_ID),
+            validate=validate.Length(min=1, max=spec.max_length),
+        )
     if kind == "attachments":
-        return fields.List(fields.Integer(strict=True, validate=_ID),
-                           validate=validate.Length(max=MAX_ATTACHMENTS))
+        return fields.List(
+            fields.Integer(strict=True, validate=_ID), validate=validate.Length(max=MAX_ATTACHMENTS)
+        )
     if kind == "late_reason":
         return fields.Nested(LateReasonSchema, allow_none=True)
     if kind == "informed":
@@ -73,15 +81,19 @@ def schema_field(spec: Field) -> fields.Field:
 
 def data_schema(spec: ActionSpec, prefix: str = "") -> Schema:
     """The schema of an action's data, from its spec."""
-    return Schema.from_dict({f.name: schema_field(f) for f in spec.fields},
-                            name=f"{prefix}{spec.name.title().replace('_', '')}Data")()
+    return Schema.from_dict(
+        {f.name: schema_field(f) for f in spec.fields},
+        name=f"{prefix}{spec.name.title().replace('_', '')}Data",
+    )()
 
 
 # Built once: a schema holds no per-request state.
-DATA_SCHEMAS: dict[str, Schema] = {action: data_schema(ACTIONS[action])
-                                   for action in CLIENT_ACTIONS}
+DATA_SCHEMAS: dict[str, Schema] = {
+    action: data_schema(ACTIONS[action]) for action in CLIENT_ACTIONS
+}
 INCIDENT_DATA_SCHEMAS: dict[str, Schema] = {
-    action: data_schema(INCIDENT_ACTIONS[action], "Incident") for action in INCIDENT_CLIENT_ACTIONS}
+    action: data_schema(INCIDENT_ACTIONS[action], "Incident") for action in INCIDENT_CLIENT_ACTIONS
+}
 
 
 class OpSchema(Schema):
@@ -91,8 +103,10 @@ class OpSchema(Schema):
     op_id = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{8,64}$"))
     ticket_id = fields.Integer(strict=True, validate=_ID, allow_none=True, load_default=None)
     incident_id = fields.Integer(strict=True, validate=_ID, allow_none=True, load_default=None)
-    action = fields.String(required=True, validate=validate.OneOf(
-        sorted(set(CLIENT_ACTIONS) | set(INCIDENT_CLIENT_ACTIONS))))
+    action = fields.String(
+        required=True,
+        validate=validate.OneOf(sorted(set(CLIENT_ACTIONS) | set(INCIDENT_CLIENT_ACTIONS))),
+    )
     at = aware_datetime(required=True)
     data = fields.Dict(load_default=dict)
 
@@ -127,8 +141,9 @@ class SyncRequestSchema(Schema):
     # True when the phone sends more batches right after this one (one replay in chunks):
     # the device's floor for later claims moves only after its last batch.
     more = fields.Boolean(load_default=False)
-    ops = fields.List(fields.Raw(allow_none=True), required=True,
-                      validate=validate.Length(max=MAX_OPS_PER_BATCH))
+    ops = fields.List(
+        fields.Raw(allow_none=True), required=True, validate=validate.Length(max=MAX_OPS_PER_BATCH)
+    )
 
 
 class OpErrorSchema(Schema):

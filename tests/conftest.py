@@ -86,8 +86,13 @@ def app(tmp_path, monkeypatch):
     uri = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
     instance = tmp_path / "instance"
     monkeypatch.setenv("FIELDAPP_INSTANCE", str(instance))
-    app = create_app({**_config_dict(TestConfig), "SQLALCHEMY_DATABASE_URI": uri,
-                      "REDIS_URL": os.environ.get("REDIS_URL")})
+    app = create_app(
+        {
+            **_config_dict(TestConfig),
+            "SQLALCHEMY_DATABASE_URI": uri,
+            "REDIS_URL": os.environ.get("REDIS_URL"),
+        }
+    )
     app.test_client_class = FreshContextClient
     with app.app_context():
         _reset_schema()
@@ -145,8 +150,11 @@ def org(app):
         users[username] = user
     db.session.add_all(users.values())
     db.session.commit()
-    return {"companies": {"PC-DN": dn, "PC-QN": qn},
-            "teams": {"PC-DN-HC": hc, "PC-DN-ST": st, "PC-QN-HA": hoi}, "users": users}
+    return {
+        "companies": {"PC-DN": dn, "PC-QN": qn},
+        "teams": {"PC-DN-HC": hc, "PC-DN-ST": st, "PC-QN-HA": hoi},
+        "users": users,
+    }
 
 
 @pytest.fixture
@@ -166,8 +174,11 @@ def sign(body: bytes, secret: str, timestamp: int | None = None) -> dict:
     """The CRM's signature headers for a raw body (CONTRACT)."""
     ts = str(int(time.time()) if timestamp is None else timestamp)
     mac = hmac.new(secret.encode(), f"{ts}.".encode() + body, hashlib.sha256).hexdigest()
-    return {"X-CRM-Timestamp": ts, "X-CRM-Signature": f"sha256={mac}",
-            "Content-Type": "application/json"}
+    return {
+        "X-CRM-Timestamp": ts,
+        "X-CRM-Signature": f"sha256={mac}",
+        "Content-Type": "application/json",
+    }
 
 
 @pytest.fixture
@@ -207,8 +218,7 @@ def work(queue):
     """Run every queued (and due scheduled) job in this process, as a burst worker does."""
 
     def _work():
-        SimpleWorker([queue], connection=queue.connection).work(burst=True,
-                                                                 with_scheduler=True)
+        SimpleWorker([queue], connection=queue.connection).work(burst=True, with_scheduler=True)
 
     return _work
 

@@ -49,8 +49,17 @@ def test_every_type_has_content_and_comes_round_early():
 
 def test_tickets_have_the_contract_shape():
     for ticket in first(80):
-        assert set(ticket) == {"crm_id", "type", "received_at", "team", "channel", "content",
-                               "customer", "repeat_of", "contact_count"}
+        assert set(ticket) == {
+            "crm_id",
+            "type",
+            "received_at",
+            "team",
+            "channel",
+            "content",
+            "customer",
+            "repeat_of",
+            "contact_count",
+        }
         assert ticket["team"] in TEAMS and ticket["channel"] in CHANNELS
         assert datetime.fromisoformat(ticket["received_at"]).utcoffset() == timedelta(hours=7)
         customer = ticket["customer"]
@@ -71,8 +80,11 @@ def test_the_mix_has_special_customers_repeats_and_late_tickets():
     def threshold(c):
         return ELDERLY_MEN if c["sex"] == "M" else ELDERLY_WOMEN
 
-    elderly = [t for t in tickets if t["customer"].get("sex") and
-               age(t["customer"]) >= threshold(t["customer"])]
+    elderly = [
+        t
+        for t in tickets
+        if t["customer"].get("sex") and age(t["customer"]) >= threshold(t["customer"])
+    ]
     assert elderly
     assert any(t["customer"]["important"] for t in tickets)
     assert any(t["customer"]["difficult"] for t in tickets)
@@ -83,7 +95,10 @@ def test_the_mix_has_special_customers_repeats_and_late_tickets():
         original = by_id[t["repeat_of"]]
         assert t["contact_count"] >= 2 and original["contact_count"] == 1
         assert (t["customer"], t["type"], t["team"]) == (
-            original["customer"], original["type"], original["team"])
+            original["customer"],
+            original["type"],
+            original["team"],
+        )
 
     def overdue(t):
         waited = NOW - datetime.fromisoformat(t["received_at"])
@@ -91,8 +106,10 @@ def test_the_mix_has_special_customers_repeats_and_late_tickets():
         return waited > (timedelta(hours=hours) if hours else timedelta(days=15))
 
     assert any(overdue(t) for t in tickets)
-    assert any(timedelta(minutes=5) < NOW - datetime.fromisoformat(t["received_at"])
-               < timedelta(hours=1) for t in tickets)
+    assert any(
+        timedelta(minutes=5) < NOW - datetime.fromisoformat(t["received_at"]) < timedelta(hours=1)
+        for t in tickets
+    )
 
 
 def test_generation_is_deterministic_for_a_seed():
@@ -149,13 +166,24 @@ def test_simulate_posts_signed_tickets(serve):
     Recorder.received = []
     url = serve(Recorder)
     lines = []
-    sent = sim.simulate(url, "s3cret", TEAMS, count=4, burst=2, interval=5, seed=1,
-                        echo=lines.append, sleep=lambda _: None, first_seq=500)
+    sent = sim.simulate(
+        url,
+        "s3cret",
+        TEAMS,
+        count=4,
+        burst=2,
+        interval=5,
+        seed=1,
+        echo=lines.append,
+        sleep=lambda _: None,
+        first_seq=500,
+    )
     assert sent == 4 and len(Recorder.received) == 4
     for (path, headers, body), line in zip(Recorder.received, lines, strict=True):
         assert path == "/api/v1/crm/tickets"
-        mac = hmac.new(b"s3cret", headers["X-CRM-Timestamp"].encode() + b"." + body,
-                       hashlib.sha256).hexdigest()
+        mac = hmac.new(
+            b"s3cret", headers["X-CRM-Timestamp"].encode() + b"." + body, hashlib.sha256
+        ).hexdigest()
         assert headers["X-CRM-Signature"] == f"sha256={mac}"
         assert line.startswith(json.loads(body)["crm_id"]) and line.endswith("→ 201")
 
@@ -164,8 +192,17 @@ def test_the_app_accepts_what_the_simulator_sends(app, serve):
     load_org(json.loads(json.dumps(ORG)))
     url = serve(app)
     lines = []
-    sim.simulate(url, app.config["CRM_SHARED_SECRET"], TEAMS, count=40, burst=40, seed=11,
-                 echo=lines.append, sleep=lambda _: None, first_seq=1)
+    sim.simulate(
+        url,
+        app.config["CRM_SHARED_SECRET"],
+        TEAMS,
+        count=40,
+        burst=40,
+        seed=11,
+        echo=lines.append,
+        sleep=lambda _: None,
+        first_seq=1,
+    )
     assert len(lines) == 40
     assert all(line.endswith("→ 201") for line in lines), "\n".join(lines)
 
@@ -175,7 +212,8 @@ def test_every_customer_is_on_the_station_and_feeder_of_its_street():
         customer = ticket["customer"]
         street = customer["address"].split(",")[0].split(" ", 1)[1]
         assert {k: customer[k] for k in ("station", "feeder")} == sim.grid_of(
-            ticket["team"], street)
+            ticket["team"], street
+        )
     assert sim.grid_of("PC-DN-HC", "Lê Lợi") == {"station": "HC-T01", "feeder": "471-HC"}
 
 
@@ -198,11 +236,23 @@ def test_the_storm_comes_in_the_runs_timeline(serve):
     Recorder.received = []
     lines, slept = [], []
     dark = storm.Storm("PC-DN-ST", after=30, calls=4, minutes=1)
-    sim.simulate(serve(Recorder), "s3cret", TEAMS, count=8, burst=2, interval=40, seed=2,
-                 echo=lines.append, sleep=slept.append, first_seq=700,
-                 extra=storm.timeline(dark, seed=2))
-    kinds = ["storm" if "-B" in json.loads(body)["crm_id"] else "usual"
-             for _path, _headers, body in Recorder.received]
+    sim.simulate(
+        serve(Recorder),
+        "s3cret",
+        TEAMS,
+        count=8,
+        burst=2,
+        interval=40,
+        seed=2,
+        echo=lines.append,
+        sleep=slept.append,
+        first_seq=700,
+        extra=storm.timeline(dark, seed=2),
+    )
+    kinds = [
+        "storm" if "-B" in json.loads(body)["crm_id"] else "usual"
+        for _path, _headers, body in Recorder.received
+    ]
     # usual at 0, 0, 40, 80; the storm's at 30, 37.5, 51.2, 71.6 seconds
     assert kinds == ["usual", "usual", "storm", "storm", "usual", "storm", "storm", "usual"]
     assert sum(slept) == pytest.approx(80)
@@ -212,12 +262,22 @@ def test_the_app_alerts_the_leader_as_the_storm_comes_in(app, serve):
     load_org(json.loads(json.dumps(ORG)))
     lines = []
     dark = storm.Storm("PC-DN-HC", after=0, calls=4, minutes=1)
-    sim.simulate(serve(app), app.config["CRM_SHARED_SECRET"], TEAMS, count=4, burst=0,
-                 interval=10**6, seed=3, echo=lines.append, sleep=lambda _: None,
-                 extra=storm.timeline(dark, seed=3))
+    sim.simulate(
+        serve(app),
+        app.config["CRM_SHARED_SECRET"],
+        TEAMS,
+        count=4,
+        burst=0,
+        interval=10**6,
+        seed=3,
+        echo=lines.append,
+        sleep=lambda _: None,
+        extra=storm.timeline(dark, seed=3),
+    )
     assert all(line.endswith("→ 201") for line in lines), "\n".join(lines)
-    rows = db.session.execute(select(Ticket.customer_station, Ticket.flags)
-                              .order_by(Ticket.received_at, Ticket.id)).all()
+    rows = db.session.execute(
+        select(Ticket.customer_station, Ticket.flags).order_by(Ticket.received_at, Ticket.id)
+    ).all()
     assert [station for station, _ in rows] == ["HC-T01"] * 4
     assert ["cluster" in (flags or ()) for _, flags in rows].count(True) == 1
 
@@ -225,10 +285,30 @@ def test_the_app_alerts_the_leader_as_the_storm_comes_in(app, serve):
 def test_the_command_runs_the_storm_scenario(app, runner, serve):
     load_org(json.loads(json.dumps(ORG)))
     Recorder.received = []
-    result = runner.invoke(args=[
-        "crm", "simulate", "--url", serve(Recorder), "--count", "3", "--burst", "0",
-        "--interval", "100000", "--seed", "4", "--scenario", "storm", "--storm-after", "0",
-        "--storm-calls", "3", "--storm-minutes", "0.001"])
+    result = runner.invoke(
+        args=[
+            "crm",
+            "simulate",
+            "--url",
+            serve(Recorder),
+            "--count",
+            "3",
+            "--burst",
+            "0",
+            "--interval",
+            "100000",
+            "--seed",
+            "4",
+            "--scenario",
+            "storm",
+            "--storm-after",
+            "0",
+            "--storm-calls",
+            "3",
+            "--storm-minutes",
+            "0.001",
+        ]
+    )
     assert result.exit_code == 0, result.output
     bodies = [json.loads(body) for _path, _headers, body in Recorder.received]
     assert [(b["team"], b["customer"]["station"]) for b in bodies] == [("PC-DN-HC", "HC-T01")] * 3

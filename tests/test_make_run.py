@@ -25,12 +25,21 @@ def start_run(app, log: Path) -> tuple[subprocess.Popen, str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "FIELDAPP_INSTANCE": app.instance_path, "PORT": str(port),
-           "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
+    env = {
+        **os.environ,
+        "FIELDAPP_INSTANCE": app.instance_path,
+        "PORT": str(port),
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+    }
     env.pop("REDIS_URL", None)
-    run = subprocess.Popen([sys.executable, "scripts/run.py"], cwd=ROOT, env=env,
-                           start_new_session=True, stdout=log.open("w"),
-                           stderr=subprocess.STDOUT)
+    run = subprocess.Popen(
+        [sys.executable, "scripts/run.py"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
     return run, f"http://127.0.0.1:{port}"
 
 
@@ -74,10 +83,14 @@ def processes_of(instance: str) -> list[int]:
 def stops_whole(run: subprocess.Popen, instance: str, log: Path) -> int:
     """Wait until the runner and everything it started (the embedded Redis too) have stopped;
     the runner's exit code."""
-    wait_until(lambda: run.poll() is not None, 60,
-               lambda: f"the runner to stop:\n{log.read_text()}")
-    wait_until(lambda: not processes_of(instance), 10,
-               lambda: f"{processes_of(instance)} to stop:\n{log.read_text()}")
+    wait_until(
+        lambda: run.poll() is not None, 60, lambda: f"the runner to stop:\n{log.read_text()}"
+    )
+    wait_until(
+        lambda: not processes_of(instance),
+        10,
+        lambda: f"{processes_of(instance)} to stop:\n{log.read_text()}",
+    )
     return run.returncode
 
 
@@ -93,8 +106,11 @@ def test_ctrl_c_stops_web_worker_crm_and_the_embedded_redis(app, org, tmp_path):
     log = tmp_path / "run.log"
     run, url = start_run(app, log)
     try:
-        wait_until(lambda: answers(url) and tickets() > 0, 120,
-                   lambda: f"the app to answer and the CRM to push:\n{log.read_text()}")
+        wait_until(
+            lambda: answers(url) and tickets() > 0,
+            120,
+            lambda: f"the app to answer and the CRM to push:\n{log.read_text()}",
+        )
         assert redis_answers(app.instance_path)
         run.send_signal(signal.SIGINT)
         assert stops_whole(run, app.instance_path, log) == 0

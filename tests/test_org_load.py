@@ -14,18 +14,46 @@ from fieldapp.services.org import OrgFileError, load_org
 DEMO = Path(__file__).resolve().parents[1] / "fieldapp" / "demo" / "org.json"
 
 SMALL = {
-    "companies": [{"code": "PC-DN", "name": "Công ty Điện lực Đà Nẵng", "teams": [
-        {"code": "PC-DN-HC", "name": "Đội QLĐKV Hải Châu"},
-        {"code": "PC-DN-ST", "name": "Đội QLĐKV Sơn Trà"}]}],
+    "companies": [
+        {
+            "code": "PC-DN",
+            "name": "Công ty Điện lực Đà Nẵng",
+            "teams": [
+                {"code": "PC-DN-HC", "name": "Đội QLĐKV Hải Châu"},
+                {"code": "PC-DN-ST", "name": "Đội QLĐKV Sơn Trà"},
+            ],
+        }
+    ],
     "users": [
-        {"username": "an.nv", "name": "Nguyễn Văn An", "password": "secret-1", "role": "crew",
-         "team": "PC-DN-HC", "desk": "operations"},
-        {"username": "binh.tt", "name": "Trần Thị Bình", "password": "secret-2", "role": "desk",
-         "team": "PC-DN-HC"},
-        {"username": "dung.pv", "name": "Phạm Văn Dũng", "password": "secret-3",
-         "role": "team_lead", "team": "PC-DN-HC"},
-        {"username": "huong.tt", "name": "Trịnh Thị Hương", "password": "secret-4",
-         "role": "company", "company": "PC-DN"},
+        {
+            "username": "an.nv",
+            "name": "Nguyễn Văn An",
+            "password": "secret-1",
+            "role": "crew",
+            "team": "PC-DN-HC",
+            "desk": "operations",
+        },
+        {
+            "username": "binh.tt",
+            "name": "Trần Thị Bình",
+            "password": "secret-2",
+            "role": "desk",
+            "team": "PC-DN-HC",
+        },
+        {
+            "username": "dung.pv",
+            "name": "Phạm Văn Dũng",
+            "password": "secret-3",
+            "role": "team_lead",
+            "team": "PC-DN-HC",
+        },
+        {
+            "username": "huong.tt",
+            "name": "Trịnh Thị Hương",
+            "password": "secret-4",
+            "role": "company",
+            "company": "PC-DN",
+        },
         {"username": "admin", "name": "Quản trị", "password": "secret-5", "role": "admin"},
     ],
 }
@@ -59,8 +87,12 @@ def test_every_role_is_placed_as_the_contract_says(app):
     counts = load_org(copy.deepcopy(SMALL))
     assert counts["users"] == {"created": 5, "updated": 0, "unchanged": 0}
     crew, desk, lead, company, admin = (user(u["username"]) for u in SMALL["users"])
-    assert (crew.role, crew.team.code, crew.desk, crew.company) == ("crew", "PC-DN-HC",
-                                                                    "operations", None)
+    assert (crew.role, crew.team.code, crew.desk, crew.company) == (
+        "crew",
+        "PC-DN-HC",
+        "operations",
+        None,
+    )
     assert desk.desk == "business"  # the default desk of a counter clerk
     assert (lead.team.code, lead.desk) == ("PC-DN-HC", None)
     assert (company.company.code, company.team) == ("PC-DN", None)
@@ -95,8 +127,9 @@ def test_a_team_moves_to_another_company(app):
     load_org(copy.deepcopy(SMALL))
     data = copy.deepcopy(SMALL)
     moved = data["companies"][0]["teams"].pop()
-    data["companies"].append({"code": "PC-QN", "name": "Công ty Điện lực Quảng Nam",
-                              "teams": [moved]})
+    data["companies"].append(
+        {"code": "PC-QN", "name": "Công ty Điện lực Quảng Nam", "teams": [moved]}
+    )
     counts = load_org(data)
     assert counts["companies"]["created"] == 1 and counts["teams"]["updated"] == 1
     team = db.session.scalars(select(Team).filter_by(code="PC-DN-ST")).one()
@@ -105,23 +138,37 @@ def test_a_team_moves_to_another_company(app):
 
 def test_users_may_name_teams_already_stored(app):
     load_org(copy.deepcopy(SMALL))
-    later = {"companies": [], "users": [
-        {"username": "cuong.lv", "name": "Lê Văn Cường", "password": "secret-6", "role": "crew",
-         "team": "PC-DN-ST"}]}
+    later = {
+        "companies": [],
+        "users": [
+            {
+                "username": "cuong.lv",
+                "name": "Lê Văn Cường",
+                "password": "secret-6",
+                "role": "crew",
+                "team": "PC-DN-ST",
+            }
+        ],
+    }
     assert load_org(later)["users"]["created"] == 1
 
 
-@pytest.mark.parametrize("change, expected", [
-    ({"role": "boss"}, "users[0].role (an.nv): Must be one of"),
-    ({"team": "PC-XX-01"}, "users[0].team (an.nv): unknown team 'PC-XX-01'"),
-    ({"role": "company", "team": None, "desk": None, "company": "PC-ZZ"},
-     "users[0].company (an.nv): unknown company 'PC-ZZ'"),
-    ({"role": "admin"}, "users[0].team (an.nv): A user with role 'admin' names no team"),
-    ({"team": None}, "users[0].team (an.nv): A user with role 'crew' names a team"),
-    ({"desk": "kitchen"}, "users[0].desk (an.nv): Must be one of: operations, business"),
-    ({"password": "short"}, "users[0].password (an.nv): Length must be between 8"),
-    ({"nickname": "An"}, "users[0].nickname (an.nv): Unknown field"),
-])
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        ({"role": "boss"}, "users[0].role (an.nv): Must be one of"),
+        ({"team": "PC-XX-01"}, "users[0].team (an.nv): unknown team 'PC-XX-01'"),
+        (
+            {"role": "company", "team": None, "desk": None, "company": "PC-ZZ"},
+            "users[0].company (an.nv): unknown company 'PC-ZZ'",
+        ),
+        ({"role": "admin"}, "users[0].team (an.nv): A user with role 'admin' names no team"),
+        ({"team": None}, "users[0].team (an.nv): A user with role 'crew' names a team"),
+        ({"desk": "kitchen"}, "users[0].desk (an.nv): Must be one of: operations, business"),
+        ({"password": "short"}, "users[0].password (an.nv): Length must be between 8"),
+        ({"nickname": "An"}, "users[0].nickname (an.nv): Unknown field"),
+    ],
+)
 def test_bad_entries_are_named_and_nothing_is_stored(app, runner, tmp_path, change, expected):
     data = copy.deepcopy(SMALL)
     data["users"][0].update(change)

@@ -51,12 +51,15 @@ class Policy:
     @classmethod
     def for_app(cls, app: Flask) -> "Policy":
         """The app's policy (CRM_RETRY_* settings override the defaults)."""
-        return cls(app.config["CRM_CALLBACK_URL"], app.config["CRM_SHARED_SECRET"],
-                   setting(app, "CRM_TIMEOUT_SECONDS", cls.timeout),
-                   setting(app, "CRM_LEASE_SECONDS", cls.lease),
-                   setting(app, "CRM_RETRY_BASE_SECONDS", cls.base),
-                   setting(app, "CRM_RETRY_CAP_SECONDS", cls.cap),
-                   int(setting(app, "CRM_MAX_ATTEMPTS", cls.max_attempts)))
+        return cls(
+            app.config["CRM_CALLBACK_URL"],
+            app.config["CRM_SHARED_SECRET"],
+            setting(app, "CRM_TIMEOUT_SECONDS", cls.timeout),
+            setting(app, "CRM_LEASE_SECONDS", cls.lease),
+            setting(app, "CRM_RETRY_BASE_SECONDS", cls.base),
+            setting(app, "CRM_RETRY_CAP_SECONDS", cls.cap),
+            int(setting(app, "CRM_MAX_ATTEMPTS", cls.max_attempts)),
+        )
 
     def backoff(self, attempts: int) -> timedelta:
         """How long to wait after the attempts-th failure."""
@@ -74,8 +77,11 @@ def send_callbacks(limit: int | None = None) -> dict:
         if len(streams) == limit:
             get_queue(app).enqueue(send_callbacks, limit)
         policy, engine = Policy.for_app(app), db.engine
-        sent = in_threads(lambda stream: _drain(engine, policy, stream), streams,
-                          int(setting(app, "CRM_THREADS", THREADS)))
+        sent = in_threads(
+            lambda stream: _drain(engine, policy, stream),
+            streams,
+            int(setting(app, "CRM_THREADS", THREADS)),
+        )
         return {"streams": len(streams), "sent": sum(n or 0 for n in sent)}
 
 
@@ -83,12 +89,21 @@ def due_streams(now: datetime, limit: int) -> list[str]:
     """Streams (a ticket's or an incident's events) whose oldest unsent callback may be sent
     now (not parked, not waiting)."""
     earlier = aliased(CrmCallback)
-    rows = db.session.scalars(select(CrmCallback.stream).where(
-        CrmCallback.sent_at.is_(None), CrmCallback.parked_at.is_(None),
-        CrmCallback.next_attempt_at <= now,
-        ~exists().where(earlier.stream == CrmCallback.stream,
-                        earlier.sent_at.is_(None), earlier.id < CrmCallback.id),
-    ).order_by(CrmCallback.id).limit(limit)).all()
+    rows = db.session.scalars(
+        select(CrmCallback.stream)
+        .where(
+            CrmCallback.sent_at.is_(None),
+            CrmCallback.parked_at.is_(None),
+            CrmCallback.next_attempt_at <= now,
+            ~exists().where(
+                earlier.stream == CrmCallback.stream,
+                earlier.sent_at.is_(None),
+                earlier.id < CrmCallback.id,
+            ),
+        )
+        .order_by(CrmCallback.id)
+        .limit(limit)
+    ).all()
     db.session.rollback()
     return list(rows)
 
@@ -126,18 +141,30 @@ def _head(engine: Engine, stream: str):
     """The stream's oldest unsent callback, parked or not."""
     table = CrmCallback.__table__
     with engine.connect() as conn:
-        return conn.execute(select(table).where(
-            table.c.stream == stream, table.c.sent_at.is_(None),
-        ).order_by(table.c.id).limit(1)).first()
+        return conn.execute(
+            select(table)
+            .where(
+                table.c.stream == stream,
+                table.c.sent_at.is_(None),
+            )
+            .order_by(table.c.id)
+            .limit(1)
+        ).first()
 
 
 def _lease(engine: Engine, callback_id: int, now: datetime, policy: Policy) -> bool:
     """Take the callback for LEASE seconds; False when it is not due (someone took it)."""
     with write_transaction(engine) as conn:
-        taken = conn.execute(update(CrmCallback).where(
-            CrmCallback.id == callback_id, CrmCallback.sent_at.is_(None),
-            CrmCallback.parked_at.is_(None), CrmCallback.next_attempt_at <= now,
-        ).values(next_attempt_at=now + timedelta(seconds=policy.lease)))
+        taken = conn.execute(
+            update(CrmCallback)
+            .where(
+                CrmCallback.id == callback_id,
+                CrmCallback.sent_at.is_(None),
+                CrmCallback.parked_at.is_(None),
+                CrmCallback.next_attempt_at <= now,
+            )
+            .values(next_attempt_at=now + timedelta(seconds=policy.lease))
+        )
         return taken.rowcount == 1
 
 

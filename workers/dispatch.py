@@ -30,8 +30,11 @@ log = logging.getLogger(__name__)
 def tick(queue: Queue, tag: str) -> list[str]:
     """Enqueue the due work of this tick; the ids of the jobs enqueued."""
     try:
-        jobs = [reminders.kick(queue, tag), push.kick(queue, tag, retries_only=True),
-                callbacks.kick(queue, tag)]
+        jobs = [
+            reminders.kick(queue, tag),
+            push.kick(queue, tag, retries_only=True),
+            callbacks.kick(queue, tag),
+        ]
     finally:
         # The connection goes back to the pool even after an error (or the next tick would
         # find the transaction aborted), and no fork of this process inherits it in use.
@@ -54,8 +57,9 @@ def tick_now(queue: Queue, interval: float, scheduler: RQScheduler) -> None:
         log.exception("dispatch tick failed")
 
 
-def dispatch_forever(queue: Queue, interval: float, scheduler: RQScheduler,
-                     stop: threading.Event) -> None:
+def dispatch_forever(
+    queue: Queue, interval: float, scheduler: RQScheduler, stop: threading.Event
+) -> None:
     """Tick at every interval boundary until stop (in the worker's tickers process), then let
     another worker's ticker take the scheduler's lock at once."""
     while not stop.wait(until_boundary(interval)):

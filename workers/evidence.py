@@ -51,8 +51,9 @@ def unattached_due(now: datetime, *columns) -> Select:
     hours = float(current_app.config["EVIDENCE_UNATTACHED_HOURS"])
     query = select(*(columns or _listing(Attachment.for_ticket_id, Attachment.created_at)))
     query = query.outerjoin(Ticket, Ticket.id == Attachment.for_ticket_id)
-    query = query.where(Attachment.ticket_id.is_(None),
-                        Attachment.created_at < now - timedelta(hours=hours))
+    query = query.where(
+        Attachment.ticket_id.is_(None), Attachment.created_at < now - timedelta(hours=hours)
+    )
     return query if columns else query.order_by(Attachment.created_at, Attachment.id)
 
 
@@ -68,15 +69,25 @@ def purge_due(now: datetime, *columns) -> Select:
 def cleanup(now: datetime | None = None) -> int:
     """Delete the uploads no update attached in time; how many."""
     now = now or utcnow()
-    return _in_batches(unattached_due(now, Attachment.id), lambda ids: delete(Attachment).where(
-        Attachment.id.in_(ids), Attachment.ticket_id.is_(None)))  # attached meanwhile: kept
+    return _in_batches(
+        unattached_due(now, Attachment.id),
+        lambda ids: delete(Attachment).where(
+            Attachment.id.in_(ids), Attachment.ticket_id.is_(None)
+        ),
+    )  # attached meanwhile: kept
 
 
 def purge(now: datetime | None = None) -> int:
     """Remove the bytes of the files past their retention, marking them purged; how many."""
     now = now or utcnow()
-    return _in_batches(purge_due(now, Attachment.id), lambda ids: update(Attachment).where(
-        Attachment.id.in_(ids), Attachment.purged_at.is_(None)).values(data=b"", purged_at=now))
+    return _in_batches(
+        purge_due(now, Attachment.id),
+        lambda ids: (
+            update(Attachment)
+            .where(Attachment.id.in_(ids), Attachment.purged_at.is_(None))
+            .values(data=b"", purged_at=now)
+        ),
+    )
 
 
 def sweep() -> str:
@@ -100,22 +111,32 @@ def _expired(now: datetime) -> ColumnElement[bool]:
     """Tickets whose evidence is past its retention at `now`."""
     config = current_app.config
     complaint = Ticket.type.in_(COMPLAINT_TYPES)
-    serious = or_(Ticket.type == "MEDIA_COMPLAINT", Ticket.customer_difficult.is_(True),
-                  Ticket.contact_count >= SERIOUS_CONTACTS)
+    serious = or_(
+        Ticket.type == "MEDIA_COMPLAINT",
+        Ticket.customer_difficult.is_(True),
+        Ticket.contact_count >= SERIOUS_CONTACTS,
+    )
     rules = [
         and_(complaint, serious, ENDED < years_before(now, config["EVIDENCE_KEEP_SERIOUS_YEARS"])),
         and_(complaint, not_(serious), ENDED < years_before(now, config["EVIDENCE_KEEP_YEARS"])),
     ]
     if config.get("EVIDENCE_KEEP_OTHER_YEARS") is not None:
-        rules.append(and_(not_(complaint),
-                          ENDED < years_before(now, config["EVIDENCE_KEEP_OTHER_YEARS"])))
+        rules.append(
+            and_(not_(complaint), ENDED < years_before(now, config["EVIDENCE_KEEP_OTHER_YEARS"]))
+        )
     return or_(*rules)
 
 
 def _listing(ticket_id, since) -> tuple:
     """The columns `flask evidence` lists."""
-    return (Attachment.id, ticket_id.label("ticket_id"), Ticket.crm_id, Attachment.filename,
-            Attachment.size, since.label("since"))
+    return (
+        Attachment.id,
+        ticket_id.label("ticket_id"),
+        Ticket.crm_id,
+        Attachment.filename,
+        Attachment.size,
+        since.label("since"),
+    )
 
 
 def _in_batches(due_ids: Select, change: Callable[[Sequence[int]], Update | Delete]) -> int:

@@ -60,8 +60,7 @@ def writer_connection(engine: Engine):
         yield conn
 
 
-def write_one(conn: Connection, statement: Executable,
-              params: dict | None = None) -> Sequence[Row]:
+def write_one(conn: Connection, statement: Executable, params: dict | None = None) -> Sequence[Row]:
     """Run one write statement as a transaction of its own (see writer_connection); its rows."""
     turn = _sqlite_writer if conn.dialect.name == "sqlite" else nullcontext()
     with turn, conn.begin():

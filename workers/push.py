@@ -68,10 +68,15 @@ def deliver_pending(limit: int | None = None) -> dict:
     with job_context() as app:
         limit = limit or int(setting(app, "PUSH_BATCH", BATCH))
         now = utcnow()
-        ids = db.session.scalars(select(ReminderDelivery.id).where(
-            ReminderDelivery.status == "pending",
-            or_(ReminderDelivery.not_before.is_(None), ReminderDelivery.not_before <= now),
-        ).order_by(ReminderDelivery.id).limit(limit)).all()
+        ids = db.session.scalars(
+            select(ReminderDelivery.id)
+            .where(
+                ReminderDelivery.status == "pending",
+                or_(ReminderDelivery.not_before.is_(None), ReminderDelivery.not_before <= now),
+            )
+            .order_by(ReminderDelivery.id)
+            .limit(limit)
+        ).all()
         db.session.rollback()
         if len(ids) == limit:
             get_queue(app).enqueue(deliver_pending, limit)  # more remain: another worker helps
@@ -85,7 +90,7 @@ def deliver(ids: Sequence[int]) -> dict:
     sender = _sender(app)
     engine = db.engine
     size = int(setting(app, "PUSH_CLAIM_CHUNK", CLAIM_CHUNK))
-    todo = deque(pushes[i:i + size] for i in range(0, len(pushes), size))
+    todo = deque(pushes[i : i + size] for i in range(0, len(pushes), size))
     lanes = min(int(setting(app, "PUSH_THREADS", THREADS)), len(todo))
     done = in_threads(lambda _: _deliver_lane(engine, sender, todo), range(lanes), lanes)
     outcomes = [o for lane in done if lane for o in lane]
@@ -101,8 +106,12 @@ def send_test(subscription_id: int) -> str:
         sub = db.session.get(PushSubscription, subscription_id)
         if sub is None:
             return "gone"
-        outcome = _sender(app).send(_info(sub.endpoint, sub.p256dh, sub.auth),
-                                    push_messages.test_message(), ttl=300, urgency="normal")
+        outcome = _sender(app).send(
+            _info(sub.endpoint, sub.p256dh, sub.auth),
+            push_messages.test_message(),
+            ttl=300,
+            urgency="normal",
+        )
         if outcome.status == "gone":
             db.session.delete(sub)
         db.session.commit()
@@ -115,8 +124,9 @@ def kick(queue: Queue, tag: str, retries_only: bool = False):
     waiting = ReminderDelivery.not_before <= now
     if not retries_only:
         waiting = or_(ReminderDelivery.not_before.is_(None), waiting)
-    due = db.session.scalar(select(ReminderDelivery.id).where(
-        ReminderDelivery.status == "pending", waiting).limit(1))
+    due = db.session.scalar(
+        select(ReminderDelivery.id).where(ReminderDelivery.status == "pending", waiting).limit(1)
+    )
     db.session.rollback()
     return enqueue_once(queue, deliver_pending, f"push-{tag}") if due else None
 
@@ -131,8 +141,14 @@ def _prepare(ids: Sequence[int], now: datetime) -> list[Push]:
     if not ids:
         return []
     rows = db.session.execute(
-        select(ReminderDelivery.id, ReminderDelivery.user_id, Reminder.kind, Ticket, Incident,
-               PushSubscription)
+        select(
+            ReminderDelivery.id,
+            ReminderDelivery.user_id,
+            Reminder.kind,
+            Ticket,
+            Incident,
+            PushSubscription,
+        )
         .join(Reminder, Reminder.id == ReminderDelivery.reminder_id)
         .outerjoin(Ticket, Ticket.id == Reminder.ticket_id)
         .outerjoin(Incident, Incident.id == Reminder.incident_id)
@@ -151,35 +167,59 @@ def _prepare(ids: Sequence[int], now: datetime) -> list[Push]:
         if key not in messages:
             messages[key] = _message(kind, ticket, incident, now)
         message, ttl, urgency = messages[key]
-        pushes.append(Push(delivery_id, sub.id, _info(sub.endpoint, sub.p256dh, sub.auth),
-                           push_messages.with_accept_token(message, user_id), ttl, urgency))
+        pushes.append(
+            Push(
+                delivery_id,
+                sub.id,
+                _info(sub.endpoint, sub.p256dh, sub.auth),
+                push_messages.with_accept_token(message, user_id),
+                ttl,
+                urgency,
+            )
+        )
     db.session.rollback()
     if orphans:
         _close_orphans(orphans, now)
     return pushes
 
 
-def _message(kind: str, ticket: Ticket | None, incident: Incident | None,
-             now: datetime) -> tuple[dict, int, str]:
+def _message(
+    kind: str, ticket: Ticket | None, incident: Incident | None, now: datetime
+) -> tuple[dict, int, str]:
     """A reminder's notification, how long the push service keeps it, and how urgent it is."""
     if ticket is not None:
-        return (push_messages.reminder_message(kind, ticket, now),
-                push_messages.time_to_live(kind, ticket, now), push_messages.urgency(kind, ticket))
+        return (
+            push_messages.reminder_message(kind, ticket, now),
+            push_messages.time_to_live(kind, ticket, now),
+            push_messages.urgency(kind, ticket),
+        )
     assert incident is not None  # a reminder is a ticket's or an incident's
-    return (push_messages.incident_message(kind, incident),
-            push_messages.DEFAULT_TTL, "high")
+    return (push_messages.incident_message(kind, incident), push_messages.DEFAULT_TTL, "high")
 
 
 # Built once: a statement made afresh per push costs more CPU than its round trip.
 _row = ReminderDelivery.__table__.c
-_CLAIM = update(ReminderDelivery.__table__).where(
-    _row.id.in_(bindparam("ids", expanding=True)), _row.status == "pending",
-    or_(_row.not_before.is_(None), _row.not_before <= bindparam("now")),
-).values(status="sending", claimed_at=bindparam("now"), attempts=_row.attempts + 1,
-         ).returning(_row.id)
-_SENT = update(ReminderDelivery.__table__).where(
-    _row.id.in_(bindparam("ids", expanding=True)),
-).values(status="sent", sent_at=bindparam("now"), last_error=None)
+_CLAIM = (
+    update(ReminderDelivery.__table__)
+    .where(
+        _row.id.in_(bindparam("ids", expanding=True)),
+        _row.status == "pending",
+        or_(_row.not_before.is_(None), _row.not_before <= bindparam("now")),
+    )
+    .values(
+        status="sending",
+        claimed_at=bindparam("now"),
+        attempts=_row.attempts + 1,
+    )
+    .returning(_row.id)
+)
+_SENT = (
+    update(ReminderDelivery.__table__)
+    .where(
+        _row.id.in_(bindparam("ids", expanding=True)),
+    )
+    .values(status="sent", sent_at=bindparam("now"), last_error=None)
+)
 
 
 @dataclass(frozen=True)
@@ -206,14 +246,18 @@ def _deliver_lane(engine: Engine, sender: PushSender, todo: deque) -> list[Done]
     return done
 
 
-def _deliver_chunk(conn: Connection, engine: Engine, sender: PushSender,
-                   chunk: list[Push]) -> list[Done]:
+def _deliver_chunk(
+    conn: Connection, engine: Engine, sender: PushSender, chunk: list[Push]
+) -> list[Done]:
     """Claim a few deliveries, send them, record them: two one-statement transactions.
 
     Deliveries another worker claimed first are left to it."""
     claimed = _claim(conn, [push.delivery_id for push in chunk])
-    sent = [(push, sender.send(push.subscription, push.payload, push.ttl, push.urgency))
-            for push in chunk if push.delivery_id in claimed]
+    sent = [
+        (push, sender.send(push.subscription, push.payload, push.ttl, push.urgency))
+        for push in chunk
+        if push.delivery_id in claimed
+    ]
     delivered = [push.delivery_id for push, outcome in sent if outcome.status == "sent"]
     if delivered:
         write_one(conn, _SENT, {"ids": delivered, "now": utcnow()})
@@ -235,8 +279,13 @@ def _record_refusals(engine: Engine, refused: list[tuple[Push, PushOutcome]]) ->
     row = ReminderDelivery.__table__.c
     done, gone = [], []
     with write_transaction(engine) as conn:
-        attempts = dict(conn.execute(select(row.id, row.attempts).where(
-            row.id.in_([push.delivery_id for push, _ in refused]))).all())
+        attempts = dict(
+            conn.execute(
+                select(row.id, row.attempts).where(
+                    row.id.in_([push.delivery_id for push, _ in refused])
+                )
+            ).all()
+        )
         for push, outcome in refused:
             values: dict[str, Any] = {"status": outcome.status, "last_error": outcome.error}
             retry_at = None
@@ -247,8 +296,9 @@ def _record_refusals(engine: Engine, refused: list[tuple[Push, PushOutcome]]) ->
                 values["status"] = "failed"
             elif outcome.status == "gone":
                 gone.append(push.subscription_id)
-            conn.execute(update(ReminderDelivery).where(row.id == push.delivery_id)
-                         .values(**values))
+            conn.execute(
+                update(ReminderDelivery).where(row.id == push.delivery_id).values(**values)
+            )
             done.append(Done(values["status"], retry_at))
         if gone:
             conn.execute(delete(PushSubscription).where(PushSubscription.id.in_(gone)))
@@ -258,9 +308,14 @@ def _record_refusals(engine: Engine, refused: list[tuple[Push, PushOutcome]]) ->
 def _close_orphans(ids: list[int], now: datetime) -> None:
     """Deliveries whose device unsubscribed before its turn: nothing to send to."""
     with write_transaction(db.engine) as conn:
-        conn.execute(update(ReminderDelivery).where(
-            ReminderDelivery.id.in_(ids), ReminderDelivery.status == "pending",
-        ).values(status="gone", claimed_at=now, last_error="unsubscribed"))
+        conn.execute(
+            update(ReminderDelivery)
+            .where(
+                ReminderDelivery.id.in_(ids),
+                ReminderDelivery.status == "pending",
+            )
+            .values(status="gone", claimed_at=now, last_error="unsubscribed")
+        )
 
 
 def _schedule_retry(queue: Queue, at: datetime) -> None:

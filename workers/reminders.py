@@ -48,9 +48,16 @@ def claim_due(now: datetime, limit: int) -> tuple[int, int, list[int]]:
     On PostgreSQL, rows another job is claiming and tickets being changed right now are
     skipped (SKIP LOCKED), so parallel jobs share the work and never wait on each other."""
     begin_write()
-    due = db.session.scalars(select(Reminder).where(
-        Reminder.sent_at.is_(None), Reminder.due_at <= now,
-    ).order_by(Reminder.due_at, Reminder.id).limit(limit).with_for_update(skip_locked=True)).all()
+    due = db.session.scalars(
+        select(Reminder)
+        .where(
+            Reminder.sent_at.is_(None),
+            Reminder.due_at <= now,
+        )
+        .order_by(Reminder.due_at, Reminder.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
     if not due:
         db.session.rollback()
         return 0, 0, []
@@ -60,9 +67,11 @@ def claim_due(now: datetime, limit: int) -> tuple[int, int, list[int]]:
     claimed_ids = [r.id for r in claimed]  # read before the commit expires them: no reloads
     _fan_out(claimed, tickets, incidents, now)
     db.session.commit()
-    ids = db.session.scalars(select(ReminderDelivery.id).where(
-        ReminderDelivery.reminder_id.in_(claimed_ids),
-        ReminderDelivery.status == "pending").order_by(ReminderDelivery.id)).all()
+    ids = db.session.scalars(
+        select(ReminderDelivery.id)
+        .where(ReminderDelivery.reminder_id.in_(claimed_ids), ReminderDelivery.status == "pending")
+        .order_by(ReminderDelivery.id)
+    ).all()
     db.session.rollback()
     return len(due), len(claimed_ids), list(ids)
 
@@ -71,19 +80,33 @@ def _locked(model, ids: set[int]) -> dict:
     """The rows, locked; those another transaction is changing right now are skipped."""
     if not ids:
         return {}
-    return {row.id: row for row in db.session.scalars(
-        select(model).where(model.id.in_(ids)).with_for_update(skip_locked=True))}
+    return {
+        row.id: row
+        for row in db.session.scalars(
+            select(model).where(model.id.in_(ids)).with_for_update(skip_locked=True)
+        )
+    }
 
 
-def _fan_out(claimed: list[Reminder], tickets: dict[int, Ticket],
-             incidents: dict[int, Incident], now: datetime) -> None:
+def _fan_out(
+    claimed: list[Reminder],
+    tickets: dict[int, Ticket],
+    incidents: dict[int, Incident],
+    now: datetime,
+) -> None:
     """Mark the reminders sent, write a delivery per device, record the system's ops that
     reminders make (escalations, the closing-time handover); no commit."""
     if not claimed:
         return
-    db.session.execute(update(Reminder).where(
-        Reminder.id.in_([r.id for r in claimed]), Reminder.sent_at.is_(None),
-    ).values(sent_at=now), execution_options={"synchronize_session": False})
+    db.session.execute(
+        update(Reminder)
+        .where(
+            Reminder.id.in_([r.id for r in claimed]),
+            Reminder.sent_at.is_(None),
+        )
+        .values(sent_at=now),
+        execution_options={"synchronize_session": False},
+    )
     devices = Devices([*tickets.values(), *incidents.values()])
     changes = ChangeSet(now, current_calendar(), current_policy())
     rows = []
@@ -94,9 +117,17 @@ def _fan_out(claimed: list[Reminder], tickets: dict[int, Ticket],
         else:  # exactly one of the two (models.Reminder)
             assert reminder.ticket_id is not None
             target = tickets[reminder.ticket_id]
-        rows += [{"reminder_id": reminder.id, "user_id": user_id, "subscription_id": sub_id,
-                  "status": "pending", "attempts": 0, "created_at": now}
-                 for user_id, sub_id in devices.targets(reminder.audience, target)]
+        rows += [
+            {
+                "reminder_id": reminder.id,
+                "user_id": user_id,
+                "subscription_id": sub_id,
+                "status": "pending",
+                "attempts": 0,
+                "created_at": now,
+            }
+            for user_id, sub_id in devices.targets(reminder.audience, target)
+        ]
         if isinstance(target, Incident):
             _incident_op(changes, target, reminder)
         else:
@@ -131,8 +162,9 @@ def _incident_op(changes: ChangeSet, incident: Incident, reminder: Reminder) -> 
 
 def kick(queue: Queue, tag: str):
     """Enqueue a send_due job when some reminder is due; the job or None."""
-    due = db.session.scalar(select(Reminder.id).where(
-        Reminder.sent_at.is_(None), Reminder.due_at <= utcnow()).limit(1))
+    due = db.session.scalar(
+        select(Reminder.id).where(Reminder.sent_at.is_(None), Reminder.due_at <= utcnow()).limit(1)
+    )
     db.session.rollback()
     return enqueue_once(queue, send_due, f"due-{tag}") if due else None
 

@@ -53,8 +53,9 @@ def enqueue_sweep(queue: Queue, now: float, interval: float) -> Job | None:
     """Enqueue this tick's sweep; None when another worker already did."""
     tick = int(now // interval)
     try:
-        return queue.enqueue(run_sweep, job_id=f"sweep-{tick}", unique=True,
-                             description="periodic sweep")
+        return queue.enqueue(
+            run_sweep, job_id=f"sweep-{tick}", unique=True, description="periodic sweep"
+        )
     except DuplicateJobError:
         return None
 

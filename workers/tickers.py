@@ -23,16 +23,20 @@ from workers.context import own_connections
 _STOP_TIMEOUT = 5.0
 
 
-def start_tickers(app: Flask, queue: Queue, sweep_interval: float,
-                  dispatch_interval: float) -> BaseProcess:
+def start_tickers(
+    app: Flask, queue: Queue, sweep_interval: float, dispatch_interval: float
+) -> BaseProcess:
     """Tick both clocks once now, so that even a --burst worker finds this moment's work, then
     go on ticking in a child process until stop_tickers."""
     scheduler = dispatch.scheduler_for(queue, dispatch_interval)
     sweep.enqueue_sweep(queue, time.time(), sweep_interval)
     dispatch.tick_now(queue, dispatch_interval, scheduler)
     process = multiprocessing.get_context("fork").Process(
-        target=_tick_until_stopped, name="fieldapp-tickers", daemon=True,
-        args=(app, queue, scheduler, sweep_interval, dispatch_interval))
+        target=_tick_until_stopped,
+        name="fieldapp-tickers",
+        daemon=True,
+        args=(app, queue, scheduler, sweep_interval, dispatch_interval),
+    )
     process.start()
     return process
 
@@ -46,18 +50,26 @@ def stop_tickers(process: BaseProcess) -> None:
         process.join()
 
 
-def _tick_until_stopped(app: Flask, queue: Queue, scheduler: RQScheduler,
-                        sweep_interval: float, dispatch_interval: float) -> None:
+def _tick_until_stopped(
+    app: Flask,
+    queue: Queue,
+    scheduler: RQScheduler,
+    sweep_interval: float,
+    dispatch_interval: float,
+) -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     # Ctrl-C reaches the whole process group: the worker finishes its job, then stops us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     clocks = [
-        threading.Thread(target=sweep.sweep_forever, name="sweep-ticker",
-                         args=(queue, sweep_interval, stop)),
-        threading.Thread(target=_in_app_context, name="dispatch-ticker",
-                         args=(app, dispatch.dispatch_forever, queue, dispatch_interval,
-                               scheduler, stop)),
+        threading.Thread(
+            target=sweep.sweep_forever, name="sweep-ticker", args=(queue, sweep_interval, stop)
+        ),
+        threading.Thread(
+            target=_in_app_context,
+            name="dispatch-ticker",
+            args=(app, dispatch.dispatch_forever, queue, dispatch_interval, scheduler, stop),
+        ),
     ]
     for clock in clocks:
         clock.start()

@@ -29,9 +29,12 @@ def admin_only(view):
 @admin_only
 def callbacks():
     """The outbox: how much waits, and the callbacks parked after too many failures."""
-    return render_template("admin/callbacks.html", counts=outbox.counts(),
-                           parked=outbox.parked(),
-                           configured=bool(current_app.config.get("CRM_CALLBACK_URL")))
+    return render_template(
+        "admin/callbacks.html",
+        counts=outbox.counts(),
+        parked=outbox.parked(),
+        configured=bool(current_app.config.get("CRM_CALLBACK_URL")),
+    )
 
 
 @bp.post("/callbacks/<int:callback_id>/retry")

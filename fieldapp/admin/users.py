@@ -52,8 +52,9 @@ def change_user(user_id: int, change: str):
         "disable": lambda: accounts.set_active(current_user, target, False),
         "enable": lambda: accounts.set_active(current_user, target, True),
         "password": lambda: accounts.reset_password(current_user, target, form.get("password", "")),
-        "move": lambda: accounts.move(current_user, target, form.get("team", ""),
-                                      form.get("desk", "")),
+        "move": lambda: accounts.move(
+            current_user, target, form.get("team", ""), form.get("desk", "")
+        ),
     }
     if change not in changes:
         abort(404)
@@ -92,17 +93,25 @@ def _account(user_id: int) -> User:
 
 
 def _choices() -> dict:
-    return {"roles": ROLES, "desks": DESKS,
-            "teams": list(db.session.execute(select(Team).order_by(Team.code)).scalars()),
-            "companies": list(db.session.execute(select(Company).order_by(Company.code))
-                              .scalars())}
+    return {
+        "roles": ROLES,
+        "desks": DESKS,
+        "teams": list(db.session.execute(select(Team).order_by(Team.code)).scalars()),
+        "companies": list(db.session.execute(select(Company).order_by(Company.code)).scalars()),
+    }
 
 
 def _users_page(values: dict, errors: dict, status: int = 200):
-    return render_template("admin/users.html", users=accounts.accounts(), values=values,
-                           errors=errors, **_choices()), status
+    return render_template(
+        "admin/users.html", users=accounts.accounts(), values=values, errors=errors, **_choices()
+    ), status
 
 
 def _user_page(target: User, errors: dict, status: int = 200):
-    return render_template("admin/user.html", target=target, errors=errors,
-                           entries=accounts.audit_trail(target.id), **_choices()), status
+    return render_template(
+        "admin/user.html",
+        target=target,
+        errors=errors,
+        entries=accounts.audit_trail(target.id),
+        **_choices(),
+    ), status

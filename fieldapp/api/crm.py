@@ -124,9 +124,14 @@ def _bounded_body() -> bytes:
 
 
 def _signed(body: bytes) -> bool:
-    return verify(current_app.config["CRM_SHARED_SECRET"],
-                  request.headers.get("X-CRM-Timestamp"), request.headers.get("X-CRM-Signature"),
-                  body, time.time(), current_app.config["CRM_CLOCK_TOLERANCE_SECONDS"])
+    return verify(
+        current_app.config["CRM_SHARED_SECRET"],
+        request.headers.get("X-CRM-Timestamp"),
+        request.headers.get("X-CRM-Signature"),
+        body,
+        time.time(),
+        current_app.config["CRM_CLOCK_TOLERANCE_SECONDS"],
+    )
 
 
 def _json_object(body: bytes) -> dict:
@@ -140,4 +145,3 @@ def _json_object(body: bytes) -> dict:
     if not isinstance(data, dict):
         abort(error_response({"_body": [N_("Nội dung phải là một đối tượng JSON.")]}, 400))
     return data
-

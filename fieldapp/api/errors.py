@@ -10,10 +10,15 @@ from fieldapp.api import bp
 from fieldapp.api.messages import translated
 from fieldapp.rules.text import N_
 
-_GENERIC = {400: N_("Yêu cầu không hợp lệ."), 401: N_("Bạn cần đăng nhập."),
-            403: N_("Không có quyền."), 404: N_("Không tìm thấy."),
-            405: N_("Phương thức không được hỗ trợ."), 413: N_("Dữ liệu gửi lên quá lớn."),
-            429: N_("Quá nhiều yêu cầu, hãy thử lại sau.")}
+_GENERIC = {
+    400: N_("Yêu cầu không hợp lệ."),
+    401: N_("Bạn cần đăng nhập."),
+    403: N_("Không có quyền."),
+    404: N_("Không tìm thấy."),
+    405: N_("Phương thức không được hỗ trợ."),
+    413: N_("Dữ liệu gửi lên quá lớn."),
+    429: N_("Quá nhiều yêu cầu, hãy thử lại sau."),
+}
 
 
 def error_response(errors: dict, status: int):
@@ -26,8 +31,9 @@ def error_response(errors: dict, status: int):
 
 @bp.app_errorhandler(ValidationError)
 def validation_error(err: ValidationError):
-    return error_response(err.messages if isinstance(err.messages, dict)
-                          else {"_body": err.messages}, 400)
+    return error_response(
+        err.messages if isinstance(err.messages, dict) else {"_body": err.messages}, 400
+    )
 
 
 @bp.errorhandler(CSRFError)

@@ -60,8 +60,9 @@ def declare_incident():
     if result.status == "rejected":
         error = result.refusal
         status = 403 if error.code == "not_allowed" else 400
-        return error_response({name: [refusal_text(error)] for name in error.fields or
-                               ("_request",)}, status)
+        return error_response(
+            {name: [refusal_text(error)] for name in error.fields or ("_request",)}, status
+        )
     assert result.incident_id is not None  # a declaration applied names its incident
     body = INCIDENT.dump(_visible(result.incident_id))
     body["left_open"] = result_json(result)["left_open"]
@@ -87,8 +88,12 @@ def incident_list():
         400: BadInput
     """
     args = IncidentArgs().load(request.args)
-    query = select(Incident).options(*_loads()).order_by(
-        (Incident.status == "open").desc(), Incident.reported_at.desc()).limit(200)
+    query = (
+        select(Incident)
+        .options(*_loads())
+        .order_by((Incident.status == "open").desc(), Incident.reported_at.desc())
+        .limit(200)
+    )
     if (teams := current_user.visible_team_ids()) is not None:
         query = query.where(Incident.team_id.in_(teams))
     if "status" in args:
@@ -130,5 +135,8 @@ def _visible(incident_id: int) -> Incident:
 
 
 def _loads() -> tuple:
-    return (selectinload(Incident.events).selectinload(IncidentEvent.user),
-            selectinload(Incident.tickets), selectinload(Incident.team))
+    return (
+        selectinload(Incident.events).selectinload(IncidentEvent.user),
+        selectinload(Incident.tickets),
+        selectinload(Incident.team),
+    )

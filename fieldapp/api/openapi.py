@@ -20,19 +20,32 @@ def openapi_json():
 
 def build_spec() -> APISpec:
     """Collect every documented view of the API blueprint."""
-    spec = APISpec(title="fieldapp API", version="1.0.0", openapi_version="3.0.3",
-                   plugins=[FlaskPlugin(), MarshmallowPlugin()])
+    spec = APISpec(
+        title="fieldapp API",
+        version="1.0.0",
+        openapi_version="3.0.3",
+        plugins=[FlaskPlugin(), MarshmallowPlugin()],
+    )
     spec.components.security_scheme(
-        "session", {"type": "apiKey", "in": "cookie", "name": "session"})
+        "session", {"type": "apiKey", "in": "cookie", "name": "session"}
+    )
     # Every endpoint that reads input answers bad input the same way: its docstring says
     # `400: BadInput`.
     # ... and an id that is not there, or not the user's, the same way: `404: NotFound`.
-    spec.components.response("BadInput", {
-        "description": "Bad input; the fields at fault are named.",
-        "content": {"application/json": {"schema": ErrorSchema}}})
-    spec.components.response("NotFound", {
-        "description": "No such thing, or not the signed-in user's.",
-        "content": {"application/json": {"schema": ErrorSchema}}})
+    spec.components.response(
+        "BadInput",
+        {
+            "description": "Bad input; the fields at fault are named.",
+            "content": {"application/json": {"schema": ErrorSchema}},
+        },
+    )
+    spec.components.response(
+        "NotFound",
+        {
+            "description": "No such thing, or not the signed-in user's.",
+            "content": {"application/json": {"schema": ErrorSchema}},
+        },
+    )
     for endpoint, view in current_app.view_functions.items():
         if endpoint.startswith(f"{bp.name}.") and (view.__doc__ or "").find("---") >= 0:
             spec.path(view=view, app=current_app)

@@ -48,8 +48,12 @@ class SubscriptionKeysSchema(Schema):
 class SubscriptionSchema(Schema):
     """PushSubscription.toJSON() as the browser gives it."""
 
-    endpoint = fields.Url(required=True, schemes={"https", "http"}, require_tld=False,
-                          validate=validate.Length(max=1000))
+    endpoint = fields.Url(
+        required=True,
+        schemes={"https", "http"},
+        require_tld=False,
+        validate=validate.Length(max=1000),
+    )
     expirationTime = fields.Raw(allow_none=True, load_default=None)  # noqa: N815 (browser's)
     keys = fields.Nested(SubscriptionKeysSchema, required=True)
 
@@ -135,11 +139,13 @@ def subscribe():
     """
     data = SubscriptionSchema().load(request.get_json(silent=True) or {})
     try:
-        row, created = subscriptions.subscribe(current_user, data["endpoint"],
-                                               data["keys"]["p256dh"], data["keys"]["auth"])
+        row, created = subscriptions.subscribe(
+            current_user, data["endpoint"], data["keys"]["p256dh"], data["keys"]["auth"]
+        )
     except subscriptions.EndpointTaken:
-        return error_response({"endpoint": [
-            N_("Trình duyệt này đang nhận thông báo cho một tài khoản khác.")]}, 409)
+        return error_response(
+            {"endpoint": [N_("Trình duyệt này đang nhận thông báo cho một tài khoản khác.")]}, 409
+        )
     return {"id": row.id, "endpoint": row.endpoint}, 201 if created else 200
 
 
@@ -225,8 +231,11 @@ def _accept_result(result, ticket_id: int) -> dict:
     """The JSON the service worker reads: what happened, and a line to show for it."""
     body = {"status": result.status, "url": push_messages.ticket_url(ticket_id), "error": None}
     if result.error is not None:
-        body["error"] = {"code": result.error.code, "message": result.error.message,
-                         "fields": list(result.error.fields)}
+        body["error"] = {
+            "code": result.error.code,
+            "message": result.error.message,
+            "fields": list(result.error.fields),
+        }
     elif result.ticket is not None:
         body["notice"] = _("Đã tiếp nhận phiếu")
         body["detail"] = f"{result.ticket.crm_id} · {result.ticket.customer_name}"

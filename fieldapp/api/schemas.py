@@ -24,8 +24,9 @@ class CustomerSchema(Schema):
     phone = fields.String(validate=validate.Regexp(r"^\+?[0-9 .-]{6,20}$"), allow_none=True)
     address = fields.String(validate=validate.Length(max=400), load_default="")
     birth_date = fields.Date(allow_none=True)
-    birth_year = fields.Integer(strict=True, allow_none=True,
-                                validate=validate.Range(min=1900, max=2100))
+    birth_year = fields.Integer(
+        strict=True, allow_none=True, validate=validate.Range(min=1900, max=2100)
+    )
     sex = fields.String(validate=validate.OneOf(("M", "F")), allow_none=True)
     important = fields.Boolean(load_default=False)
     difficult = fields.Boolean(load_default=False)
@@ -48,8 +49,7 @@ class IntakeSchema(Schema):
         super().__init__(*args, **kwargs)
         self.team_exists = team_exists
 
-    crm_id = fields.String(required=True,
-                           validate=validate.Regexp(r"^[A-Za-z0-9._:/-]{1,64}$"))
+    crm_id = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9._:/-]{1,64}$"))
     type = fields.String(required=True, validate=validate.OneOf(sorted(TYPES)))
     received_at = fields.AwareDateTime(required=True)
     team = fields.String(required=True, validate=validate.Length(min=1, max=32))
@@ -57,8 +57,9 @@ class IntakeSchema(Schema):
     content = fields.String(required=True, validate=validate.Length(max=4000))
     customer = fields.Nested(CustomerSchema, required=True)
     repeat_of = fields.String(allow_none=True, validate=validate.Length(min=1, max=64))
-    contact_count = fields.Integer(strict=True, allow_none=True,
-                                   validate=validate.Range(min=1, max=1000))
+    contact_count = fields.Integer(
+        strict=True, allow_none=True, validate=validate.Range(min=1, max=1000)
+    )
 
     @validates("received_at")
     def _plausible_received_at(self, value, **_):
@@ -224,10 +225,13 @@ class IncidentSchema(Schema):
     def _clocks(self, incident):
         """The procedure's clocks (rules.incidents): report, completion, ETA changes."""
         state = to_incident_state(incident)
-        return {"report_due": incidents.report_due(state).isoformat(),
-                "reported_in_time": incidents.reported_in_time(state),
-                "complete": incidents.complete(state), "eta_changes": state.eta_changes,
-                "late_eta_changes": state.late_eta_changes}
+        return {
+            "report_due": incidents.report_due(state).isoformat(),
+            "reported_in_time": incidents.reported_in_time(state),
+            "complete": incidents.complete(state),
+            "eta_changes": state.eta_changes,
+            "late_eta_changes": state.late_eta_changes,
+        }
 
 
 class IncidentListSchema(Schema):
@@ -240,10 +244,14 @@ def _declare_schema() -> type[Schema]:
     from sync.schemas import schema_field
 
     spec = {f.name: schema_field(f) for f in INCIDENT_ACTIONS["declare"].fields}
-    return Schema.from_dict({
-        **spec, "team": fields.String(required=True, validate=validate.Length(min=1, max=32)),
-        "op_id": fields.String(validate=validate.Regexp(r"^[A-Za-z0-9_-]{8,64}$")),
-    }, name="DeclareSchema")
+    return Schema.from_dict(
+        {
+            **spec,
+            "team": fields.String(required=True, validate=validate.Length(min=1, max=32)),
+            "op_id": fields.String(validate=validate.Regexp(r"^[A-Za-z0-9_-]{8,64}$")),
+        },
+        name="DeclareSchema",
+    )
 
 
 DeclareSchema = _declare_schema()

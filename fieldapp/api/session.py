@@ -14,6 +14,7 @@ from fieldapp.rules.text import N_
 
 LOGIN = LoginSchema()  # built once: a schema holds no per-request state
 
+
 @bp.post("/session")
 @csrf.exempt
 @limit_sign_in

@@ -41,10 +41,14 @@ def sync_push():
         return error_response({"_body": [N_("Nội dung phải là một đối tượng JSON.")]}, 400)
     now = utcnow()
     outcome = apply_sync(current_user, body, now)
-    return RESPONSE.dump({"server_time": now,
-                          "results": [result_json(r) for r in outcome.results],
-                          "tickets": TICKETS.dump(outcome.tickets),
-                          "incidents": INCIDENTS.dump(outcome.incidents)})
+    return RESPONSE.dump(
+        {
+            "server_time": now,
+            "results": [result_json(r) for r in outcome.results],
+            "tickets": TICKETS.dump(outcome.tickets),
+            "incidents": INCIDENTS.dump(outcome.incidents),
+        }
+    )
 
 
 @bp.get("/sync")
@@ -79,14 +83,22 @@ def result_json(result) -> dict:
     incident op's result names its incident instead, and what it left open and why."""
     error = result.error
     body = {
-        "op_id": result.op_id, "status": result.status, "ticket_id": result.ticket_id,
-        "error": None if error is None else {"code": error.code, "message": refusal_text(error),
-                                             "fields": list(error.fields)},
+        "op_id": result.op_id,
+        "status": result.status,
+        "ticket_id": result.ticket_id,
+        "error": None
+        if error is None
+        else {"code": error.code, "message": refusal_text(error), "fields": list(error.fields)},
     }
     if result.incident_id is not None:
         del body["ticket_id"]
         body["incident_id"] = result.incident_id
-        body["left_open"] = [{"ticket_id": left["ticket_id"], "code": left["refusal"].code,
-                              "message": refusal_text(left["refusal"])}
-                             for left in result.left_open]
+        body["left_open"] = [
+            {
+                "ticket_id": left["ticket_id"],
+                "code": left["refusal"].code,
+                "message": refusal_text(left["refusal"]),
+            }
+            for left in result.left_open
+        ]
     return body

@@ -18,6 +18,7 @@ STATUSES = ("received", "accepted", "in_progress", "completed", "returned")
 # Built once: a schema holds no per-request state.
 TICKET, TICKET_LIST = TicketSchema(), TicketListSchema()
 
+
 class ListArgs(Schema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     team = fields.String(validate=validate.Length(max=32))
@@ -26,6 +27,7 @@ class ListArgs(Schema):
 
 
 LIST_ARGS = ListArgs()
+
 
 @bp.get("/tickets/<int:ticket_id>")
 @login_required
@@ -82,9 +84,12 @@ def ticket_list():
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     per_page = args["per_page"]
     page = newest_page(current_user, filters, per_page, (args["page"] - 1) * per_page).options(
-        selectinload(Ticket.events).selectinload(Event.user), selectinload(Ticket.reminders),
-        selectinload(Ticket.team), selectinload(Ticket.assignee),
+        selectinload(Ticket.events).selectinload(Event.user),
+        selectinload(Ticket.reminders),
+        selectinload(Ticket.team),
+        selectinload(Ticket.assignee),
     )
     tickets = db.session.execute(page).scalars().all()
-    return TICKET_LIST.dump({"tickets": tickets, "page": args["page"],
-                                    "per_page": args["per_page"], "total": total})
+    return TICKET_LIST.dump(
+        {"tickets": tickets, "page": args["page"], "per_page": args["per_page"], "total": total}
+    )

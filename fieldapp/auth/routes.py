@@ -36,8 +36,12 @@ def login():
             start_session(user)
             return redirect(safe_next(request.form.get("next")), 303)
         error = _("Sai tên đăng nhập hoặc mật khẩu.")
-    return render_template("auth/login.html", error=error, username=username,
-                           next=safe_next(request.values.get("next"), "")), 401 if error else 200
+    return render_template(
+        "auth/login.html",
+        error=error,
+        username=username,
+        next=safe_next(request.values.get("next"), ""),
+    ), 401 if error else 200
 
 
 @bp.post("/logout")

@@ -86,8 +86,9 @@ def end_session() -> None:
 
 def end_all_sessions(user: User) -> None:
     """Make every session of the user worthless (the caller commits)."""
-    db.session.execute(update(User).where(User.id == user.id)
-                       .values(session_version=User.session_version + 1))
+    db.session.execute(
+        update(User).where(User.id == user.id).values(session_version=User.session_version + 1)
+    )
     db.session.expire(user, ["session_version"])
 
 
@@ -104,13 +105,14 @@ def enforce_expiry() -> None:
         return
     now, config = time.time(), current_app.config
     started, seen = session.get(STARTED), session.get(SEEN)
-    if (not isinstance(started, int | float) or not isinstance(seen, int | float)
-            or now - started > config["SESSION_ABSOLUTE_TIMEOUT"].total_seconds()
-            or now - seen > config["SESSION_IDLE_TIMEOUT"].total_seconds()):
+    if (
+        not isinstance(started, int | float)
+        or not isinstance(seen, int | float)
+        or now - started > config["SESSION_ABSOLUTE_TIMEOUT"].total_seconds()
+        or now - seen > config["SESSION_IDLE_TIMEOUT"].total_seconds()
+    ):
         logout_user()
         session.clear()
         return
     if now - seen >= SEEN_RESOLUTION_SECONDS:
         session[SEEN] = int(now)
-
-

@@ -75,8 +75,7 @@ class Attempt:
         """The attempt the current request makes."""
         body = request.get_json(silent=True) if request.is_json else request.form
         name = body.get("username") if isinstance(body, Mapping) else None
-        return cls(name.strip().lower() if isinstance(name, str) else "",
-                   request.remote_addr or "")
+        return cls(name.strip().lower() if isinstance(name, str) else "", request.remote_addr or "")
 
     def key(self, counter: str) -> str:
         """This attempt's key in a counter (a username of any length makes a short key)."""
@@ -108,14 +107,23 @@ def _locked(attempt: Attempt) -> Response | None:
     """429 when the username is locked from this address, or from everywhere."""
     until = _full_until(PAIR, attempt.key(PAIR))
     if until is not None:
-        return _refused(until, lambda wait: _(
-            "Bạn đã đăng nhập sai quá nhiều lần. Hãy thử lại sau %(minutes)d phút.",
-            minutes=_minutes(wait)))
+        return _refused(
+            until,
+            lambda wait: _(
+                "Bạn đã đăng nhập sai quá nhiều lần. Hãy thử lại sau %(minutes)d phút.",
+                minutes=_minutes(wait),
+            ),
+        )
     until = _full_until(USERNAME, attempt.key(USERNAME))
     if until is not None:
-        return _refused(until, lambda wait: _(
-            "Tài khoản này tạm khóa vì đăng nhập sai quá nhiều lần. "
-            "Hãy thử lại sau %(minutes)d phút.", minutes=_minutes(wait)))
+        return _refused(
+            until,
+            lambda wait: _(
+                "Tài khoản này tạm khóa vì đăng nhập sai quá nhiều lần. "
+                "Hãy thử lại sau %(minutes)d phút.",
+                minutes=_minutes(wait),
+            ),
+        )
     return None
 
 
@@ -139,8 +147,10 @@ def _wait_turn(attempt: Attempt) -> Response | None:
 
 
 def _busy(wait: int) -> str:
-    return _("Có quá nhiều lần đăng nhập sai từ mạng này. Hãy thử lại sau %(seconds)d giây.",
-             seconds=wait)
+    return _(
+        "Có quá nhiều lần đăng nhập sai từ mạng này. Hãy thử lại sau %(seconds)d giây.",
+        seconds=wait,
+    )
 
 
 def _minutes(wait: int) -> int:
@@ -193,8 +203,11 @@ class Counts:
             try:
                 return getattr(self._shared, method)(*args)
             except RedisError as err:
-                log.warning("sign-in limits: Redis does not answer (%s); counting in memory "
-                            "for %d s", err, REDIS_RETRY_SECONDS)
+                log.warning(
+                    "sign-in limits: Redis does not answer (%s); counting in memory for %d s",
+                    err,
+                    REDIS_RETRY_SECONDS,
+                )
                 self._down_until = time.monotonic() + REDIS_RETRY_SECONDS
         return getattr(_in_memory, method)(*args)
 
@@ -209,9 +222,12 @@ def _refused(until: float, message) -> Response:
     else:
         from fieldapp.auth.routes import safe_next
 
-        page = render_template("auth/login.html", error=message(wait),
-                               username=request.form.get("username", "").strip(),
-                               next=safe_next(request.form.get("next"), ""))
+        page = render_template(
+            "auth/login.html",
+            error=message(wait),
+            username=request.form.get("username", "").strip(),
+            next=safe_next(request.form.get("next"), ""),
+        )
         response = current_app.make_response((page, 429))
     response.headers["Retry-After"] = str(wait)
     return response

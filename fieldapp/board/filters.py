@@ -58,8 +58,11 @@ class Filters:
         """The filters in force besides the team, each as (name, value, the query string of
         the board without it): the bar shows them as chips that take them off."""
         pairs = self.as_args()
-        return [(name, value, urlencode([p for p in pairs if p != (name, value)]))
-                for name, value in pairs if name != "team"]
+        return [
+            (name, value, urlencode([p for p in pairs if p != (name, value)]))
+            for name, value in pairs
+            if name != "team"
+        ]
 
 
 def board_teams(user: User) -> list[Team]:
@@ -91,13 +94,15 @@ def board_rows(user: User, team: Team | None, filters: Filters, now: datetime) -
         query = query.where(Ticket.status == filters.status)
     if filters.desk:
         query = query.where(Ticket.desk == filters.desk)
-    query = query.order_by(Ticket.updated_at.desc()).limit(CLOSED_LIMIT if
-                                                            filters.status != "open" else None)
+    query = query.order_by(Ticket.updated_at.desc()).limit(
+        CLOSED_LIMIT if filters.status != "open" else None
+    )
     query = query.options(selectinload(Ticket.assignee), selectinload(Ticket.team))
     rows = [make_row(t, user, now) for t in db.session.execute(query).scalars()]
     rows = [r for r in rows if _matches(r, filters, now)]
-    return sorted(rows, key=lambda r: (not r.overdue,
-                                       r.badge.due_at if r.badge else now, r.ticket.id))
+    return sorted(
+        rows, key=lambda r: (not r.overdue, r.badge.due_at if r.badge else now, r.ticket.id)
+    )
 
 
 def _matches(row: Row, filters: Filters, now: datetime) -> bool:

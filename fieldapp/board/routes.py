@@ -37,9 +37,16 @@ def index():
         abort(404)
     team = board_team(teams, filters.team)
     rows = board_rows(current_user, team, filters, utcnow())
-    return page_or_fragment("board/index.html", "board/_list.html", rows=rows, teams=teams,
-                            team=team, filters=filters, overdue_kinds=OVERDUE_KINDS,
-                            **_row_context(team))
+    return page_or_fragment(
+        "board/index.html",
+        "board/_list.html",
+        rows=rows,
+        teams=teams,
+        team=team,
+        filters=filters,
+        overdue_kinds=OVERDUE_KINDS,
+        **_row_context(team),
+    )
 
 
 @bp.post("/tickets/<int:ticket_id>/<action>")
@@ -53,10 +60,23 @@ def act(ticket_id: int, action: str):
     error = refusal_text(result.refusal) if result.status == "rejected" else None
     if wants_fragment():
         row = make_row(result.ticket or ticket, current_user, utcnow())
-        refused = {"open_action": action, "values": request.form.to_dict(),
-                   "error_fields": forms.form_names(result.refusal.fields)} if error else {}
-        return fragment("board/_row.html", 422 if error else 200, row=row, error=error,
-                        **refused, **_row_context(ticket.team))
+        refused = (
+            {
+                "open_action": action,
+                "values": request.form.to_dict(),
+                "error_fields": forms.form_names(result.refusal.fields),
+            }
+            if error
+            else {}
+        )
+        return fragment(
+            "board/_row.html",
+            422 if error else 200,
+            row=row,
+            error=error,
+            **refused,
+            **_row_context(ticket.team),
+        )
     flash(error or _("Đã ghi nhận: %(action)s.", action=label("action", action)))
     return redirect(safe_next(request.form.get("next"), url_for("board.index")), 303)
 
@@ -65,8 +85,12 @@ def _row_context(team) -> dict:
     """What every board row needs: the team's people (none across all teams, where nobody
     assigns), the forms and the extension check."""
     members = team_members(team.id) if team is not None else []
-    return {"members": members, "may_extend_beyond": may_extend_beyond,
-            "forms": {name: forms.action_form(name) for name in BOARD_ACTIONS}, "now": utcnow()}
+    return {
+        "members": members,
+        "may_extend_beyond": may_extend_beyond,
+        "forms": {name: forms.action_form(name) for name in BOARD_ACTIONS},
+        "now": utcnow(),
+    }
 
 
 def may_extend_beyond(ticket, now) -> bool:

@@ -26,22 +26,36 @@ LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 INTAKE_PATH = "/api/v1/crm/tickets"
 
 CONTENT = {
-    "OUTAGE": ["Mất điện cả nhà từ khoảng 20 phút trước, nhà hàng xóm vẫn có điện.",
-               "Mất điện cả xóm, nghe tiếng nổ lớn ở trạm biến áp đầu kiệt.",
-               "Nhà mất điện một pha, tủ lạnh và máy bơm không chạy."],
-    "RECONNECT": ["Khách hàng đã thanh toán tiền điện nợ qua ví điện tử, đề nghị đóng điện lại.",
-                  "Đã nộp đủ tiền điện tại quầy thu, yêu cầu cấp điện trở lại."],
-    "POWER_QUALITY": ["Điện chập chờn, đèn nhấp nháy liên tục vào buổi tối.",
-                      "Điện áp thấp giờ cao điểm, máy lạnh không khởi động được."],
-    "SAFETY": ["Dây điện võng thấp chạm ngọn cây trước nhà, có tia lửa khi gió mạnh.",
-               "Cột điện bị nghiêng sau mưa lớn, có nguy cơ ngã ra đường.",
-               "Tủ điện hạ thế hở cửa, trẻ em hay chơi gần."],
-    "NEW_SUPPLY_LV": ["Khách hàng yêu cầu lắp công tơ mới cho nhà mới xây.",
-                      "Đề nghị cấp điện sinh hoạt cho căn hộ cho thuê."],
-    "NEW_SUPPLY_LV_WORKS": ["Cấp điện mới cho nhà trong kiệt sâu, cần dựng thêm cột.",
-                            "Cấp điện cho xưởng mộc nhỏ, cần kéo cáp ngầm qua đường."],
-    "NEW_SUPPLY_MV": ["Doanh nghiệp đề nghị cấp điện trung áp cho trạm biến áp 560 kVA.",
-                      "Khách sạn đề nghị đấu nối trạm biến áp riêng cấp 22 kV."],
+    "OUTAGE": [
+        "Mất điện cả nhà từ khoảng 20 phút trước, nhà hàng xóm vẫn có điện.",
+        "Mất điện cả xóm, nghe tiếng nổ lớn ở trạm biến áp đầu kiệt.",
+        "Nhà mất điện một pha, tủ lạnh và máy bơm không chạy.",
+    ],
+    "RECONNECT": [
+        "Khách hàng đã thanh toán tiền điện nợ qua ví điện tử, đề nghị đóng điện lại.",
+        "Đã nộp đủ tiền điện tại quầy thu, yêu cầu cấp điện trở lại.",
+    ],
+    "POWER_QUALITY": [
+        "Điện chập chờn, đèn nhấp nháy liên tục vào buổi tối.",
+        "Điện áp thấp giờ cao điểm, máy lạnh không khởi động được.",
+    ],
+    "SAFETY": [
+        "Dây điện võng thấp chạm ngọn cây trước nhà, có tia lửa khi gió mạnh.",
+        "Cột điện bị nghiêng sau mưa lớn, có nguy cơ ngã ra đường.",
+        "Tủ điện hạ thế hở cửa, trẻ em hay chơi gần.",
+    ],
+    "NEW_SUPPLY_LV": [
+        "Khách hàng yêu cầu lắp công tơ mới cho nhà mới xây.",
+        "Đề nghị cấp điện sinh hoạt cho căn hộ cho thuê.",
+    ],
+    "NEW_SUPPLY_LV_WORKS": [
+        "Cấp điện mới cho nhà trong kiệt sâu, cần dựng thêm cột.",
+        "Cấp điện cho xưởng mộc nhỏ, cần kéo cáp ngầm qua đường.",
+    ],
+    "NEW_SUPPLY_MV": [
+        "Doanh nghiệp đề nghị cấp điện trung áp cho trạm biến áp 560 kVA.",
+        "Khách sạn đề nghị đấu nối trạm biến áp riêng cấp 22 kV.",
+    ],
     "CONTRACT_CAPACITY": ["Đề nghị nâng công suất, chuyển sang công tơ 3 pha để lắp máy lạnh."],
     "CONTRACT_OWNER": ["Đề nghị sang tên hợp đồng mua bán điện do đã mua lại nhà."],
     "CONTRACT_PURPOSE": ["Chuyển mục đích sử dụng điện từ sinh hoạt sang kinh doanh quán cà phê."],
@@ -51,38 +65,115 @@ CONTENT = {
     "CONTRACT_OTHER": ["Đề nghị cập nhật số điện thoại và email nhận thông báo tiền điện."],
     "METER_CHECK": ["Tiền điện tháng này tăng gấp đôi, nghi công tơ chạy nhanh, đề nghị kiểm tra."],
     "METER_CALIBRATION": ["Đề nghị kiểm định lại công tơ, chịu chi phí nếu công tơ đạt."],
-    "COMPLAINT": ["Phản ánh nhân viên ghi chỉ số công tơ không đúng ngày.",
-                  "Phản ánh thái độ nhân viên tại quầy giao dịch.",
-                  "Kiến nghị thông báo lịch tạm ngừng cấp điện sớm hơn."],
-    "MEDIA_COMPLAINT": ["Bài đăng trên Facebook phản ánh khu phố mất điện nhiều lần trong tuần.",
-                        "Báo địa phương phản ánh cột điện nghiêng chưa được xử lý."],
-    "OTHER": ["Đề nghị nhập chung hóa đơn tiền điện của hai công tơ.",
-              "Hỏi thủ tục di dời trụ điện trước nhà."],
+    "COMPLAINT": [
+        "Phản ánh nhân viên ghi chỉ số công tơ không đúng ngày.",
+        "Phản ánh thái độ nhân viên tại quầy giao dịch.",
+        "Kiến nghị thông báo lịch tạm ngừng cấp điện sớm hơn.",
+    ],
+    "MEDIA_COMPLAINT": [
+        "Bài đăng trên Facebook phản ánh khu phố mất điện nhiều lần trong tuần.",
+        "Báo địa phương phản ánh cột điện nghiêng chưa được xử lý.",
+    ],
+    "OTHER": [
+        "Đề nghị nhập chung hóa đơn tiền điện của hai công tơ.",
+        "Hỏi thủ tục di dời trụ điện trước nhà.",
+    ],
 }
 # One round of the rotation: every type once, plus the ones a team sees most.
 ROUND = [*CONTENT, "OUTAGE", "OUTAGE", "OUTAGE", "RECONNECT", "SAFETY", "COMPLAINT"]
-CHANNEL_WEIGHTS = {"phone": 55, "zalo": 10, "app": 10, "website": 8, "email": 5, "portal": 4,
-                   "sms": 4, "other": 4}
+CHANNEL_WEIGHTS = {
+    "phone": 55,
+    "zalo": 10,
+    "app": 10,
+    "website": 8,
+    "email": 5,
+    "portal": 4,
+    "sms": 4,
+    "other": 4,
+}
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Võ", "Đặng", "Bùi", "Đỗ",
-          "Hồ", "Ngô", "Dương", "Lý"]
-MIDDLE = {"M": ["Văn", "Hữu", "Đức", "Minh", "Quốc", "Công"],
-          "F": ["Thị", "Thị Thu", "Thị Kim", "Ngọc", "Thị Minh"]}
-GIVEN = {"M": ["An", "Bảo", "Cường", "Dũng", "Hải", "Hùng", "Khánh", "Long", "Nam", "Phúc",
-               "Quân", "Sơn", "Tâm", "Thắng", "Vinh"],
-         "F": ["Anh", "Bình", "Cúc", "Dung", "Hà", "Hạnh", "Hoa", "Lan", "Linh", "Mai", "Nga",
-               "Oanh", "Phượng", "Thảo", "Yến"]}
-IMPORTANT = ["Bệnh viện Đa khoa khu vực", "Trường THPT Phan Châu Trinh", "Trạm cấp nước sạch",
-             "UBND phường", "Đài khí tượng thủy văn", "Trung tâm y tế"]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+]
+MIDDLE = {
+    "M": ["Văn", "Hữu", "Đức", "Minh", "Quốc", "Công"],
+    "F": ["Thị", "Thị Thu", "Thị Kim", "Ngọc", "Thị Minh"],
+}
+GIVEN = {
+    "M": [
+        "An",
+        "Bảo",
+        "Cường",
+        "Dũng",
+        "Hải",
+        "Hùng",
+        "Khánh",
+        "Long",
+        "Nam",
+        "Phúc",
+        "Quân",
+        "Sơn",
+        "Tâm",
+        "Thắng",
+        "Vinh",
+    ],
+    "F": [
+        "Anh",
+        "Bình",
+        "Cúc",
+        "Dung",
+        "Hà",
+        "Hạnh",
+        "Hoa",
+        "Lan",
+        "Linh",
+        "Mai",
+        "Nga",
+        "Oanh",
+        "Phượng",
+        "Thảo",
+        "Yến",
+    ],
+}
+IMPORTANT = [
+    "Bệnh viện Đa khoa khu vực",
+    "Trường THPT Phan Châu Trinh",
+    "Trạm cấp nước sạch",
+    "UBND phường",
+    "Đài khí tượng thủy văn",
+    "Trung tâm y tế",
+]
 STREETS = {
-    "PC-DN-HC": ("Hải Châu, Đà Nẵng", ["Lê Lợi", "Trần Phú", "Bạch Đằng", "Hùng Vương",
-                                        "Nguyễn Văn Linh", "Lê Duẩn"]),
-    "PC-DN-ST": ("Sơn Trà, Đà Nẵng", ["Ngô Quyền", "Võ Nguyên Giáp", "Phạm Văn Đồng",
-                                       "Lê Văn Duyệt", "Hoàng Sa"]),
-    "PC-QN-HA": ("Hội An, Quảng Nam", ["Trần Hưng Đạo", "Nguyễn Duy Hiệu", "Cửa Đại",
-                                        "Hai Bà Trưng", "Lý Thường Kiệt"]),
-    "PC-QN-TK": ("Tam Kỳ, Quảng Nam", ["Phan Chu Trinh", "Hùng Vương", "Trần Cao Vân",
-                                        "Nguyễn Hoàng", "Huỳnh Thúc Kháng"]),
+    "PC-DN-HC": (
+        "Hải Châu, Đà Nẵng",
+        ["Lê Lợi", "Trần Phú", "Bạch Đằng", "Hùng Vương", "Nguyễn Văn Linh", "Lê Duẩn"],
+    ),
+    "PC-DN-ST": (
+        "Sơn Trà, Đà Nẵng",
+        ["Ngô Quyền", "Võ Nguyên Giáp", "Phạm Văn Đồng", "Lê Văn Duyệt", "Hoàng Sa"],
+    ),
+    "PC-QN-HA": (
+        "Hội An, Quảng Nam",
+        ["Trần Hưng Đạo", "Nguyễn Duy Hiệu", "Cửa Đại", "Hai Bà Trưng", "Lý Thường Kiệt"],
+    ),
+    "PC-QN-TK": (
+        "Tam Kỳ, Quảng Nam",
+        ["Phan Chu Trinh", "Hùng Vương", "Trần Cao Vân", "Nguyễn Hoàng", "Huỳnh Thúc Kháng"],
+    ),
 }
 OTHER_STREETS = ("", ["Quang Trung", "Lê Lợi", "Nguyễn Trãi", "Trần Phú"])
 CUSTOMER_PREFIX = {"PC-DN": "PC03", "PC-QN": "PC05"}
@@ -92,18 +183,24 @@ LATE_SHARE = 0.15
 ELDERLY_SHARE = 0.2
 
 
-def build_ticket(rng: random.Random, now: datetime, teams: list[str], seq: int,
-                 earlier: dict | None = None) -> dict:
+def build_ticket(
+    rng: random.Random, now: datetime, teams: list[str], seq: int, earlier: dict | None = None
+) -> dict:
     """The CRM body of ticket number `seq`; a repeat of `earlier` when given."""
     if earlier is not None:
         return _repeat(earlier, now, seq)
     type_code = _rotation(seq)
     team = rng.choice(teams)
     return {
-        "crm_id": crm_id(now, seq), "type": type_code,
-        "received_at": iso(_received_at(rng, now, type_code)), "team": team,
-        "channel": _channel(rng, type_code), "content": rng.choice(CONTENT[type_code]),
-        "customer": customer(rng, now, team), "repeat_of": None, "contact_count": 1,
+        "crm_id": crm_id(now, seq),
+        "type": type_code,
+        "received_at": iso(_received_at(rng, now, type_code)),
+        "team": team,
+        "channel": _channel(rng, type_code),
+        "content": rng.choice(CONTENT[type_code]),
+        "customer": customer(rng, now, team),
+        "repeat_of": None,
+        "contact_count": 1,
     }
 
 
@@ -117,8 +214,9 @@ def signed_request(body: bytes, secret: str, now: datetime) -> dict[str, str]:
     return signed_headers(secret, int(now.timestamp()), body)
 
 
-def ticket_stream(seed: int, teams: list[str], first_seq: int = 1,
-                  clock: Callable[[], datetime] | None = None) -> Iterator[dict]:
+def ticket_stream(
+    seed: int, teams: list[str], first_seq: int = 1, clock: Callable[[], datetime] | None = None
+) -> Iterator[dict]:
     """Endless tickets; now and then a repeat of one of the recent ones."""
     rng = random.Random(seed)
     clock = clock or (lambda: datetime.now(LOCAL))
@@ -136,10 +234,20 @@ def ticket_stream(seed: int, teams: list[str], first_seq: int = 1,
 Timeline = Iterable[tuple[float, Iterator[dict]]]
 
 
-def simulate(url: str, secret: str, teams: list[str], *, interval: float = 20.0,
-             count: int | None = None, burst: int = 15, seed: int | None = None,
-             echo: Callable[[str], None] = print, sleep: Callable[[float], None] = time.sleep,
-             first_seq: int | None = None, extra: Timeline = ()) -> int:
+def simulate(
+    url: str,
+    secret: str,
+    teams: list[str],
+    *,
+    interval: float = 20.0,
+    count: int | None = None,
+    burst: int = 15,
+    seed: int | None = None,
+    echo: Callable[[str], None] = print,
+    sleep: Callable[[float], None] = time.sleep,
+    first_seq: int | None = None,
+    extra: Timeline = (),
+) -> int:
     """Push tickets to the app until `count` are sent (forever when None): a burst, then one
     every `interval` seconds, and the `extra` calls of a scenario at their own times; how
     many were sent."""
@@ -159,8 +267,10 @@ def simulate(url: str, secret: str, teams: list[str], *, interval: float = 20.0,
                 sleep(at - elapsed)
                 elapsed = at
             ticket = next(source)  # built now: received when it is sent
-            echo(f"{ticket['crm_id']} {ticket['type']:<20} {ticket['team']:<9} → "
-                 f"{post_ticket(session, endpoint, ticket, secret)}")
+            echo(
+                f"{ticket['crm_id']} {ticket['type']:<20} {ticket['team']:<9} → "
+                f"{post_ticket(session, endpoint, ticket, secret)}"
+            )
             sent += 1
     return sent
 
@@ -222,9 +332,14 @@ def customer(rng: random.Random, now: datetime, team: str) -> dict:
     area, streets = STREETS.get(team, OTHER_STREETS)
     street = rng.choice(streets)
     address = f"{rng.randint(1, 320)} {street}" + (f", {area}" if area else "")
-    block = {"code": _customer_code(rng, team), "phone": _phone(rng), "address": address,
-             "important": rng.random() < 0.08, "difficult": rng.random() < 0.1,
-             **grid_of(team, street)}
+    block = {
+        "code": _customer_code(rng, team),
+        "phone": _phone(rng),
+        "address": address,
+        "important": rng.random() < 0.08,
+        "difficult": rng.random() < 0.1,
+        **grid_of(team, street),
+    }
     if block["important"]:
         name = f"{rng.choice(IMPORTANT)} {area.split(',')[0]}".strip()
         return {**block, "name": name, "sex": None}
@@ -270,9 +385,14 @@ def _phone(rng: random.Random) -> str:
 def _repeat(earlier: dict, now: datetime, seq: int) -> dict:
     """The customer calls again about the same request."""
     count = (earlier.get("contact_count") or 1) + 1
-    return {**earlier, "crm_id": crm_id(now, seq), "received_at": iso(now),
-            "content": f"Khách hàng gọi lại lần {count}: {earlier['content']}",
-            "repeat_of": earlier["repeat_of"] or earlier["crm_id"], "contact_count": count}
+    return {
+        **earlier,
+        "crm_id": crm_id(now, seq),
+        "received_at": iso(now),
+        "content": f"Khách hàng gọi lại lần {count}: {earlier['content']}",
+        "repeat_of": earlier["repeat_of"] or earlier["crm_id"],
+        "contact_count": count,
+    }
 
 
 def iso(moment: datetime) -> str:

@@ -13,10 +13,12 @@ from datetime import datetime, timedelta
 
 from fieldapp.demo import crm_simulator as sim
 
-CONTENT = ["Mất điện cả khu phố, nghe tiếng nổ lớn ở trạm biến áp.",
-           "Cả xóm mất điện từ mấy phút trước, trời đang mưa to gió lớn.",
-           "Mất điện toàn khu, đèn đường cũng tắt.",
-           "Nhà mất điện, hàng xóm hai bên cũng mất."]
+CONTENT = [
+    "Mất điện cả khu phố, nghe tiếng nổ lớn ở trạm biến áp.",
+    "Cả xóm mất điện từ mấy phút trước, trời đang mưa to gió lớn.",
+    "Mất điện toàn khu, đèn đường cũng tắt.",
+    "Nhà mất điện, hàng xóm hai bên cũng mất.",
+]
 
 PUSH_DELAY = timedelta(seconds=20)  # from the call to the CRM's push
 
@@ -56,11 +58,17 @@ def storm_calls(storm: Storm, seed: int, clock) -> Iterator[dict]:
         now: datetime = clock()
         customer = sim.customer(rng, now, storm.team)
         customer["address"] = f"{rng.randint(1, 320)} {storm.street}" + (
-            f", {area}" if area else "")
-        yield {"crm_id": f"CPC-{now.astimezone(sim.LOCAL).year}-B{seed % 10**6:06d}-{n:03d}",
-               "type": "OUTAGE", "team": storm.team, "channel": "phone",
-               # In the order the CRM pushes them: the cluster rule counts calls as they come.
-               "received_at": sim.iso(now - PUSH_DELAY),
-               "content": rng.choice(CONTENT),
-               "customer": {**customer, **sim.grid_of(storm.team, storm.street)},
-               "repeat_of": None, "contact_count": 1}
+            f", {area}" if area else ""
+        )
+        yield {
+            "crm_id": f"CPC-{now.astimezone(sim.LOCAL).year}-B{seed % 10**6:06d}-{n:03d}",
+            "type": "OUTAGE",
+            "team": storm.team,
+            "channel": "phone",
+            # In the order the CRM pushes them: the cluster rule counts calls as they come.
+            "received_at": sim.iso(now - PUSH_DELAY),
+            "content": rng.choice(CONTENT),
+            "customer": {**customer, **sim.grid_of(storm.team, storm.street)},
+            "repeat_of": None,
+            "contact_count": 1,
+        }

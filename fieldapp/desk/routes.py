@@ -31,8 +31,9 @@ def index():
     q = request.args.get("q", "").strip()
     now = utcnow()
     rows = [make_row(t, current_user, now) for t in find_tickets(current_user, q)]
-    return page_or_fragment("desk/index.html", "desk/_results.html", q=q, rows=rows,
-                            **_form_context({}, {}))
+    return page_or_fragment(
+        "desk/index.html", "desk/_results.html", q=q, rows=rows, **_form_context({}, {})
+    )
 
 
 @bp.post("/tickets")
@@ -48,8 +49,11 @@ def create():
 
 def _confirmation(ticket) -> str:
     """What the clerk reads once the ticket exists: its code, and who holds it now."""
-    made = _("Đã tạo phiếu %(code)s cho khách hàng %(name)s.", code=ticket.crm_id,
-             name=ticket.customer_name)
+    made = _(
+        "Đã tạo phiếu %(code)s cho khách hàng %(name)s.",
+        code=ticket.crm_id,
+        name=ticket.customer_name,
+    )
     if ticket.assignee_id == current_user.id:
         return f"{made} {_('Phiếu được giao cho bạn.')}"
     return f"{made} {_('Phiếu chờ %(desk)s tiếp nhận.', desk=label('desk', ticket.desk))}"
@@ -59,5 +63,10 @@ def _form_context(values: dict, errors: dict) -> dict:
     """The walk-in form's values, errors, type list and its once-only code."""
     token = unused_code() if "walkin_id" in errors else form_code(values.get("walkin_id"))
     types = sorted(TYPES.values(), key=lambda t: (t.desk or "", t.name_vi))
-    return {"values": values, "errors": errors, "error_labels": error_labels(errors),
-            "walkin_id": token, "types": types}
+    return {
+        "values": values,
+        "errors": errors,
+        "error_labels": error_labels(errors),
+        "walkin_id": token,
+        "types": types,
+    }

@@ -16,8 +16,11 @@ def find_tickets(user: User, text: str) -> list[Ticket]:
     text = (text or "").strip()
     if len(text) < 3:
         return []
-    keys = [Ticket.customer_code == text.upper(), Ticket.crm_id == text.upper(),
-            Ticket.crm_id == text]
+    keys = [
+        Ticket.customer_code == text.upper(),
+        Ticket.crm_id == text.upper(),
+        Ticket.crm_id == text,
+    ]
     phone = normalise_phone(text)
     if phone and len(phone) >= MIN_PHONE_DIGITS:
         keys.append(Ticket.customer_phone == phone)

@@ -15,10 +15,15 @@ CUSTOMER_FIELDS = ("code", "name", "phone", "address")
 # The CRM's channel list has no counter: the intake is checked as "other", stored as counter.
 SCHEMA_CHANNEL = "other"
 FIELD_LABELS = {
-    "type": _l("loại yêu cầu"), "customer_name": _l("tên khách hàng"),
-    "customer_code": _l("mã khách hàng"), "customer_phone": _l("số điện thoại"),
-    "customer_address": _l("địa chỉ"), "birth_year": _l("năm sinh"), "sex": _l("giới tính"),
-    "content": _l("nội dung yêu cầu"), "walkin_id": _l("mã phiếu (hãy gửi lại biểu mẫu)"),
+    "type": _l("loại yêu cầu"),
+    "customer_name": _l("tên khách hàng"),
+    "customer_code": _l("mã khách hàng"),
+    "customer_phone": _l("số điện thoại"),
+    "customer_address": _l("địa chỉ"),
+    "birth_year": _l("năm sinh"),
+    "sex": _l("giới tính"),
+    "content": _l("nội dung yêu cầu"),
+    "walkin_id": _l("mã phiếu (hãy gửi lại biểu mẫu)"),
 }
 
 
@@ -43,8 +48,7 @@ def form_code(claimed: str | None) -> str:
 
 def intake_from_form(form: MultiDict, user: User, now) -> dict:
     """The intake body of a walk-in form, before validation."""
-    customer = {name: form.get(f"customer_{name}", "").strip() or None
-                for name in CUSTOMER_FIELDS}
+    customer = {name: form.get(f"customer_{name}", "").strip() or None for name in CUSTOMER_FIELDS}
     customer["name"] = customer["name"] or ""
     customer["address"] = customer["address"] or ""
     birth_year = form.get("birth_year", "").strip()
@@ -55,9 +59,13 @@ def intake_from_form(form: MultiDict, user: User, now) -> dict:
     customer["important"] = bool(form.get("important"))
     customer["difficult"] = bool(form.get("difficult"))
     return {
-        "crm_id": form_code(form.get("walkin_id")), "type": form.get("type", ""),
-        "received_at": now.isoformat(), "team": _team_code(user), "channel": SCHEMA_CHANNEL,
-        "content": form.get("content", "").strip(), "customer": customer,
+        "crm_id": form_code(form.get("walkin_id")),
+        "type": form.get("type", ""),
+        "received_at": now.isoformat(),
+        "team": _team_code(user),
+        "channel": SCHEMA_CHANNEL,
+        "content": form.get("content", "").strip(),
+        "customer": customer,
     }
 
 

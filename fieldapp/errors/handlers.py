@@ -9,14 +9,17 @@ from fieldapp.api.errors import csrf_error, http_error
 from fieldapp.errors import bp
 
 PAGES = {
-    400: (_l("Dữ liệu không hợp lệ"),
-          _l("Nội dung gửi lên không hợp lệ; hãy kiểm tra và nhập lại.")),
+    400: (
+        _l("Dữ liệu không hợp lệ"),
+        _l("Nội dung gửi lên không hợp lệ; hãy kiểm tra và nhập lại."),
+    ),
     403: (_l("Không có quyền"), _l("Tài khoản của bạn không được mở trang này.")),
-    404: (_l("Không tìm thấy"),
-          _l("Trang hoặc phiếu này không có, hoặc không thuộc đội của bạn.")),
+    404: (_l("Không tìm thấy"), _l("Trang hoặc phiếu này không có, hoặc không thuộc đội của bạn.")),
     413: (_l("Dữ liệu quá lớn"), _l("Mỗi ảnh tối đa 5 MB; hãy gửi ít ảnh hơn.")),
-    500: (_l("Lỗi hệ thống"),
-          _l("Đã có lỗi xảy ra. Thao tác của bạn có thể chưa được ghi nhận; hãy thử lại.")),
+    500: (
+        _l("Lỗi hệ thống"),
+        _l("Đã có lỗi xảy ra. Thao tác của bạn có thể chưa được ghi nhận; hãy thử lại."),
+    ),
 }
 STALE = (_l("Phiên làm việc đã hết hạn"), _l("Hãy tải lại trang rồi thực hiện lại thao tác."))
 

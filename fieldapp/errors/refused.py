@@ -90,8 +90,9 @@ def _deeper_than(brackets: bytes, limit: int) -> bool:
     """Does this run of brackets open more than `limit` at some point?"""
     depth = 0
     for start in range(0, len(brackets), _CHUNK):
-        depths = list(accumulate(map(_STEP.__getitem__, brackets[start:start + _CHUNK]),
-                                 initial=depth))
+        depths = list(
+            accumulate(map(_STEP.__getitem__, brackets[start : start + _CHUNK]), initial=depth)
+        )
         if max(depths) > limit:
             return True
         depth = depths[-1]

@@ -25,8 +25,7 @@ def badges(state: IncidentState, now: datetime) -> list[ClockBadge]:
         assert state.restored_at is not None  # closed by restoring it
         return shown + [ClockBadge("restored", state.restored_at, timedelta(0), "done")]
     if state.kind == "unplanned" and not incidents.complete(state):
-        shown.append(_running("complete", incidents.complete_due(state), now,
-                              incidents.ETA_NOTICE))
+        shown.append(_running("complete", incidents.complete_due(state), now, incidents.ETA_NOTICE))
     shown.append(_running("eta", state.eta, now, incidents.ETA_WARN))
     return shown
 

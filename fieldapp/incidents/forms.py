@@ -30,8 +30,11 @@ class IncidentForm:
 
     def as_json(self) -> dict:
         """What js/offline.js builds the op from."""
-        return {**self.spec.as_json(), "fields": [f.as_json() for f in self.fields],
-                "required": sorted(self.required)}
+        return {
+            **self.spec.as_json(),
+            "fields": [f.as_json() for f in self.fields],
+            "required": sorted(self.required),
+        }
 
 
 def incident_form(action: str) -> IncidentForm:

@@ -28,9 +28,12 @@ def declare():
     data = forms.op_data(forms.incident_form("declare"), request.form)
     result = ops.submit(None, "declare", data, request.form.get("op_id"), current_user)
     if result.status == "rejected":
-        state = _declare_state(open_action="declare", values=request.form.to_dict(),
-                               error=refusal_text(result.refusal),
-                               error_fields=result.refusal.fields)
+        state = _declare_state(
+            open_action="declare",
+            values=request.form.to_dict(),
+            error=refusal_text(result.refusal),
+            error_fields=result.refusal.fields,
+        )
         if wants_fragment():
             return fragment("incidents/_declare.html", 422, **state)
         return _index(state, 422)
@@ -65,18 +68,28 @@ def act(incident_id: int, action: str):
     result = ops.submit(incident.id, action, data, request.form.get("op_id"), current_user)
     if result.status == "rejected":
         context = views.incident_context(
-            incident, current_user, utcnow(), open_action=action,
-            values=request.form.to_dict(), error=refusal_text(result.refusal),
-            error_fields=tuple(result.refusal.fields))
-        return page_or_fragment("incidents/incident.html", "incidents/_incident.html", 422,
-                                **context)
+            incident,
+            current_user,
+            utcnow(),
+            open_action=action,
+            values=request.form.to_dict(),
+            error=refusal_text(result.refusal),
+            error_fields=tuple(result.refusal.fields),
+        )
+        return page_or_fragment(
+            "incidents/incident.html", "incidents/_incident.html", 422, **context
+        )
     notice = _notice(action, result)
     if not wants_fragment():
         flash(notice)
         return redirect(url_for("incidents.show", incident_id=incident.id), 303)
-    context = views.incident_context(incident, current_user, utcnow(), notice=notice,
-                                     left_open=[(left["ticket_id"], refusal_text(left["refusal"]))
-                                                for left in result.left_open])
+    context = views.incident_context(
+        incident,
+        current_user,
+        utcnow(),
+        notice=notice,
+        left_open=[(left["ticket_id"], refusal_text(left["refusal"])) for left in result.left_open],
+    )
     return fragment("incidents/_incident.html", **context)
 
 
@@ -89,8 +102,9 @@ def incident_of(ticket: Ticket) -> Incident | None:
 def _index(state: dict, status: int = 200):
     """The list page (or, for htmx, the list alone) with the declaration form's state."""
     rows = views.incident_list(current_user, utcnow())
-    return page_or_fragment("incidents/index.html", "incidents/_list.html", status, rows=rows,
-                            **state)
+    return page_or_fragment(
+        "incidents/index.html", "incidents/_list.html", status, rows=rows, **state
+    )
 
 
 def _declare_state(**form_state) -> dict:
@@ -98,10 +112,16 @@ def _declare_state(**form_state) -> dict:
     now = utcnow()
     if not views.acts_on(current_user, current_user.team_id):
         return {"declare": None}
-    return {"declare": forms.incident_form("declare"), "now": now,
-            "start": views.declare_start(current_user, request.args.get("station"), now),
-            "open_action": None, "values": {}, "error": None, "error_fields": (),
-            **form_state}
+    return {
+        "declare": forms.incident_form("declare"),
+        "now": now,
+        "start": views.declare_start(current_user, request.args.get("station"), now),
+        "open_action": None,
+        "values": {},
+        "error": None,
+        "error_fields": (),
+        **form_state,
+    }
 
 
 def _notice(action: str, result) -> str:
@@ -110,6 +130,9 @@ def _notice(action: str, result) -> str:
         return _("Thao tác này đã được ghi nhận trước đó.")
     notice = _("Đã ghi nhận: %(action)s.", action=label("action", action))
     if result.tickets_changed or result.left_open:
-        notice += " " + _("%(done)s phiếu đã cập nhật, %(left)s phiếu chưa cập nhật được.",
-                          done=len(result.tickets_changed), left=len(result.left_open))
+        notice += " " + _(
+            "%(done)s phiếu đã cập nhật, %(left)s phiếu chưa cập nhật được.",
+            done=len(result.tickets_changed),
+            left=len(result.left_open),
+        )
     return notice

@@ -69,22 +69,28 @@ def acts_on(user: User, team_id: int | None) -> bool:
 
 def incident_list(user: User, now: datetime) -> list[Row]:
     """The incidents the user may read: open ones first, then the latest."""
-    query = select(Incident).options(selectinload(Incident.team)).order_by(
-        (Incident.status == "open").desc(), Incident.reported_at.desc()).limit(LIST_LIMIT)
+    query = (
+        select(Incident)
+        .options(selectinload(Incident.team))
+        .order_by((Incident.status == "open").desc(), Incident.reported_at.desc())
+        .limit(LIST_LIMIT)
+    )
     if (teams := user.visible_team_ids()) is not None:
         query = query.where(Incident.team_id.in_(teams))
     rows = list(db.session.scalars(query))
     linked = linked_counts([i.id for i in rows])
-    return [Row(i, clocks.badges(to_incident_state(i), now), linked.get(i.id, 0))
-            for i in rows]
+    return [Row(i, clocks.badges(to_incident_state(i), now), linked.get(i.id, 0)) for i in rows]
 
 
 def linked_tickets(incident: Incident, limit: int = SHOWN_TICKETS) -> list[Ticket]:
     """The incident's first tickets, open ones first, each with what its row shows."""
-    query = (select(Ticket).where(Ticket.incident_id == incident.id)
-             .options(selectinload(Ticket.assignee), selectinload(Ticket.team))
-             .order_by(Ticket.status.in_(OPEN_STATUSES).desc(), Ticket.received_at, Ticket.id)
-             .limit(limit))
+    query = (
+        select(Ticket)
+        .where(Ticket.incident_id == incident.id)
+        .options(selectinload(Ticket.assignee), selectinload(Ticket.team))
+        .order_by(Ticket.status.in_(OPEN_STATUSES).desc(), Ticket.received_at, Ticket.id)
+        .limit(limit)
+    )
     return list(db.session.scalars(query))
 
 
@@ -95,19 +101,39 @@ def proposals(incident: Incident, limit: int = MAX_LINKED) -> list[Proposal]:
         return []
     state = to_incident_state(incident)
     streets = incidents.streets(incident.area)
-    candidates = db.session.execute(select(
-        Ticket.id, Ticket.customer_station, Ticket.customer_feeder, Ticket.customer_address)
-        .where(Ticket.team_id == incident.team_id, Ticket.type == "OUTAGE",
-               Ticket.incident_id.is_(None), Ticket.status.in_(OPEN_STATUSES),
-               Ticket.received_at >= incident.started_at)
-        .order_by(Ticket.received_at, Ticket.id))
-    why = {row.id: reason for row in candidates
-           if (reason := incidents.proposes(state, row.customer_station, row.customer_feeder,
-                                            row.customer_address or "", streets))}
+    candidates = db.session.execute(
+        select(Ticket.id, Ticket.customer_station, Ticket.customer_feeder, Ticket.customer_address)
+        .where(
+            Ticket.team_id == incident.team_id,
+            Ticket.type == "OUTAGE",
+            Ticket.incident_id.is_(None),
+            Ticket.status.in_(OPEN_STATUSES),
+            Ticket.received_at >= incident.started_at,
+        )
+        .order_by(Ticket.received_at, Ticket.id)
+    )
+    why = {
+        row.id: reason
+        for row in candidates
+        if (
+            reason := incidents.proposes(
+                state,
+                row.customer_station,
+                row.customer_feeder,
+                row.customer_address or "",
+                streets,
+            )
+        )
+    }
     chosen = sorted(why, key=lambda i: (why[i] == "street", i))[:limit]
-    tickets = {t.id: t for t in db.session.scalars(
-        select(Ticket).where(Ticket.id.in_(chosen))
-        .options(selectinload(Ticket.assignee), selectinload(Ticket.team)))}
+    tickets = {
+        t.id: t
+        for t in db.session.scalars(
+            select(Ticket)
+            .where(Ticket.id.in_(chosen))
+            .options(selectinload(Ticket.assignee), selectinload(Ticket.team))
+        )
+    }
     return [Proposal(tickets[i], why[i]) for i in chosen]
 
 
@@ -124,9 +150,17 @@ class EtaChange:
 
 def eta_changes(incident: Incident) -> list[EtaChange]:
     """The incident's ETA changes, oldest first."""
-    return [EtaChange(e.id, e.at, _instant(e.data.get("previous_eta")),
-                      _instant(e.data.get("eta")), bool(e.data.get("in_time")))
-            for e in incident.events if e.action == "incident_eta"]
+    return [
+        EtaChange(
+            e.id,
+            e.at,
+            _instant(e.data.get("previous_eta")),
+            _instant(e.data.get("eta")),
+            bool(e.data.get("in_time")),
+        )
+        for e in incident.events
+        if e.action == "incident_eta"
+    ]
 
 
 def _instant(value) -> datetime | None:
@@ -143,18 +177,26 @@ def incident_context(incident: Incident, user: User, now: datetime, **form_state
     works = acts_on(user, incident.team_id) and incidents.is_open(state)
     proposed = proposals(incident)
     return {
-        "i": incident, "state": state, "now": now,
+        "i": incident,
+        "state": state,
+        "now": now,
         "badges": clocks.badges(state, now),
         "forms": {a: incident_form(a) for a in PAGE_ACTIONS} if works else {},
         "starts": _starts(incident, proposed, now),
         "linked": [make_row(t, user, now) for t in linked_tickets(incident)],
         "linked_count": linked_counts([incident.id]).get(incident.id, 0),
-        "proposals": proposed, "proposal_rows": [
-            (p.why, make_row(p.ticket, user, now)) for p in proposed[:SHOWN_TICKETS]],
+        "proposals": proposed,
+        "proposal_rows": [(p.why, make_row(p.ticket, user, now)) for p in proposed[:SHOWN_TICKETS]],
         "figures": figures([incident], now)[0] if user.role in FIGURE_READERS else None,
-        "eta_changes": eta_changes(incident), "timeline": timeline(incident.events),
-        "open_action": None, "values": {}, "error": None, "error_fields": (),
-        "notice": None, "left_open": (), **form_state,
+        "eta_changes": eta_changes(incident),
+        "timeline": timeline(incident.events),
+        "open_action": None,
+        "values": {},
+        "error": None,
+        "error_fields": (),
+        "notice": None,
+        "left_open": (),
+        **form_state,
     }
 
 
@@ -162,9 +204,12 @@ def _starts(incident: Incident, proposed: list[Proposal], now: datetime) -> dict
     """The page's forms' starting values: every proposal to link, the ETA in force, the
     cause known, power back now."""
     cause = incident.cause or ""
-    return {"link": {"tickets": [p.ticket.id for p in proposed]},
-            "eta": {"eta": input_datetime(incident.eta)}, "update": {"cause": cause},
-            "restore": {"restored_at": input_datetime(now), "cause": cause}}
+    return {
+        "link": {"tickets": [p.ticket.id for p in proposed]},
+        "eta": {"eta": input_datetime(incident.eta)},
+        "update": {"cause": cause},
+        "restore": {"restored_at": input_datetime(now), "cause": cause},
+    }
 
 
 def declare_start(user: User, station: str | None, now: datetime) -> dict:
@@ -188,15 +233,21 @@ def declare_start(user: User, station: str | None, now: datetime) -> dict:
 
 def _cluster_streets(team_id: int, station: str, since: datetime) -> list[str]:
     """The streets of the unlinked outage calls from a station since `since`."""
-    addresses = db.session.scalars(select(Ticket.customer_address).where(
-        Ticket.team_id == team_id, Ticket.customer_station == station,
-        Ticket.type == "OUTAGE", Ticket.incident_id.is_(None),
-        Ticket.status.in_(OPEN_STATUSES), Ticket.received_at >= since))
+    addresses = db.session.scalars(
+        select(Ticket.customer_address).where(
+            Ticket.team_id == team_id,
+            Ticket.customer_station == station,
+            Ticket.type == "OUTAGE",
+            Ticket.incident_id.is_(None),
+            Ticket.status.in_(OPEN_STATUSES),
+            Ticket.received_at >= since,
+        )
+    )
     return list(dict.fromkeys(s for a in addresses if (s := street_of(a or ""))))
 
 
 def street_of(address: str) -> str:
-    """"12 Lê Lợi, Hải Châu" → "Lê Lợi": the street, without the house number."""
+    """ "12 Lê Lợi, Hải Châu" → "Lê Lợi": the street, without the house number."""
     first = address.split(",")[0].strip()
     number, _, rest = first.partition(" ")
     return rest.strip() if rest and any(c.isdigit() for c in number) else first

@@ -15,7 +15,25 @@ from fieldapp.models.types import utcnow
 from fieldapp.models.versions import CacheVersion
 
 __all__ = [
-    "AdminAudit", "AppliedOp", "Attachment", "CacheVersion", "CalendarOverride", "Company",
-    "CrmCallback", "DESKS", "Device", "Event", "Incident", "IncidentEvent", "OpClaim",
-    "PushSubscription", "ROLES", "Reminder", "ReminderDelivery", "Team", "Ticket", "User", "utcnow",
+    "AdminAudit",
+    "AppliedOp",
+    "Attachment",
+    "CacheVersion",
+    "CalendarOverride",
+    "Company",
+    "CrmCallback",
+    "DESKS",
+    "Device",
+    "Event",
+    "Incident",
+    "IncidentEvent",
+    "OpClaim",
+    "PushSubscription",
+    "ROLES",
+    "Reminder",
+    "ReminderDelivery",
+    "Team",
+    "Ticket",
+    "User",
+    "utcnow",
 ]

@@ -69,7 +69,8 @@ class ReminderDelivery(Model):
     reminder_id: Mapped[int] = mapped_column(ForeignKey("reminders.id"))
     # SET NULL: a device that unsubscribes keeps its history, and is not pushed to again.
     subscription_id: Mapped[int | None] = mapped_column(
-        ForeignKey("push_subscriptions.id", ondelete="SET NULL"))
+        ForeignKey("push_subscriptions.id", ondelete="SET NULL")
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     # pending → sending → sent | gone (404/410) | failed; pending again only when the push
     # service said it did not take the message (429, 5xx, no connection).

@@ -42,9 +42,9 @@ class Incident(Model):
 
     team: Mapped[Team] = relationship()
     events: Mapped[list["IncidentEvent"]] = relationship(
-        back_populates="incident", order_by="IncidentEvent.id", cascade="all, delete-orphan")
-    tickets: Mapped[list["Ticket"]] = relationship(
-        order_by="Ticket.id", viewonly=True)
+        back_populates="incident", order_by="IncidentEvent.id", cascade="all, delete-orphan"
+    )
+    tickets: Mapped[list["Ticket"]] = relationship(order_by="Ticket.id", viewonly=True)
 
     __table_args__ = (Index("ix_incidents_team_status", "team_id", "status"),)
 

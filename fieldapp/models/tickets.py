@@ -88,9 +88,7 @@ class Ticket(Model):
     events: Mapped[list["Event"]] = relationship(
         back_populates="ticket", order_by="Event.id", cascade="all, delete-orphan"
     )
-    reminders: Mapped[list["Reminder"]] = relationship(
-        order_by="Reminder.due_at", viewonly=True
-    )
+    reminders: Mapped[list["Reminder"]] = relationship(order_by="Reminder.due_at", viewonly=True)
 
     __table_args__ = (
         Index("ix_tickets_team_status", "team_id", "status"),

@@ -13,8 +13,16 @@ from flask import current_app, url_for
 from fieldapp.assets import asset_url, static_path
 
 # Scripts and styles every page loads, kept by the worker under their versioned URLs.
-SHELL_ASSETS = ("css/app.css", "vendor/htmx.min.js", "js/app.js", "js/outbox.js",
-                "js/clocks.js", "js/offline.js", "js/push.js", "js/signout.js")
+SHELL_ASSETS = (
+    "css/app.css",
+    "vendor/htmx.min.js",
+    "js/app.js",
+    "js/outbox.js",
+    "js/clocks.js",
+    "js/offline.js",
+    "js/push.js",
+    "js/signout.js",
+)
 # Templates whose output the worker keeps (the offline page and the layout it extends).
 SHELL_TEMPLATES = ("offline.html", "base.html", "_menu.html")
 

@@ -12,8 +12,15 @@ SIZES = (192, 512)
 BRAND = (0x0B, 0x4F, 0x8A)
 WHITE = (0xFF, 0xFF, 0xFF)
 # The bolt, in fractions of the side, clockwise from its top.
-BOLT = ((0.57, 0.20), (0.31, 0.56), (0.48, 0.56), (0.43, 0.80), (0.69, 0.43), (0.52, 0.43),
-        (0.60, 0.20))
+BOLT = (
+    (0.57, 0.20),
+    (0.31, 0.56),
+    (0.48, 0.56),
+    (0.43, 0.80),
+    (0.69, 0.43),
+    (0.52, 0.43),
+    (0.60, 0.20),
+)
 
 
 @lru_cache(maxsize=len(SIZES))
@@ -26,7 +33,7 @@ def icon_png(size: int) -> bytes:
         row = bytearray(bytes(BRAND) * size)
         for start, end in spans:
             for x in range(max(0, round(start)), min(size, round(end))):
-                row[3 * x:3 * x + 3] = bytes(WHITE)
+                row[3 * x : 3 * x + 3] = bytes(WHITE)
         rows.append(b"\x00" + bytes(row))
     return _png(size, size, b"".join(rows))
 
@@ -49,5 +56,9 @@ def _png(width: int, height: int, raw: bytes) -> bytes:
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )

@@ -36,9 +36,15 @@ def manifest():
         "name": _("Phiếu công tác · Đội QLĐKV"),
         "short_name": brand(),
         "description": _("Tiếp nhận và xử lý phiếu yêu cầu của khách hàng, cả khi mất sóng."),
-        "lang": "vi", "dir": "ltr", "start_url": "/", "scope": "/", "id": "/",
-        "display": "standalone", "orientation": "portrait",
-        "theme_color": THEME, "background_color": "#ffffff",
+        "lang": "vi",
+        "dir": "ltr",
+        "start_url": "/",
+        "scope": "/",
+        "id": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "theme_color": THEME,
+        "background_color": "#ffffff",
         "icons": [icon for size in SIZES for icon in _icons(size)],
     }
     response = jsonify(body)
@@ -49,8 +55,10 @@ def manifest():
 
 def _icons(size: int) -> list[dict]:
     src = f"/icons/icon-{size}.png"
-    return [{"src": src, "sizes": f"{size}x{size}", "type": "image/png", "purpose": purpose}
-            for purpose in ("any", "maskable")]
+    return [
+        {"src": src, "sizes": f"{size}x{size}", "type": "image/png", "purpose": purpose}
+        for purpose in ("any", "maskable")
+    ]
 
 
 @bp.get("/icons/icon-<int:size>.png")

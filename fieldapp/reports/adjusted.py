@@ -32,14 +32,24 @@ class Adjusted:
 def adjusted_ops(scope: Scope, now: datetime) -> list[Adjusted]:
     """The scope's ops of the last 30 days moved by more than NOTABLE_MOVE, newest first."""
     limit = int(NOTABLE_MOVE.total_seconds())
-    query = (select(Event).join(Event.ticket).options(
-                contains_eager(Event.ticket).selectinload(Ticket.team),
-                selectinload(Event.user))
-             .where(Event.recorded_at >= now - PERIOD,
-                    or_(Event.moved_seconds > limit, Event.moved_seconds < -limit))
-             .order_by(Event.recorded_at.desc(), Event.id.desc()).limit(LIMIT))
+    query = (
+        select(Event)
+        .join(Event.ticket)
+        .options(contains_eager(Event.ticket).selectinload(Ticket.team), selectinload(Event.user))
+        .where(
+            Event.recorded_at >= now - PERIOD,
+            or_(Event.moved_seconds > limit, Event.moved_seconds < -limit),
+        )
+        .order_by(Event.recorded_at.desc(), Event.id.desc())
+        .limit(LIMIT)
+    )
     if (teams := scope.team_ids()) is not None:
         query = query.where(Ticket.team_id.in_(teams))
-    return [Adjusted(e, timedelta(seconds=e.moved_seconds or 0),  # moved: it has seconds
-                     timedelta(seconds=e.skew_seconds) if e.skew_seconds else None)
-            for e in db.session.scalars(query)]
+    return [
+        Adjusted(
+            e,
+            timedelta(seconds=e.moved_seconds or 0),  # moved: it has seconds
+            timedelta(seconds=e.skew_seconds) if e.skew_seconds else None,
+        )
+        for e in db.session.scalars(query)
+    ]

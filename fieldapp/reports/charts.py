@@ -63,8 +63,10 @@ def _r(value: float) -> float:
 def daily_chart(days: list[tuple[date, dict[str, int]]]) -> Chart:
     """Lay out the chart for a run of days (oldest first) and their numbers."""
     left, top, right, bottom = LEFT, TOP, WIDTH - RIGHT, HEIGHT - BOTTOM
-    highest = max((max(v["open_eod"], v["overdue_eod"], v["on_time_day"] + v["late_day"])
-                   for _, v in days), default=0)
+    highest = max(
+        (max(v["open_eod"], v["overdue_eod"], v["on_time_day"] + v["late_day"]) for _, v in days),
+        default=0,
+    )
     axis_top, step = nice_top(highest)
     scale = (bottom - top) / axis_top
     slot = (right - left) / max(len(days), 1)
@@ -72,28 +74,41 @@ def daily_chart(days: list[tuple[date, dict[str, int]]]) -> Chart:
     points: dict[str, list[str]] = {"open_eod": [], "overdue_eod": []}
     for i, (day, values) in enumerate(days):
         x = left + i * slot
-        columns.append(ChartDay(day, _r(x), _r(slot), _bars(values, x, slot, bottom, scale),
-                                values))
+        columns.append(
+            ChartDay(day, _r(x), _r(slot), _bars(values, x, slot, bottom, scale), values)
+        )
         for series, found in points.items():
             found.append(f"{_r(x + slot / 2)},{_r(bottom - values[series] * scale)}")
     ticks = tuple((_r(bottom - v * scale), v) for v in range(0, axis_top + 1, step))
     # A label a week, counted back from today; the last one ends at the right edge.
-    labels = tuple((_r(c.x + slot / 2), c.day, "middle") for i, c in enumerate(columns)
-                   if (len(columns) - 1 - i) % 7 == 0 and i < len(columns) - 1)
+    labels = tuple(
+        (_r(c.x + slot / 2), c.day, "middle")
+        for i, c in enumerate(columns)
+        if (len(columns) - 1 - i) % 7 == 0 and i < len(columns) - 1
+    )
     if columns:
         labels += ((right, columns[-1].day, "end"),)
-    return Chart(WIDTH, HEIGHT, (left, top, right, bottom), ticks, tuple(columns),
-                 {k: " ".join(v) for k, v in points.items()}, labels)
+    return Chart(
+        WIDTH,
+        HEIGHT,
+        (left, top, right, bottom),
+        ticks,
+        tuple(columns),
+        {k: " ".join(v) for k, v in points.items()},
+        labels,
+    )
 
 
-def _bars(values: dict[str, int], x: float, slot: float, bottom: float,
-          scale: float) -> tuple[Bar, ...]:
+def _bars(
+    values: dict[str, int], x: float, slot: float, bottom: float, scale: float
+) -> tuple[Bar, ...]:
     """On-time completions at the bottom, late ones stacked on top."""
     bars, base = [], bottom
     for kind in ("on_time_day", "late_day"):
         height = values[kind] * scale
         if height:
-            bars.append(Bar(kind, _r(x + slot * 0.2), _r(base - height), _r(slot * 0.6),
-                            _r(height)))
+            bars.append(
+                Bar(kind, _r(x + slot * 0.2), _r(base - height), _r(slot * 0.6), _r(height))
+            )
             base -= height
     return tuple(bars)

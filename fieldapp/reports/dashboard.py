@@ -36,15 +36,17 @@ def build_dashboard(scope: Scope, tz: ZoneInfo, now: datetime) -> Dashboard:
     """Count today's numbers and the last 30 days for every team of the scope."""
     today = local_today(now, tz)
     team_ids = scope.team_ids()
-    live = live_counts(team_ids, now, local_midnight(today, tz),
-                       local_midnight(today + timedelta(days=1), tz))
+    live = live_counts(
+        team_ids, now, local_midnight(today, tz), local_midnight(today + timedelta(days=1), tz)
+    )
     days = last_days(today, CHART_DAYS)
     daily = daily_counts(team_ids, [(d, *day_span(d, tz, now)) for d in days])
     boards = []
     for team in scope.teams:
         numbers = {b: live.get(team.id, {}).get(b, 0) for b in LIVE_BUCKETS}
-        series = [(d, {b: daily.get((team.id, d), {}).get(b, 0) for b in DAY_BUCKETS})
-                  for d in days]
+        series = [
+            (d, {b: daily.get((team.id, d), {}).get(b, 0) for b in DAY_BUCKETS}) for d in days
+        ]
         boards.append(TeamBoard(team, numbers, daily_chart(series)))
     totals = {b: sum(board.live[b] for board in boards) for b in LIVE_BUCKETS}
     return Dashboard(scope, today, now, boards, totals)

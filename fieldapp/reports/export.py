@@ -28,8 +28,11 @@ _STARTED = 2 + [key for key, _heading in incidents.COLUMNS].index("started_at")
 def report_title(report: MonthlyReport) -> str:
     """The title with the month in it."""
     period = report.month.period
-    return _("BÁO CÁO TÌNH HÌNH XỬ LÝ YÊU CẦU KHÁCH HÀNG THÁNG %(month)02d/%(year)d",
-             month=period.last_month, year=period.year)
+    return _(
+        "BÁO CÁO TÌNH HÌNH XỬ LÝ YÊU CẦU KHÁCH HÀNG THÁNG %(month)02d/%(year)d",
+        month=period.last_month,
+        year=period.year,
+    )
 
 
 def scope_line(report: MonthlyReport) -> str:
@@ -38,16 +41,20 @@ def scope_line(report: MonthlyReport) -> str:
         return _("Đơn vị: tất cả công ty điện lực")
     if len(report.scope.teams) == 1:
         team = report.scope.teams[0]
-        return _("Đơn vị: %(team)s – %(company)s", team=team.name,
-                 company=report.scope.company_of(team).name)
+        return _(
+            "Đơn vị: %(team)s – %(company)s",
+            team=team.name,
+            company=report.scope.company_of(team).name,
+        )
     return _("Đơn vị: %(names)s", names=", ".join(c.name for c in report.scope.companies))
 
 
 def as_of_line(table: PeriodTable, tz: ZoneInfo) -> str:
     """The period and the moment its outcomes are judged at."""
     at = table.period.as_of.astimezone(tz)
-    return _("%(title)s · số liệu tính đến %(at)s", title=table.title,
-             at=at.strftime("%H:%M %d/%m/%Y"))
+    return _(
+        "%(title)s · số liệu tính đến %(at)s", title=table.title, at=at.strftime("%H:%M %d/%m/%Y")
+    )
 
 
 def workbook(report: MonthlyReport, tz: ZoneInfo) -> bytes:
@@ -73,11 +80,15 @@ def _sheet_name(table: PeriodTable) -> str:
     return _("Lũy kế %(year)d", year=period.year)
 
 
-def _period_sheet(sheet: Worksheet, report: MonthlyReport, table: PeriodTable,
-                  tz: ZoneInfo) -> None:
+def _period_sheet(
+    sheet: Worksheet, report: MonthlyReport, table: PeriodTable, tz: ZoneInfo
+) -> None:
     last = FIRST_VALUE_COLUMN + len(COLUMNS) - 1
-    for row, text, size in ((1, report_title(report), 14), (2, scope_line(report), 11),
-                            (3, as_of_line(table, tz), 11)):
+    for row, text, size in (
+        (1, report_title(report), 14),
+        (2, scope_line(report), 11),
+        (3, as_of_line(table, tz), 11),
+    ):
         sheet.cell(row=row, column=1, value=text).font = Font(bold=row == 1, size=size)
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
     _headers(sheet)
@@ -94,13 +105,18 @@ def _head(sheet: Worksheet, row: int, column: int, text, rows: int = 1, cols: in
     """A header cell, merged over rows × cols, boxed and shaded."""
     sheet.cell(row=row, column=column, value=str(text) if text is not None else None)
     if rows > 1 or cols > 1:
-        sheet.merge_cells(start_row=row, start_column=column, end_row=row + rows - 1,
-                          end_column=column + cols - 1)
+        sheet.merge_cells(
+            start_row=row, start_column=column, end_row=row + rows - 1, end_column=column + cols - 1
+        )
     for r in range(row, row + rows):
         for c in range(column, column + cols):
             cell = sheet.cell(row=r, column=c)
             cell.font, cell.fill, cell.alignment, cell.border = (
-                Font(bold=True), _HEAD_FILL, _CENTER, _BOX)
+                Font(bold=True),
+                _HEAD_FILL,
+                _CENTER,
+                _BOX,
+            )
 
 
 def _headers(sheet: Worksheet) -> None:
@@ -144,8 +160,11 @@ def _body(sheet: Worksheet, rows: list[Row]) -> None:
 def _incident_sheet(sheet: Worksheet, report: MonthlyReport, tz: ZoneInfo) -> None:
     """The month's wide-area incidents, one per line, with the figures leaders read."""
     last = 1 + len(incidents.COLUMNS)
-    for row, text, size in ((1, report_title(report), 14), (2, scope_line(report), 11),
-                            (3, _("Sự cố mất điện diện rộng bắt đầu trong tháng"), 11)):
+    for row, text, size in (
+        (1, report_title(report), 14),
+        (2, scope_line(report), 11),
+        (3, _("Sự cố mất điện diện rộng bắt đầu trong tháng"), 11),
+    ):
         sheet.cell(row=row, column=1, value=text).font = Font(bold=row == 1, size=size)
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
     _head(sheet, HEADER_ROW, 1, _("STT"))
@@ -192,4 +211,3 @@ def filename(report: MonthlyReport, extension: str) -> str:
     """bao-cao-thang-2027-03[-PC-DN].xlsx"""
     suffix = f"-{report.company}" if report.company else ""
     return f"bao-cao-thang-{report.month.period.month_key}{suffix}.{extension}"
-

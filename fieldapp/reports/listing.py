@@ -62,14 +62,24 @@ def ticket_list(scope: Scope, args: dict, tz: ZoneInfo, now: datetime) -> Ticket
     tickets, total = tickets_page(scope.team_ids(), conditions[bucket], args["page"], PER_PAGE)
     counts = count_where(scope.team_ids(), conditions)
     tabs = [Tab(b, str(metrics.BUCKET_LABELS[b]), counts[b]) for b in conditions]
-    return TicketList(bucket, str(metrics.BUCKET_LABELS[bucket]), when, tickets, total,
-                      args["page"], _pages(total), tabs, keep)
+    return TicketList(
+        bucket,
+        str(metrics.BUCKET_LABELS[bucket]),
+        when,
+        tickets,
+        total,
+        args["page"],
+        _pages(total),
+        tabs,
+        keep,
+    )
 
 
 def _live(tz: ZoneInfo, now: datetime) -> dict[str, ColumnElement[bool]]:
     today = local_today(now, tz)
-    return metrics.live_conditions(now, local_midnight(today, tz),
-                                   local_midnight(today + timedelta(days=1), tz))
+    return metrics.live_conditions(
+        now, local_midnight(today, tz), local_midnight(today + timedelta(days=1), tz)
+    )
 
 
 def _report_list(scope: Scope, args: dict, tz: ZoneInfo, now: datetime) -> TicketList:
@@ -82,11 +92,15 @@ def _report_list(scope: Scope, args: dict, tz: ZoneInfo, now: datetime) -> Ticke
     assert recorded is not None  # only recorded columns are listed (params.REPORT_BUCKETS)
     condition = and_(metrics.received_in(period.start, period.end), recorded)
     tickets, total = tickets_page(scope.team_ids(), condition, args["page"], PER_PAGE)
-    label = next(str(c.label) if c.group is None else f"{c.group} – {c.label}"
-                 for c in metrics.COLUMNS if c.key == bucket)
+    label = next(
+        str(c.label) if c.group is None else f"{c.group} – {c.label}"
+        for c in metrics.COLUMNS
+        if c.key == bucket
+    )
     keep = {"month": period.month_key, "period": period.kind}
-    return TicketList(bucket, label, period_title(period), tickets, total, args["page"],
-                      _pages(total), [], keep)
+    return TicketList(
+        bucket, label, period_title(period), tickets, total, args["page"], _pages(total), [], keep
+    )
 
 
 def _pages(total: int) -> int:

@@ -103,14 +103,15 @@ def _contact_columns() -> list[Column]:
 
 def _catalog_columns() -> list[Column]:
     channel, group = _l("Theo kênh tiếp nhận"), _l("Theo nhóm dịch vụ")
-    return [Column(f"channel_{c}", _l(LABELS["channel"][c]), channel, "channels")
-            for c in CHANNELS] + [
+    return [
+        Column(f"channel_{c}", _l(LABELS["channel"][c]), channel, "channels") for c in CHANNELS
+    ] + [
         Column(f"group_{g}", _l(LABELS["service_group"][g]), group, "groups")
-        for g in SERVICE_GROUPS]
+        for g in SERVICE_GROUPS
+    ]
 
 
-COLUMNS: tuple[Column, ...] = tuple(_outcome_columns() + _contact_columns()
-                                    + _catalog_columns())
+COLUMNS: tuple[Column, ...] = tuple(_outcome_columns() + _contact_columns() + _catalog_columns())
 SECTIONS = (
     ("outcomes", _l("Kết quả xử lý phiếu")),
     ("contacts", _l("Khách hàng liên hệ nhiều lần và phản ánh")),
@@ -141,8 +142,9 @@ def _has_flag(name: str) -> ColumnElement[bool]:
 
 
 # rules.clocks.effective_deadline in SQL: the crew's later expected time, else resolve-by.
-DEADLINE_IN_FORCE = case((Ticket.expected_at > Ticket.resolve_by, Ticket.expected_at),
-                         else_=Ticket.resolve_by)
+DEADLINE_IN_FORCE = case(
+    (Ticket.expected_at > Ticket.resolve_by, Ticket.expected_at), else_=Ticket.resolve_by
+)
 
 
 def overdue_resolve(at) -> ColumnElement[bool]:
@@ -157,14 +159,17 @@ def overdue_accept(at) -> ColumnElement[bool]:
 
 def is_open_at(at) -> ColumnElement[bool]:
     """Not completed and not returned at `at` (a datetime or a SQL expression)."""
-    return and_(or_(Ticket.completed_at.is_(None), Ticket.completed_at >= at),
-                or_(Ticket.returned_at.is_(None), Ticket.returned_at >= at))
+    return and_(
+        or_(Ticket.completed_at.is_(None), Ticket.completed_at >= at),
+        or_(Ticket.returned_at.is_(None), Ticket.returned_at >= at),
+    )
 
 
 def completed_between(start, end, late: bool) -> ColumnElement[bool]:
     """Completed in [start, end), late or on time."""
-    return and_(Ticket.completed_at >= start, Ticket.completed_at < end,
-                Ticket.late_resolve.is_(late))
+    return and_(
+        Ticket.completed_at >= start, Ticket.completed_at < end, Ticket.late_resolve.is_(late)
+    )
 
 
 def returned_overdue() -> ColumnElement[bool]:
@@ -187,8 +192,9 @@ def _outcomes(as_of: datetime) -> dict[str, ColumnElement[bool]]:
         "late_objective": and_(late, objective),
         "late_other": and_(late, not_(objective)),
         "open_not_due": and_(still_open, not_(overdue_resolve(as_of))),
-        "overdue_open": or_(and_(still_open, overdue_resolve(as_of)),
-                            and_(returned, returned_overdue())),
+        "overdue_open": or_(
+            and_(still_open, overdue_resolve(as_of)), and_(returned, returned_overdue())
+        ),
     }
 
 
@@ -196,8 +202,11 @@ def _contacts(as_of: datetime) -> dict[str, ColumnElement[bool] | None]:
     repeat = or_(Ticket.contact_count >= 2, _has_flag("repeat"))
     complaint = Ticket.type.in_(COMPLAINT_TYPES)
     # Never NULL (NOT NULL would drop the ticket from "other"): set only at completion.
-    attitude = and_(func.coalesce(Ticket.complaint_subject, "") == "attitude",
-                    Ticket.completed_at.is_not(None), Ticket.completed_at < as_of)
+    attitude = and_(
+        func.coalesce(Ticket.complaint_subject, "") == "attitude",
+        Ticket.completed_at.is_not(None),
+        Ticket.completed_at < as_of,
+    )
     upset = and_(or_(_has_flag("difficult"), _has_flag("upset")), not_(attitude))
     return {
         "repeat": repeat,
@@ -230,22 +239,26 @@ def received_in(start: datetime, end: datetime) -> ColumnElement[bool]:
 LIVE_BUCKETS = ("open", "due_today", "overdue", "overdue_accept", "late_today")
 DAY_BUCKETS = ("open_eod", "on_time_day", "late_day", "overdue_eod")
 BUCKET_LABELS = {
-    "open": _l("Đang mở"), "due_today": _l("Đến hạn hôm nay"),
-    "overdue": _l(OVERDUE_KINDS["resolve"]), "overdue_accept": _l(OVERDUE_KINDS["accept"]),
+    "open": _l("Đang mở"),
+    "due_today": _l("Đến hạn hôm nay"),
+    "overdue": _l(OVERDUE_KINDS["resolve"]),
+    "overdue_accept": _l(OVERDUE_KINDS["accept"]),
     "late_today": _l("Hoàn thành trễ hôm nay"),
-    "open_eod": _l("Đang mở cuối ngày"), "on_time_day": _l("Hoàn thành đúng hạn"),
-    "late_day": _l("Hoàn thành trễ hạn"), "overdue_eod": _l("Quá hạn cuối ngày"),
+    "open_eod": _l("Đang mở cuối ngày"),
+    "on_time_day": _l("Hoàn thành đúng hạn"),
+    "late_day": _l("Hoàn thành trễ hạn"),
+    "overdue_eod": _l("Quá hạn cuối ngày"),
 }
 
 
-def live_conditions(now: datetime, day_start: datetime,
-                    day_end: datetime) -> dict[str, ColumnElement[bool]]:
+def live_conditions(
+    now: datetime, day_start: datetime, day_end: datetime
+) -> dict[str, ColumnElement[bool]]:
     """The dashboard's numbers now; today is [day_start, day_end) in local time."""
     still_open = Ticket.status.in_(OPEN_STATUSES)
     return {
         "open": still_open,
-        "due_today": and_(still_open, DEADLINE_IN_FORCE >= day_start,
-                          DEADLINE_IN_FORCE < day_end),
+        "due_today": and_(still_open, DEADLINE_IN_FORCE >= day_start, DEADLINE_IN_FORCE < day_end),
         "overdue": and_(still_open, overdue_resolve(now)),
         "overdue_accept": and_(still_open, overdue_accept(now)),
         "late_today": completed_between(day_start, day_end, late=True),
@@ -264,19 +277,29 @@ def day_conditions(start, end) -> dict[str, ColumnElement[bool]]:
 
 
 NOTES = (
-    _l("Phiếu được tính vào kỳ theo thời điểm tiếp nhận (giờ Việt Nam). Lũy kế năm tính từ "
-       "ngày 01/01 đến hết tháng báo cáo."),
-    _l("Kết quả xử lý tính đến cuối kỳ, hoặc đến thời điểm xem nếu kỳ chưa kết thúc: số phiếu "
-       "tiếp nhận = hoàn thành đúng hạn + hoàn thành trễ hạn + trả lại CPCCC + chưa hoàn thành. "
-       "Phiếu trả lại CPCCC khi đã quá hạn xử lý vẫn được tính là quá hạn."),
-    _l("Hoàn thành trễ hạn do lý do khách quan: lý do trễ đã ghi là mưa bão, sự cố lưới điện "
-       "diện rộng, khách hàng vắng nhà hoặc hẹn thời gian khác, chờ vật tư, không tiếp cận được "
-       "hiện trường, chờ đơn vị khác; lý do khác hoặc không ghi lý do được tính là lý do khác."),
-    _l("KH liên hệ ≥ 2 lần: khách hàng liên hệ từ 2 lần trở lên hoặc phiếu được đánh dấu lần "
-       "2+; trong đó, đã quá hạn khi KH gọi lại: yêu cầu trước đã quá thời hạn xử lý."),
-    _l("Phản ánh: phiếu loại Phản ánh / kiến nghị, Phản ánh qua báo, đài, mạng xã hội và Kiến "
-       "nghị chất lượng điện năng; mỗi phản ánh được tính vào một cột. Thái độ nhân viên: nội "
-       "dung phản ánh chọn khi hoàn tất là thái độ nhân viên. KH bức xúc: các phản ánh còn lại "
-       "của khách hàng được đánh dấu khó tính hoặc có nội dung thể hiện bức xúc. Phản ánh khác: "
-       "các phản ánh còn lại."),
+    _l(
+        "Phiếu được tính vào kỳ theo thời điểm tiếp nhận (giờ Việt Nam). Lũy kế năm tính từ "
+        "ngày 01/01 đến hết tháng báo cáo."
+    ),
+    _l(
+        "Kết quả xử lý tính đến cuối kỳ, hoặc đến thời điểm xem nếu kỳ chưa kết thúc: số phiếu "
+        "tiếp nhận = hoàn thành đúng hạn + hoàn thành trễ hạn + trả lại CPCCC + chưa hoàn thành. "
+        "Phiếu trả lại CPCCC khi đã quá hạn xử lý vẫn được tính là quá hạn."
+    ),
+    _l(
+        "Hoàn thành trễ hạn do lý do khách quan: lý do trễ đã ghi là mưa bão, sự cố lưới điện "
+        "diện rộng, khách hàng vắng nhà hoặc hẹn thời gian khác, chờ vật tư, không tiếp cận được "
+        "hiện trường, chờ đơn vị khác; lý do khác hoặc không ghi lý do được tính là lý do khác."
+    ),
+    _l(
+        "KH liên hệ ≥ 2 lần: khách hàng liên hệ từ 2 lần trở lên hoặc phiếu được đánh dấu lần "
+        "2+; trong đó, đã quá hạn khi KH gọi lại: yêu cầu trước đã quá thời hạn xử lý."
+    ),
+    _l(
+        "Phản ánh: phiếu loại Phản ánh / kiến nghị, Phản ánh qua báo, đài, mạng xã hội và Kiến "
+        "nghị chất lượng điện năng; mỗi phản ánh được tính vào một cột. Thái độ nhân viên: nội "
+        "dung phản ánh chọn khi hoàn tất là thái độ nhân viên. KH bức xúc: các phản ánh còn lại "
+        "của khách hàng được đánh dấu khó tính hoặc có nội dung thể hiện bức xúc. Phản ánh khác: "
+        "các phản ánh còn lại."
+    ),
 )

@@ -29,7 +29,8 @@ class Row:
     def key(self) -> str:
         """team:CODE, company:CODE or total: names the row in the page's markup."""
         return {"team": f"team:{self.team_code}", "company": f"company:{self.company_code}"}.get(
-            self.kind, "total")
+            self.kind, "total"
+        )
 
 
 @dataclass(frozen=True)
@@ -57,14 +58,14 @@ class MonthlyReport:
 
     @property
     def heading(self) -> str:
-        """"Báo cáo tháng 03/2027": the page's title."""
+        """ "Báo cáo tháng 03/2027": the page's title."""
         period = self.month.period
-        return _("Báo cáo tháng %(month)02d/%(year)d", month=period.last_month,
-                 year=period.year)
+        return _("Báo cáo tháng %(month)02d/%(year)d", month=period.last_month, year=period.year)
 
 
-def build_report(scope: Scope, year: int, month: int, tz: ZoneInfo, now: datetime,
-                 company: str | None = None) -> MonthlyReport:
+def build_report(
+    scope: Scope, year: int, month: int, tz: ZoneInfo, now: datetime, company: str | None = None
+) -> MonthlyReport:
     """Count the month and the year to date for every team of the scope; list the month's
     wide-area incidents."""
     tables = []
@@ -77,11 +78,14 @@ def build_report(scope: Scope, year: int, month: int, tz: ZoneInfo, now: datetim
 
 
 def period_title(period: Period) -> str:
-    """"Tháng 03/2027" or "Lũy kế năm 2027 (01/2027 – 03/2027)"."""
+    """ "Tháng 03/2027" or "Lũy kế năm 2027 (01/2027 – 03/2027)"."""
     if period.kind == "month":
         return _("Tháng %(month)02d/%(year)d", month=period.last_month, year=period.year)
-    return _("Lũy kế năm %(year)d (01/%(year)d – %(month)02d/%(year)d)",
-             year=period.year, month=period.last_month)
+    return _(
+        "Lũy kế năm %(year)d (01/%(year)d – %(month)02d/%(year)d)",
+        year=period.year,
+        month=period.last_month,
+    )
 
 
 def _empty() -> dict[str, int | None]:
@@ -105,8 +109,14 @@ def _sum(rows: list[Row]) -> dict[str, int | None]:
 def _company_rows(company: Company, teams: list[Team], counts) -> tuple[list[Row], Row]:
     """The company's team rows and its subtotal line."""
     rows = [_team_row(t, company, counts) for t in teams]
-    subtotal = Row("company", _("Cộng %(name)s", name=company.name), _sum(rows), "",
-                   company.code, {"company": company.code})
+    subtotal = Row(
+        "company",
+        _("Cộng %(name)s", name=company.name),
+        _sum(rows),
+        "",
+        company.code,
+        {"company": company.code},
+    )
     return rows, subtotal
 
 

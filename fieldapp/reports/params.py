@@ -20,8 +20,12 @@ class ArgsError(Exception):
 
 
 def _text(**kwargs) -> fields.String:
-    return fields.String(load_default=None, allow_none=True,
-                         error_messages={"invalid": _l("Giá trị không hợp lệ.")}, **kwargs)
+    return fields.String(
+        load_default=None,
+        allow_none=True,
+        error_messages={"invalid": _l("Giá trị không hợp lệ.")},
+        **kwargs,
+    )
 
 
 class ScopeArgs(Schema):
@@ -39,15 +43,21 @@ class ReportArgs(ScopeArgs):
 
 
 class TicketListArgs(ReportArgs):
-    bucket = fields.String(required=True,
-                           validate=validate.OneOf(BUCKETS, error=_l("Không có số liệu này.")),
-                           error_messages={"required": _l("Thiếu số liệu.")})
+    bucket = fields.String(
+        required=True,
+        validate=validate.OneOf(BUCKETS, error=_l("Không có số liệu này.")),
+        error_messages={"required": _l("Thiếu số liệu.")},
+    )
     day = _text(validate=validate.Length(max=16, error=_l("Ngày không hợp lệ.")))
-    period = fields.String(load_default="month", validate=validate.OneOf(
-        ("month", "ytd"), error=_l("Kỳ báo cáo không hợp lệ.")))
-    page = fields.Integer(load_default=1, validate=validate.Range(
-        min=1, max=100_000, error=_l("Trang không hợp lệ.")),
-        error_messages={"invalid": _l("Trang không hợp lệ.")})
+    period = fields.String(
+        load_default="month",
+        validate=validate.OneOf(("month", "ytd"), error=_l("Kỳ báo cáo không hợp lệ.")),
+    )
+    page = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1, max=100_000, error=_l("Trang không hợp lệ.")),
+        error_messages={"invalid": _l("Trang không hợp lệ.")},
+    )
 
 
 def load_args(schema: type[Schema], args) -> dict:

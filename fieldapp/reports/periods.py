@@ -61,12 +61,15 @@ def parse_month(text: str | None, today: date) -> tuple[int, int]:
         return default_report_month(today)
     match = _MONTH.match(text.strip())
     if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < FIRST_YEAR:
-        raise PeriodError("month", _l("Tháng không hợp lệ: hãy chọn tháng theo dạng YYYY-MM, "
-                                      "ví dụ 2027-03."))
+        raise PeriodError(
+            "month", _l("Tháng không hợp lệ: hãy chọn tháng theo dạng YYYY-MM, ví dụ 2027-03.")
+        )
     year, month = int(match[1]), int(match[2])
     if (year, month) > (today.year, today.month):
-        raise PeriodError("month", _l("Tháng %(month)02d/%(year)d chưa bắt đầu, chưa có số liệu.",
-                                      month=month, year=year))
+        raise PeriodError(
+            "month",
+            _l("Tháng %(month)02d/%(year)d chưa bắt đầu, chưa có số liệu.", month=month, year=year),
+        )
     return year, month
 
 
@@ -80,8 +83,10 @@ def month_periods(year: int, month: int, tz: ZoneInfo, now: datetime) -> tuple[P
     as_of = min(end, now)
     month_start = local_midnight(date(year, month, 1), tz)
     year_start = local_midnight(date(year, 1, 1), tz)
-    return (Period("month", year, month, month, month_start, end, as_of),
-            Period("ytd", year, 1, month, year_start, end, as_of))
+    return (
+        Period("month", year, month, month, month_start, end, as_of),
+        Period("ytd", year, 1, month, year_start, end, as_of),
+    )
 
 
 def day_span(day: date, tz: ZoneInfo, now: datetime) -> tuple[datetime, datetime]:

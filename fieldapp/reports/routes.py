@@ -51,10 +51,16 @@ def report_time(value) -> str:
 
 @bp.context_processor
 def _labels() -> dict:
-    return {"bucket_labels": BUCKET_LABELS, "live_buckets": LIVE_BUCKETS, "columns": COLUMNS,
-            "sections": SECTIONS, "incident_columns": INCIDENT_COLUMNS,
-            "notes": NOTES, "header_runs": header_runs,
-            "section_columns": section_columns}
+    return {
+        "bucket_labels": BUCKET_LABELS,
+        "live_buckets": LIVE_BUCKETS,
+        "columns": COLUMNS,
+        "sections": SECTIONS,
+        "incident_columns": INCIDENT_COLUMNS,
+        "notes": NOTES,
+        "header_runs": header_runs,
+        "section_columns": section_columns,
+    }
 
 
 @bp.get("/dashboard")
@@ -82,9 +88,15 @@ def monthly():
     """The monthly report as a page, with links to the files and to each number's tickets."""
     report, args = _monthly()
     keep = {"month": report.month.period.month_key, **_unit(args)}
-    return render_template("reports/monthly.html", report=report, args=args, keep=keep,
-                           title=report.heading, scope_line=scope_line(report),
-                           companies=company_choices(current_user))
+    return render_template(
+        "reports/monthly.html",
+        report=report,
+        args=args,
+        keep=keep,
+        title=report.heading,
+        scope_line=scope_line(report),
+        companies=company_choices(current_user),
+    )
 
 
 @bp.get("/monthly.xlsx")
@@ -100,8 +112,9 @@ def monthly_xlsx():
 def monthly_csv():
     """The monthly report as CSV, UTF-8 with a byte-order mark so Excel reads the accents."""
     report, _args = _monthly()
-    return _download(csv_text(report).encode("utf-8-sig"), "text/csv; charset=utf-8",
-                     filename(report, "csv"))
+    return _download(
+        csv_text(report).encode("utf-8-sig"), "text/csv; charset=utf-8", filename(report, "csv")
+    )
 
 
 @bp.get("/adjusted")
@@ -110,8 +123,9 @@ def adjusted():
     """Ops whose claimed time the server moved by more than 10 minutes, and why."""
     args = load_args(ScopeArgs, request.args)
     scope = report_scope(current_user, args["company"], args["team"])
-    return render_template("reports/adjusted.html", rows=adjusted_ops(scope, utcnow()),
-                           scope=scope, limit=NOTABLE_MOVE)
+    return render_template(
+        "reports/adjusted.html", rows=adjusted_ops(scope, utcnow()), scope=scope, limit=NOTABLE_MOVE
+    )
 
 
 @bp.get("/tickets")
@@ -121,8 +135,9 @@ def tickets():
     args = load_args(TicketListArgs, request.args)
     scope = report_scope(current_user, args["company"], args["team"])
     listing = ticket_list(scope, args, _tz(), utcnow())
-    return render_template("reports/tickets.html", listing=listing, scope=scope, args=args,
-                           unit=_unit(args))
+    return render_template(
+        "reports/tickets.html", listing=listing, scope=scope, args=args, unit=_unit(args)
+    )
 
 
 def _unit(args: dict) -> dict:
@@ -158,6 +173,9 @@ def _error(status: int, field: str, message):
     """JSON for the files (a script reads them), a page for people."""
     if request.path.endswith(DOWNLOADS):
         return jsonify(errors={field: [str(message)]}), status
-    title = _("Không có quyền") if status == 403 else (
-        _("Không tìm thấy") if status == 404 else _("Yêu cầu không hợp lệ"))
+    title = (
+        _("Không có quyền")
+        if status == 403
+        else (_("Không tìm thấy") if status == 404 else _("Yêu cầu không hợp lệ"))
+    )
     return render_template("reports/error.html", title=title, message=message), status

@@ -53,8 +53,9 @@ def report_scope(user: User, company: str | None = None, team: str | None = None
     if team:
         teams = [t for t in teams if t.code == team]
     if not teams:
-        raise ScopeError(404 if (company or team) else 403,
-                         NOT_FOUND if (company or team) else FORBIDDEN)
+        raise ScopeError(
+            404 if (company or team) else 403, NOT_FOUND if (company or team) else FORBIDDEN
+        )
     companies = [c for c in companies if any(t.company_id == c.id for t in teams)]
     everything = user.role == "admin" and not company and not team
     return Scope(tuple(companies), tuple(teams), everything)

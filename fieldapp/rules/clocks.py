@@ -81,10 +81,19 @@ def clocks(state: TicketState) -> list[Clock]:
     if state.accepted_at is None:
         pending.append(Clock("accept", state.received_at, state.accept_by, state.accept_by))
     if state.contact_by is not None and state.contacted_at is None:
-        pending.append(Clock("contact", contact_window_start(state), state.contact_by,
-                             _covered_until(state, state.contact_by)))
-    pending.append(Clock("resolve", state.received_at, state.resolve_by,
-                         _covered_until(state, state.resolve_by)))
+        pending.append(
+            Clock(
+                "contact",
+                contact_window_start(state),
+                state.contact_by,
+                _covered_until(state, state.contact_by),
+            )
+        )
+    pending.append(
+        Clock(
+            "resolve", state.received_at, state.resolve_by, _covered_until(state, state.resolve_by)
+        )
+    )
     return pending
 
 
@@ -143,9 +152,11 @@ def due_on(state: TicketState, day: date, local: Callable[[datetime], datetime])
 def late(state: TicketState, now: datetime) -> dict[str, bool]:
     """Late so far, per deadline: missed by an action already, or passed while still owed."""
     owed = set(passed(state, now))
-    return {"accept": state.late_accept or "accept" in owed,
-            "contact": state.late_contact or "contact" in owed,
-            "resolve": state.late_resolve or "resolve" in owed}
+    return {
+        "accept": state.late_accept or "accept" in owed,
+        "contact": state.late_contact or "contact" in owed,
+        "resolve": state.late_resolve or "resolve" in owed,
+    }
 
 
 def badge(state: TicketState, now: datetime) -> Badge | None:
@@ -173,8 +184,15 @@ def clocks_json(state: TicketState) -> dict:
     `cover_until`: a recorded delay explains contact and resolve lateness until then."""
     after = get_type(state.type).contact_after_accept_minutes
     return {
-        "clocks": [{"name": c.name, "start": c.start.isoformat(), "due": c.due.isoformat(),
-                    "until": c.until.isoformat()} for c in clocks(state)],
+        "clocks": [
+            {
+                "name": c.name,
+                "start": c.start.isoformat(),
+                "due": c.due.isoformat(),
+                "until": c.until.isoformat(),
+            }
+            for c in clocks(state)
+        ],
         "contact_after_accept_minutes": after if state.accepted_at is None else None,
         "resolve_until": _covered_until(state, state.resolve_by).isoformat(),
         "late_actions": list(LATE_ACTIONS),

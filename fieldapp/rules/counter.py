@@ -23,7 +23,7 @@ def new_code() -> str:
 
 def is_code(text: str) -> bool:
     """Whether the text has the shape of a walk-in code (a form's claim to check)."""
-    body = text[len(CODE_PREFIX):] if text.startswith(CODE_PREFIX) else ""
+    body = text[len(CODE_PREFIX) :] if text.startswith(CODE_PREFIX) else ""
     return len(body) == CODE_LENGTH and all(c in CODE_ALPHABET for c in body)
 
 

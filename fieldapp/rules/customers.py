@@ -66,8 +66,13 @@ def shows_upset(content: str, words: Iterable[str]) -> bool:
 
 
 def customer_flags(
-    customer: Customer, received_at: datetime, cal: WorkCalendar, *, repeat: bool,
-    type_code: str, upset: bool = False,
+    customer: Customer,
+    received_at: datetime,
+    cal: WorkCalendar,
+    *,
+    repeat: bool,
+    type_code: str,
+    upset: bool = False,
 ) -> frozenset[str]:
     """The flags of a new ticket: elderly, difficult, important, repeat, media, upset."""
     flags = {

@@ -29,8 +29,9 @@ def route_desk(type_code: str, received_at: datetime, cal: WorkCalendar) -> str:
     return BUSINESS if cal.in_office_hours(received_at) else OPERATIONS
 
 
-def accept_by(desk: str, received_at: datetime, cal: WorkCalendar,
-              around_the_clock: bool = False) -> datetime:
+def accept_by(
+    desk: str, received_at: datetime, cal: WorkCalendar, around_the_clock: bool = False
+) -> datetime:
     """3 minutes after receipt, or for the business desk after its next opening (unless the
     type is accepted around the clock: a media complaint, DOMAIN §7)."""
     if desk not in DESKS:
@@ -73,6 +74,9 @@ def compute(
     resolve = resolve_by(type_code, received_at, cal)
     accept = accept_by(desk, received_at, cal, get_type(type_code).around_the_clock)
     # Accepting is the first step of resolving: it is never due after the ticket itself.
-    return Deadlines(desk=desk, accept_by=min(accept, resolve),
-                     contact_by=contact_by_on_receipt(type_code, received_at, cal),
-                     resolve_by=resolve)
+    return Deadlines(
+        desk=desk,
+        accept_by=min(accept, resolve),
+        contact_by=contact_by_on_receipt(type_code, received_at, cal),
+        resolve_by=resolve,
+    )

@@ -30,13 +30,19 @@ def given(field: Field, value) -> bool:
     if kind in ("person", "id"):
         return isinstance(value, int) and not isinstance(value, bool)
     if kind == "ids":
-        return isinstance(value, list) and bool(value) and all(
-            given(Field("", "id"), v) for v in value)
+        return (
+            isinstance(value, list)
+            and bool(value)
+            and all(given(Field("", "id"), v) for v in value)
+        )
     if kind == "attachments":
         return isinstance(value, list) and all(given(Field("", "person"), v) for v in value)
     if kind == "informed":
-        return (isinstance(value, dict) and value.get("how") in field.choices
-                and _aware(value.get("at")))
+        return (
+            isinstance(value, dict)
+            and value.get("how") in field.choices
+            and _aware(value.get("at"))
+        )
     return value is not None
 
 
@@ -45,8 +51,9 @@ def bad_fields(spec: ActionSpec, data: dict) -> list[str]:
     bad = []
     for field in spec.fields:
         value = data.get(field.name)
-        checked = field.required or (field.kind in ("choice", "person", "attachments")
-                                     and value is not None)
+        checked = field.required or (
+            field.kind in ("choice", "person", "attachments") and value is not None
+        )
         if checked and field.kind != "late_reason" and not given(field, value):
             bad.append(field.name)
     return bad

@@ -34,10 +34,14 @@ INCIDENT_ROLES = frozenset({"crew", LEADER})
 # Reminder kinds of incidents, and those that escalate (recorded on the incident, told to
 # the CRM), with the note they record.
 ESCALATIONS = {
-    "incident_incomplete": N_("Sự cố chưa có đủ nguyên nhân và thời gian dự kiến khôi phục "
-                              "sau 60 phút: đã báo đội trưởng, công ty điện lực và tổng đài."),
-    "incident_eta_passed": N_("Đã quá thời gian dự kiến khôi phục mà chưa có điện lại hay "
-                              "thời gian mới: đã báo đội trưởng, công ty điện lực và tổng đài."),
+    "incident_incomplete": N_(
+        "Sự cố chưa có đủ nguyên nhân và thời gian dự kiến khôi phục "
+        "sau 60 phút: đã báo đội trưởng, công ty điện lực và tổng đài."
+    ),
+    "incident_eta_passed": N_(
+        "Đã quá thời gian dự kiến khôi phục mà chưa có điện lại hay "
+        "thời gian mới: đã báo đội trưởng, công ty điện lực và tổng đài."
+    ),
 }
 
 
@@ -98,8 +102,9 @@ def is_open(state: IncidentState) -> bool:
 # --- ops -------------------------------------------------------------------------------------
 
 
-def _applied(op: Op, state: IncidentState, data: dict | None = None,
-             **extra) -> Applied[IncidentState]:
+def _applied(
+    op: Op, state: IncidentState, data: dict | None = None, **extra
+) -> Applied[IncidentState]:
     data = {**(op.data if data is None else data)}
     data.update({k: v for k, v in extra.items() if v is not None})
     return Applied(state, (Event(INCIDENT_ACTIONS[op.action].event, op.at, data),))
@@ -107,8 +112,11 @@ def _applied(op: Op, state: IncidentState, data: dict | None = None,
 
 def declare(data: dict, at: datetime, noticed_at: datetime | None) -> IncidentState | Refusal:
     """The state of an incident declared at `at` (the report), or why it cannot be."""
-    bad = [f.name for f in INCIDENT_ACTIONS["declare"].fields
-           if f.required and not _filled(f.kind, data.get(f.name))]
+    bad = [
+        f.name
+        for f in INCIDENT_ACTIONS["declare"].fields
+        if f.required and not _filled(f.kind, data.get(f.name))
+    ]
     if data.get("kind") not in ("unplanned", "planned"):
         bad.append("kind")
     if not bad and data["eta"] <= data["started_at"]:
@@ -118,11 +126,18 @@ def declare(data: dict, at: datetime, noticed_at: datetime | None) -> IncidentSt
     started = data["started_at"].astimezone(UTC)
     noticed = min(noticed_at or at, at) if data["kind"] == "unplanned" else at
     return IncidentState(
-        kind=data["kind"], status="open", area=data["area"].strip(), started_at=started,
-        noticed_at=noticed, reported_at=at, eta=data["eta"].astimezone(UTC),
+        kind=data["kind"],
+        status="open",
+        area=data["area"].strip(),
+        started_at=started,
+        noticed_at=noticed,
+        reported_at=at,
+        eta=data["eta"].astimezone(UTC),
         cause=(data.get("cause") or "").strip() or None,
         cause_code=data.get("cause_code") or "grid_incident",
-        station=data.get("station") or None, feeder=data.get("feeder") or None)
+        station=data.get("station") or None,
+        feeder=data.get("feeder") or None,
+    )
 
 
 def _filled(kind: str, value) -> bool:
@@ -159,8 +174,12 @@ def _eta(state: IncidentState, op: Op) -> Applied | Refusal:
     if eta <= op.at:
         return Refusal("invalid", msg.invalid(["eta"]), ("eta",))
     in_time = eta_change_in_time(state, op.at)
-    new = replace(state, eta=eta, eta_changes=state.eta_changes + 1,
-                  late_eta_changes=state.late_eta_changes + (not in_time))
+    new = replace(
+        state,
+        eta=eta,
+        eta_changes=state.eta_changes + 1,
+        late_eta_changes=state.late_eta_changes + (not in_time),
+    )
     return _applied(op, new, previous_eta=state.eta, in_time=in_time)
 
 
@@ -177,8 +196,14 @@ def _restore(state: IncidentState, op: Op) -> Applied | Refusal:
     return _applied(op, replace(state, status="restored", restored_at=restored, cause=cause))
 
 
-_HANDLERS = {"update": _update, "eta": _eta, "link": _links, "unlink": _links,
-             "restore": _restore, "escalate": _links}
+_HANDLERS = {
+    "update": _update,
+    "eta": _eta,
+    "link": _links,
+    "unlink": _links,
+    "restore": _restore,
+    "escalate": _links,
+}
 
 
 # --- what an incident does to its tickets ------------------------------------------------------
@@ -188,19 +213,31 @@ def completion_data(state: IncidentState, result: str | None) -> dict:
     """The data of the `complete` op restoration makes on each linked ticket: its facts, and
     the incident's objective cause as the late reason should the ticket be late."""
     reason = state.cause_code if state.cause_code in OBJECTIVE_REASONS else "grid_incident"
-    return {"result": result or f"Đã khôi phục cấp điện khu vực {state.area}.",
-            "restored_at": state.restored_at, "cause": state.cause or state.area,
-            "late_reason": {"code": reason, "note": f"Sự cố diện rộng: {state.area}"}}
+    return {
+        "result": result or f"Đã khôi phục cấp điện khu vực {state.area}.",
+        "restored_at": state.restored_at,
+        "cause": state.cause or state.area,
+        "late_reason": {"code": reason, "note": f"Sự cố diện rộng: {state.area}"},
+    }
 
 
 def eta_data(state: IncidentState, incident_id: int) -> dict:
     """The data of the op that moves a linked ticket's expected time to the incident's ETA."""
-    return {"incident_id": incident_id, "new_eta": state.eta, "reason_code": state.cause_code,
-            "note": f"Sự cố diện rộng: {state.area}"}
+    return {
+        "incident_id": incident_id,
+        "new_eta": state.eta,
+        "reason_code": state.cause_code,
+        "note": f"Sự cố diện rộng: {state.area}",
+    }
 
 
-def proposes(incident: IncidentState, station: str | None, feeder: str | None,
-             address: str, streets: tuple[str, ...] = ()) -> str | None:
+def proposes(
+    incident: IncidentState,
+    station: str | None,
+    feeder: str | None,
+    address: str,
+    streets: tuple[str, ...] = (),
+) -> str | None:
     """Why an outage ticket belongs to the incident: "station"/"feeder" (linked at intake),
     "street" (proposed to the leader), or None."""
     if incident.station and station and station == incident.station:
@@ -226,22 +263,33 @@ def plan(state: IncidentState, now: datetime) -> list[PlannedReminder]:
     items = [PlannedReminder("incident_declared", state.reported_at, ("leader", "company"))]
     if not complete(state) and state.kind == "unplanned":
         done_by = complete_due(state)
-        items += [PlannedReminder("incident_complete_warn", done_by - ETA_NOTICE,
-                                  ("desk", "leader")),
-                  PlannedReminder("incident_incomplete", done_by, ("leader", "company", "crm"))]
-    items += [PlannedReminder("incident_eta_warn", state.eta - ETA_WARN, ("desk", "leader")),
-              PlannedReminder("incident_eta_passed", state.eta, ("leader", "company", "crm"))]
-    return sorted((PlannedReminder(i.kind, i.due_at.astimezone(UTC), i.audience) for i in items
-                   if not (i.kind.endswith("_warn") and i.due_at <= now)),
-                  key=lambda i: (i.due_at, i.kind))
+        items += [
+            PlannedReminder("incident_complete_warn", done_by - ETA_NOTICE, ("desk", "leader")),
+            PlannedReminder("incident_incomplete", done_by, ("leader", "company", "crm")),
+        ]
+    items += [
+        PlannedReminder("incident_eta_warn", state.eta - ETA_WARN, ("desk", "leader")),
+        PlannedReminder("incident_eta_passed", state.eta, ("leader", "company", "crm")),
+    ]
+    return sorted(
+        (
+            PlannedReminder(i.kind, i.due_at.astimezone(UTC), i.audience)
+            for i in items
+            if not (i.kind.endswith("_warn") and i.due_at <= now)
+        ),
+        key=lambda i: (i.due_at, i.kind),
+    )
 
 
 def system_op(kind: str, due_at: datetime, audience: tuple[str, ...]) -> Op | None:
     """The op of the system a fired incident reminder makes: an escalation is recorded."""
     if kind not in ESCALATIONS:
         return None
-    return Op("escalate", due_at, {"reminder": kind, "notified": list(audience),
-                                   "note": ESCALATIONS[kind]})
+    return Op(
+        "escalate",
+        due_at,
+        {"reminder": kind, "notified": list(audience), "note": ESCALATIONS[kind]},
+    )
 
 
 def cluster_alert(received: list[datetime]) -> bool:
@@ -252,4 +300,3 @@ def cluster_alert(received: list[datetime]) -> bool:
     newest = times[-1]
     window = [t for t in times if newest - t <= CLUSTER_WINDOW]
     return len(window) == CLUSTER_SIZE
-

@@ -86,23 +86,39 @@ _DEADLINES = {
     "resolve": N_("thời hạn xử lý"),
 }
 
-_DEADLINES_SHORT = {"accept": N_("Hạn tiếp nhận"), "contact": N_("Hạn liên hệ"),
-                    "resolve": N_("Hạn xử lý")}
+_DEADLINES_SHORT = {
+    "accept": N_("Hạn tiếp nhận"),
+    "contact": N_("Hạn liên hệ"),
+    "resolve": N_("Hạn xử lý"),
+}
 
 # The buttons that start an action: one word per action wherever it is offered (the ticket,
 # the list, a notification), the same word the status and the timeline use.
 _BUTTONS = {"accept": N_("Tiếp nhận")}
 
-_ROLES = {"crew": N_("Công nhân trực vận hành"), "desk": N_("Giao dịch viên"),
-          "team_lead": N_("Đội trưởng"), "company": N_("Phòng Kinh doanh công ty điện lực"),
-          "admin": N_("Quản trị hệ thống")}
+_ROLES = {
+    "crew": N_("Công nhân trực vận hành"),
+    "desk": N_("Giao dịch viên"),
+    "team_lead": N_("Đội trưởng"),
+    "company": N_("Phòng Kinh doanh công ty điện lực"),
+    "admin": N_("Quản trị hệ thống"),
+}
 
 # What an administrator did to an account (models.AdminAudit), and what it changed.
-_AUDIT_ACTIONS = {"created": N_("Tạo tài khoản"), "disabled": N_("Khóa tài khoản"),
-                  "enabled": N_("Mở khóa tài khoản"), "password_reset": N_("Đặt lại mật khẩu"),
-                  "moved": N_("Chuyển đội / bộ phận")}
-_ACCOUNT_FIELDS = {"role": N_("Vai trò"), "team": N_("Đội"), "desk": N_("Bộ phận"),
-                   "company": N_("Công ty điện lực"), "active": N_("Được đăng nhập")}
+_AUDIT_ACTIONS = {
+    "created": N_("Tạo tài khoản"),
+    "disabled": N_("Khóa tài khoản"),
+    "enabled": N_("Mở khóa tài khoản"),
+    "password_reset": N_("Đặt lại mật khẩu"),
+    "moved": N_("Chuyển đội / bộ phận"),
+}
+_ACCOUNT_FIELDS = {
+    "role": N_("Vai trò"),
+    "team": N_("Đội"),
+    "desk": N_("Bộ phận"),
+    "company": N_("Công ty điện lực"),
+    "active": N_("Được đăng nhập"),
+}
 
 _DESKS = {"operations": N_("Bộ phận trực vận hành"), "business": N_("Bộ phận kinh doanh")}
 
@@ -139,13 +155,23 @@ _COMPLAINT_SUBJECTS = {
     "other": N_("Nội dung khác"),
 }
 
-_INFORMED_BY = {"phone": N_("Điện thoại"), "sms": N_("Tin nhắn SMS"), "zalo": N_("Zalo"),
-                "in_person": N_("Gặp trực tiếp")}
+_INFORMED_BY = {
+    "phone": N_("Điện thoại"),
+    "sms": N_("Tin nhắn SMS"),
+    "zalo": N_("Zalo"),
+    "in_person": N_("Gặp trực tiếp"),
+}
 
 _CHANNELS = {
-    "phone": N_("Điện thoại"), "website": N_("Website"), "app": N_("Ứng dụng"),
-    "email": N_("Email"), "portal": N_("Cổng dịch vụ công quốc gia"), "zalo": N_("Zalo"),
-    "sms": N_("SMS"), "other": N_("Khác"), "counter": N_("Tại quầy"),
+    "phone": N_("Điện thoại"),
+    "website": N_("Website"),
+    "app": N_("Ứng dụng"),
+    "email": N_("Email"),
+    "portal": N_("Cổng dịch vụ công quốc gia"),
+    "zalo": N_("Zalo"),
+    "sms": N_("SMS"),
+    "other": N_("Khác"),
+    "counter": N_("Tại quầy"),
 }
 
 _SERVICE_GROUPS = {
@@ -156,24 +182,40 @@ _SERVICE_GROUPS = {
     "lookups": N_("Tra cứu, hỏi đáp"),
 }
 
-_FLAGS = {"elderly": N_("Người cao tuổi"), "important": N_("Khách hàng quan trọng"),
-          "difficult": N_("Khách hàng khó tính"), "repeat": N_("Lần 2+"),
-          "media": N_("Báo chí, mạng xã hội"), "upset": N_("Khách hàng bức xúc"),
-          "cluster": N_("Nhiều cuộc gọi cùng trạm")}
+_FLAGS = {
+    "elderly": N_("Người cao tuổi"),
+    "important": N_("Khách hàng quan trọng"),
+    "difficult": N_("Khách hàng khó tính"),
+    "repeat": N_("Lần 2+"),
+    "media": N_("Báo chí, mạng xã hội"),
+    "upset": N_("Khách hàng bức xúc"),
+    "cluster": N_("Nhiều cuộc gọi cùng trạm"),
+}
 
 # What an open ticket waits for besides its deadlines (rules.clocks.marks).
-_MARKS = {"handover": N_("Chờ trực vận hành xác nhận"),
-          "chased": N_("Tổng đài đôn đốc: báo cáo trong 15 phút")}
+_MARKS = {
+    "handover": N_("Chờ trực vận hành xác nhận"),
+    "chased": N_("Tổng đài đôn đốc: báo cáo trong 15 phút"),
+}
 
 _EVENTS = {
-    "received": N_("Nhận từ tổng đài"), "created": N_("Tạo tại quầy"),
-    "accepted": N_("Tiếp nhận"), "returned": N_("Trả phiếu"),
-    "contacted": N_("Liên hệ khách hàng"), "updated": N_("Cập nhật"), "extended": N_("Gia hạn"),
-    "overdue_update": N_("Báo cáo quá hạn"), "transferred": N_("Chuyển bộ phận"),
-    "completed": N_("Hoàn tất"), "assigned": N_("Giao việc"), "escalated": N_("Báo cấp trên"),
-    "incident_reported": N_("Báo sự cố"), "incident_updated": N_("Cập nhật sự cố"),
+    "received": N_("Nhận từ tổng đài"),
+    "created": N_("Tạo tại quầy"),
+    "accepted": N_("Tiếp nhận"),
+    "returned": N_("Trả phiếu"),
+    "contacted": N_("Liên hệ khách hàng"),
+    "updated": N_("Cập nhật"),
+    "extended": N_("Gia hạn"),
+    "overdue_update": N_("Báo cáo quá hạn"),
+    "transferred": N_("Chuyển bộ phận"),
+    "completed": N_("Hoàn tất"),
+    "assigned": N_("Giao việc"),
+    "escalated": N_("Báo cấp trên"),
+    "incident_reported": N_("Báo sự cố"),
+    "incident_updated": N_("Cập nhật sự cố"),
     "incident_eta": N_("Đổi thời gian dự kiến có điện"),
-    "incident_linked": N_("Gắn vào sự cố"), "incident_unlinked": N_("Gỡ khỏi sự cố"),
+    "incident_linked": N_("Gắn vào sự cố"),
+    "incident_unlinked": N_("Gỡ khỏi sự cố"),
     "incident_restored": N_("Đã có điện lại"),
     "acknowledged": N_("Trực vận hành xác nhận nhận bàn giao"),
     "chased": N_("Tổng đài đôn đốc"),
@@ -191,13 +233,28 @@ _TIME_BOUNDS = {
 }
 
 LABELS: dict[str, dict[str, str]] = {
-    "field": _FIELDS, "action": _ACTIONS, "status": _STATUSES, "deadline": _DEADLINES,
-    "deadline_short": _DEADLINES_SHORT, "desk": _DESKS, "button": _BUTTONS, "role": _ROLES,
-    "audit": _AUDIT_ACTIONS, "account_field": _ACCOUNT_FIELDS, "reason": _REASONS,
-    "return_reason": _RETURN_REASONS, "outcome": _OUTCOMES, "informed_by": _INFORMED_BY,
-    "complaint_subject": _COMPLAINT_SUBJECTS, "mark": _MARKS,
-    "time_bound": _TIME_BOUNDS, "channel": _CHANNELS, "service_group": _SERVICE_GROUPS,
-    "flag": _FLAGS, "event": _EVENTS, "incident_kind": _INCIDENT_KINDS,
+    "field": _FIELDS,
+    "action": _ACTIONS,
+    "status": _STATUSES,
+    "deadline": _DEADLINES,
+    "deadline_short": _DEADLINES_SHORT,
+    "desk": _DESKS,
+    "button": _BUTTONS,
+    "role": _ROLES,
+    "audit": _AUDIT_ACTIONS,
+    "account_field": _ACCOUNT_FIELDS,
+    "reason": _REASONS,
+    "return_reason": _RETURN_REASONS,
+    "outcome": _OUTCOMES,
+    "informed_by": _INFORMED_BY,
+    "complaint_subject": _COMPLAINT_SUBJECTS,
+    "mark": _MARKS,
+    "time_bound": _TIME_BOUNDS,
+    "channel": _CHANNELS,
+    "service_group": _SERVICE_GROUPS,
+    "flag": _FLAGS,
+    "event": _EVENTS,
+    "incident_kind": _INCIDENT_KINDS,
     "incident_status": _INCIDENT_STATUSES,
     "type": {code: kind.name_vi for code, kind in TYPES.items()},
 }

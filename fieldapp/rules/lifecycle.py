@@ -48,14 +48,26 @@ from fieldapp.rules.state import (
 )
 from fieldapp.rules.text import N_
 
-__all__ = ["ACTIONS", "EVENT_NAMES", "LATE_ACTIONS", "OPEN_STATUSES", "WORKING_STATUSES",
-           "decide", "effective_deadline", "is_open", "late_deadlines", "permitted"]
+__all__ = [
+    "ACTIONS",
+    "EVENT_NAMES",
+    "LATE_ACTIONS",
+    "OPEN_STATUSES",
+    "WORKING_STATUSES",
+    "decide",
+    "effective_deadline",
+    "is_open",
+    "late_deadlines",
+    "permitted",
+]
 
 Handler = Callable[[TicketState, Op, Actor, Policy], "Applied | Refusal"]
 
 # The timeline's and the CRM's note of the automatic handover at closing (DOMAIN §7).
-HANDOVER_NOTE = N_("Hết giờ làm việc của bộ phận kinh doanh: phiếu tự động chuyển cho bộ phận "
-                   "trực vận hành, thời hạn giữ nguyên.")
+HANDOVER_NOTE = N_(
+    "Hết giờ làm việc của bộ phận kinh doanh: phiếu tự động chuyển cho bộ phận "
+    "trực vận hành, thời hạn giữ nguyên."
+)
 
 
 def _invalid(fields: list[str]) -> Refusal:
@@ -137,8 +149,7 @@ def _eta_refusal(state: TicketState, op: Op, policy: Policy) -> Refusal | None:
         return _invalid(["new_eta"])
     cap = policy.eta_cap(state.type)
     if eta > op.at + cap:
-        return Refusal("invalid", msg.eta_too_far(int(cap.total_seconds() // 3600)),
-                       ("new_eta",))
+        return Refusal("invalid", msg.eta_too_far(int(cap.total_seconds() // 3600)), ("new_eta",))
     return None
 
 
@@ -164,16 +175,20 @@ def _moved_eta(state: TicketState, op: Op, **changes) -> TicketState:
     """The state with the new ETA and its reason; every moved ETA counts (DOMAIN §7). The work
     goes on, so a special customer's earlier confirmation no longer stands."""
     data = op.data
-    return replace(state, expected_at=data["new_eta"].astimezone(UTC),
-                   delay_reason={"code": data["reason_code"], "note": data.get("note") or ""},
-                   extensions=state.extensions + 1, customer_confirmed=False, **changes)
+    return replace(
+        state,
+        expected_at=data["new_eta"].astimezone(UTC),
+        delay_reason={"code": data["reason_code"], "note": data.get("note") or ""},
+        extensions=state.extensions + 1,
+        customer_confirmed=False,
+        **changes,
+    )
 
 
 # --- the actions ----------------------------------------------------------------------------
 
 
-def _applied(op: Op, state: TicketState, data: dict | None = None,
-             **extra) -> Applied[TicketState]:
+def _applied(op: Op, state: TicketState, data: dict | None = None, **extra) -> Applied[TicketState]:
     """The new state and its one event (the op's data plus extra values that are set)."""
     data = {**(op.data if data is None else data)}
     data.update({key: value for key, value in extra.items() if value is not None})
@@ -185,7 +200,10 @@ def _accept(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Applied
     if lacking:
         return _late_refusal(lacking)
     new = replace(
-        state, status="accepted", accepted_at=op.at, late_accept=op.at > state.accept_by,
+        state,
+        status="accepted",
+        accepted_at=op.at,
+        late_accept=op.at > state.accept_by,
         assignee_id=state.assignee_id if state.assignee_id is not None else actor.user_id,
         contact_by=contact_by_on_accept(state.type, op.at) or state.contact_by,
     )
@@ -231,8 +249,7 @@ def _extend(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Applied
     return _applied(op, _moved_eta(state, op), leader_confirmed=confirmed)
 
 
-def _overdue_update(state: TicketState, op: Op, actor: Actor,
-                    policy: Policy) -> Applied | Refusal:
+def _overdue_update(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Applied | Refusal:
     refusal = _limit_refusal(state, op, actor) or _eta_refusal(state, op, policy)
     if refusal:
         return refusal
@@ -268,9 +285,14 @@ def _complete(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Appli
         missing.append("late_reason")
     if missing:
         return Refusal("completion_blocked", msg.completion_blocked(missing), tuple(missing))
-    new = replace(state, status="completed", completed_at=op.at,
-                  late_resolve=op.at > state.resolve_by, late_reason=reason,
-                  complaint_subject=op.data.get("complaint_subject"))
+    new = replace(
+        state,
+        status="completed",
+        completed_at=op.at,
+        late_resolve=op.at > state.resolve_by,
+        late_reason=reason,
+        complaint_subject=op.data.get("complaint_subject"),
+    )
     return _applied(op, new, late_reason=reason)
 
 
@@ -283,8 +305,7 @@ def _escalate(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Appli
     return _applied(op, state)
 
 
-def _link_incident(state: TicketState, op: Op, actor: Actor,
-                   policy: Policy) -> Applied | Refusal:
+def _link_incident(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Applied | Refusal:
     """An OUTAGE ticket joins a wide-area incident (one incident at most)."""
     if state.type != "OUTAGE":
         return Refusal("not_allowed", msg.only_outages())
@@ -293,21 +314,23 @@ def _link_incident(state: TicketState, op: Op, actor: Actor,
     return _applied(op, replace(state, incident_id=op.data["incident_id"]))
 
 
-def _unlink_incident(state: TicketState, op: Op, actor: Actor,
-                     policy: Policy) -> Applied | Refusal:
+def _unlink_incident(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Applied | Refusal:
     if state.incident_id != op.data["incident_id"]:
         return Refusal("not_allowed", msg.not_linked())
     return _applied(op, replace(state, incident_id=None))
 
 
-def _follow_incident_eta(state: TicketState, op: Op, actor: Actor,
-                         policy: Policy) -> Applied | Refusal:
+def _follow_incident_eta(
+    state: TicketState, op: Op, actor: Actor, policy: Policy
+) -> Applied | Refusal:
     """A linked ticket's expected time follows its incident's ETA. The incident's cause is
     the delay's reason; it is not one of the crew's own moves of the ETA (DOMAIN §7)."""
     if state.incident_id != op.data["incident_id"]:
         return Refusal("not_allowed", msg.not_linked())
-    reason = {"code": op.data.get("reason_code") or "grid_incident",
-              "note": op.data.get("note") or ""}
+    reason = {
+        "code": op.data.get("reason_code") or "grid_incident",
+        "note": op.data.get("note") or "",
+    }
     new = replace(state, expected_at=op.data["new_eta"].astimezone(UTC), delay_reason=reason)
     return _applied(op, new)
 
@@ -317,14 +340,13 @@ def _handover(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Appli
     deadlines do not restart, and it waits for the duty desk's acknowledgement."""
     if state.desk != BUSINESS or not get_type(state.type).handover_at_closing:
         return Refusal("not_allowed", msg.not_allowed_desk())
-    new = replace(state, desk=OPERATIONS, assignee_id=None, desk_since=op.at,
-                  handover_pending=True)
-    return _applied(op, new, data={"from": BUSINESS, "to": OPERATIONS, "note": HANDOVER_NOTE,
-                                   "handover": True})
+    new = replace(state, desk=OPERATIONS, assignee_id=None, desk_since=op.at, handover_pending=True)
+    return _applied(
+        op, new, data={"from": BUSINESS, "to": OPERATIONS, "note": HANDOVER_NOTE, "handover": True}
+    )
 
 
-def _acknowledge(state: TicketState, op: Op, actor: Actor,
-                 policy: Policy) -> Applied | Refusal:
+def _acknowledge(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Applied | Refusal:
     """The duty desk signs for a handed-over ticket; the crew who signs takes it."""
     if not state.handover_pending:
         return Refusal("not_allowed", msg.nothing_to_acknowledge())
@@ -341,18 +363,29 @@ def _chase(state: TicketState, op: Op, actor: Actor, policy: Policy) -> Applied 
 
 
 _HANDLERS: dict[str, Handler] = {
-    "accept": _accept, "return": _return, "contact": _contact, "update": _update,
-    "extend": _extend, "overdue_update": _overdue_update, "transfer": _transfer,
-    "complete": _complete, "assign": _assign, "acknowledge": _acknowledge,
-    "escalate": _escalate, "handover": _handover, "chase": _chase,
-    "link_incident": _link_incident, "unlink_incident": _unlink_incident,
+    "accept": _accept,
+    "return": _return,
+    "contact": _contact,
+    "update": _update,
+    "extend": _extend,
+    "overdue_update": _overdue_update,
+    "transfer": _transfer,
+    "complete": _complete,
+    "assign": _assign,
+    "acknowledge": _acknowledge,
+    "escalate": _escalate,
+    "handover": _handover,
+    "chase": _chase,
+    "link_incident": _link_incident,
+    "unlink_incident": _unlink_incident,
     "follow_incident_eta": _follow_incident_eta,
 }
 assert set(_HANDLERS) == set(ACTIONS), "every action spec needs its handler"
 
 
-def decide(state: TicketState, op: Op, actor: Actor,
-           policy: Policy = DEFAULT_POLICY) -> Applied[TicketState] | Refusal:
+def decide(
+    state: TicketState, op: Op, actor: Actor, policy: Policy = DEFAULT_POLICY
+) -> Applied[TicketState] | Refusal:
     """Judge an op on a ticket: the new state and its event, or a refusal saying why."""
     spec = get_action(op.action)
     if spec is None:
@@ -373,13 +406,21 @@ def permitted(state: TicketState, actor: Actor, now: datetime) -> tuple[str, ...
     overdue = now > effective_deadline(state)
     shown = {
         "acknowledge": state.handover_pending,
-        "accept": True, "contact": True, "update": True, "extend": not overdue,
+        "accept": True,
+        "contact": True,
+        "update": True,
+        "extend": not overdue,
         "overdue_update": overdue or awaiting_report(state),
         "complete": state.status in WORKING_STATUSES,
-        "assign": True, "transfer": True, "return": not is_walkin(state),
+        "assign": True,
+        "transfer": True,
+        "return": not is_walkin(state),
     }
-    return tuple(name for name, offered in shown.items()
-                 if offered and _gate(state, ACTIONS[name], actor) is None)
+    return tuple(
+        name
+        for name, offered in shown.items()
+        if offered and _gate(state, ACTIONS[name], actor) is None
+    )
 
 
 def works_on(state: TicketState, actor: Actor) -> bool:

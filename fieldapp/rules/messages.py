@@ -17,8 +17,9 @@ def completion_blocked(missing: Iterable[str]) -> Text:
 
 def late_reason_required(deadlines: Iterable[str]) -> Text:
     """Which deadline has passed, so a late reason must be chosen."""
-    return text(N_("Đã quá %(deadlines)s: hãy chọn lý do trễ hạn."),
-                deadlines=labels("deadline", deadlines))
+    return text(
+        N_("Đã quá %(deadlines)s: hãy chọn lý do trễ hạn."), deadlines=labels("deadline", deadlines)
+    )
 
 
 def invalid(names: Iterable[str]) -> Text:
@@ -33,14 +34,22 @@ def not_allowed_role() -> Text:
 
 def not_allowed_desk() -> Text:
     """The ticket belongs to the other desk of the team."""
-    return text(N_("Phiếu này thuộc bộ phận khác (có thể vừa được chuyển đi), bạn không thể "
-                   "thao tác trên phiếu."))
+    return text(
+        N_(
+            "Phiếu này thuộc bộ phận khác (có thể vừa được chuyển đi), bạn không thể "
+            "thao tác trên phiếu."
+        )
+    )
 
 
 def not_allowed_assignee() -> Text:
     """The ticket is another person's (accepted by them, or given to them by the leader)."""
-    return text(N_("Phiếu này đang do người khác xử lý (có thể vừa được giao lại), bạn không "
-                   "thể thao tác trên phiếu."))
+    return text(
+        N_(
+            "Phiếu này đang do người khác xử lý (có thể vừa được giao lại), bạn không "
+            "thể thao tác trên phiếu."
+        )
+    )
 
 
 def not_returnable_walkin() -> Text:
@@ -52,16 +61,20 @@ def not_allowed_state(action: str, status: str) -> Text:
     """The action does not fit the ticket's status."""
     verb = labels("action", (action,))
     if status == "returned":  # e.g. returned by someone else while this phone had no signal
-        return text(N_("Phiếu đã được trả về tổng đài nên không thể %(action)s nữa."),
-                    action=verb)
-    return text(N_("Không thể %(action)s khi phiếu ở trạng thái “%(status)s”."), action=verb,
-                status=labels("status", (status,)))
+        return text(N_("Phiếu đã được trả về tổng đài nên không thể %(action)s nữa."), action=verb)
+    return text(
+        N_("Không thể %(action)s khi phiếu ở trạng thái “%(status)s”."),
+        action=verb,
+        status=labels("status", (status,)),
+    )
 
 
 def leader_only_now(action: str) -> Text:
     """Work has started on the ticket: from now on only the team leader may do this."""
-    return text(N_("Phiếu đã bắt đầu được xử lý: chỉ đội trưởng mới có thể %(action)s."),
-                action=labels("action", (action,)))
+    return text(
+        N_("Phiếu đã bắt đầu được xử lý: chỉ đội trưởng mới có thể %(action)s."),
+        action=labels("action", (action,)),
+    )
 
 
 def nothing_to_acknowledge() -> Text:
@@ -76,8 +89,13 @@ def extend_after_deadline() -> Text:
 
 def extension_limit(limit: int) -> Text:
     """The type's moved ETAs are used up; only the team leader may confirm another."""
-    return text(N_("Phiếu đã được gia hạn %(limit)s lần: chỉ đội trưởng mới có thể xác nhận "
-                   "gia hạn thêm với lý do khách quan."), limit=limit)
+    return text(
+        N_(
+            "Phiếu đã được gia hạn %(limit)s lần: chỉ đội trưởng mới có thể xác nhận "
+            "gia hạn thêm với lý do khách quan."
+        ),
+        limit=limit,
+    )
 
 
 def same_desk() -> Text:
@@ -107,8 +125,9 @@ def op_id_reused() -> Text:
 
 def eta_too_far(hours: int) -> Text:
     """The new expected time is later than the type allows."""
-    return text(N_("Thời gian dự kiến hoàn thành không được quá %(hours)s giờ kể từ bây giờ."),
-                hours=hours)
+    return text(
+        N_("Thời gian dự kiến hoàn thành không được quá %(hours)s giờ kể từ bây giờ."), hours=hours
+    )
 
 
 def assignee_not_in_team() -> Text:

@@ -14,9 +14,20 @@ ETA_CAP_HOURS_CLOCK_TYPES = 72  # types whose deadline is in hours (OUTAGE, SAFE
 ETA_CAP_HOURS_WORKING_DAY_TYPES = 30 * 24  # types whose deadline is in working days
 # Words and phrases that show an upset customer in a request's content (DOMAIN §7: the team
 # leader is told at once of such a complaint). Matched as whole words, diacritics or not.
-UPSET_WORDS = ("bức xúc", "bực mình", "bực bội", "tức giận", "phẫn nộ", "bất bình",
-               "quá đáng", "vô trách nhiệm", "không chấp nhận được", "thất vọng", "sẽ kiện",
-               "đưa lên báo")
+UPSET_WORDS = (
+    "bức xúc",
+    "bực mình",
+    "bực bội",
+    "tức giận",
+    "phẫn nộ",
+    "bất bình",
+    "quá đáng",
+    "vô trách nhiệm",
+    "không chấp nhận được",
+    "thất vọng",
+    "sẽ kiện",
+    "đưa lên báo",
+)
 # An earlier request of the same customer and type closed this many days before still makes
 # a new one a repeat (DOMAIN §4: "the customer has called again about the same thing").
 REPEAT_WINDOW_DAYS = 7
@@ -48,7 +59,7 @@ DEFAULT_POLICY = Policy()
 
 
 def parse_eta_caps(setting: str | None) -> dict[str, int]:
-    """"OUTAGE=48,RECONNECT=24" → {"OUTAGE": 48, "RECONNECT": 24}; ValueError names a bad one."""
+    """ "OUTAGE=48,RECONNECT=24" → {"OUTAGE": 48, "RECONNECT": 24}; ValueError names a bad one."""
     caps = {}
     for item in (setting or "").split(","):
         if not item.strip():
@@ -62,6 +73,6 @@ def parse_eta_caps(setting: str | None) -> dict[str, int]:
 
 
 def parse_words(setting: str | None) -> tuple[str, ...]:
-    """"bức xúc, tức giận" → ("bức xúc", "tức giận"); unset or blank → the default list."""
+    """ "bức xúc, tức giận" → ("bức xúc", "tức giận"); unset or blank → the default list."""
     words = tuple(w.strip() for w in (setting or "").split(",") if w.strip())
     return words or UPSET_WORDS

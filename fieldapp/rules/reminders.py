@@ -25,12 +25,17 @@ THIRD_CONTACT = 3  # from the third contact about the same need, the company hea
 # Reminder kinds that escalate: when one fires, an "escalated" event is recorded on the ticket
 # (an op of the system through the one write path), with this note for the timeline and CRM.
 ESCALATIONS = {
-    "accept_escalation": N_("Phiếu chưa được tiếp nhận sau 15 phút: đã báo đội trưởng và "
-                            "tổng đài."),
-    "overdue_update_missing": N_("Phiếu quá hạn 15 phút mà chưa báo cáo tình trạng: đã báo đội "
-                                 "trưởng và Phòng Kinh doanh công ty điện lực."),
-    "chase_update_missing": N_("Tổng đài đôn đốc 15 phút mà chưa báo cáo tình trạng: đã báo "
-                               "đội trưởng và Phòng Kinh doanh công ty điện lực."),
+    "accept_escalation": N_(
+        "Phiếu chưa được tiếp nhận sau 15 phút: đã báo đội trưởng và tổng đài."
+    ),
+    "overdue_update_missing": N_(
+        "Phiếu quá hạn 15 phút mà chưa báo cáo tình trạng: đã báo đội "
+        "trưởng và Phòng Kinh doanh công ty điện lực."
+    ),
+    "chase_update_missing": N_(
+        "Tổng đài đôn đốc 15 phút mà chưa báo cáo tình trạng: đã báo "
+        "đội trưởng và Phòng Kinh doanh công ty điện lực."
+    ),
 }
 
 
@@ -92,8 +97,9 @@ def _intake(state: TicketState, clock: _Clock) -> list[PlannedReminder]:
     return [
         PlannedReminder("new_ticket", state.received_at, ("desk",)),
         PlannedReminder("accept_due", state.accept_by, ("desk", "leader")),
-        PlannedReminder("accept_escalation", clock.after(could_accept, ESCALATE_AFTER),
-                        ("leader", "crm")),
+        PlannedReminder(
+            "accept_escalation", clock.after(could_accept, ESCALATE_AFTER), ("leader", "crm")
+        ),
     ]
 
 
@@ -113,8 +119,14 @@ def _alerts(state: TicketState) -> list[PlannedReminder]:
     return items
 
 
-def _warnings(kind: str, start: datetime, deadline: datetime, working_days: bool,
-              state: TicketState, clock: _Clock) -> list[PlannedReminder]:
+def _warnings(
+    kind: str,
+    start: datetime,
+    deadline: datetime,
+    working_days: bool,
+    state: TicketState,
+    clock: _Clock,
+) -> list[PlannedReminder]:
     """Warnings before a deadline: at 80 % of the window, 15 min before, 07:30 on its day."""
     audience = _worker(state)
     items = [
@@ -150,9 +162,13 @@ def _resolve(state: TicketState, clock: _Clock) -> list[PlannedReminder]:
     items.append(PlannedReminder("overdue", deadline, leader))
     updated = state.overdue_updated_at is not None and state.overdue_updated_at >= deadline
     if not updated:
-        items.append(PlannedReminder("overdue_update_missing",
-                                     clock.after(deadline, OVERDUE_UPDATE_WITHIN),
-                                     ("leader", "company")))
+        items.append(
+            PlannedReminder(
+                "overdue_update_missing",
+                clock.after(deadline, OVERDUE_UPDATE_WITHIN),
+                ("leader", "company"),
+            )
+        )
     return items
 
 
@@ -163,9 +179,11 @@ def _chase(state: TicketState, clock: _Clock) -> list[PlannedReminder]:
         return []
     return [
         PlannedReminder("chase", state.chased_at, (_worker(state)[0], "leader")),
-        PlannedReminder("chase_update_missing",
-                        clock.after(state.chased_at, OVERDUE_UPDATE_WITHIN),
-                        ("leader", "company")),
+        PlannedReminder(
+            "chase_update_missing",
+            clock.after(state.chased_at, OVERDUE_UPDATE_WITHIN),
+            ("leader", "company"),
+        ),
     ]
 
 
@@ -174,14 +192,19 @@ def _handover(state: TicketState, cal: WorkCalendar) -> list[PlannedReminder]:
     goes to the duty desk, which is pushed at once and again until it acknowledges."""
     if state.handover_pending:
         since = state.desk_since or state.received_at
-        return [PlannedReminder("handover_ack", since, ("desk",)),
-                PlannedReminder("handover_unacknowledged", since + HANDOVER_ACK_WITHIN,
-                                ("desk", "leader"))]
+        return [
+            PlannedReminder("handover_ack", since, ("desk",)),
+            PlannedReminder(
+                "handover_unacknowledged", since + HANDOVER_ACK_WITHIN, ("desk", "leader")
+            ),
+        ]
     if state.desk != BUSINESS or not get_type(state.type).handover_at_closing:
         return []
     closing = cal.closing_after(state.desk_since or state.received_at)
-    return [PlannedReminder("handover_warn", closing - WARN_BEFORE, _worker(state)),
-            PlannedReminder("handover", closing, _worker(state))]
+    return [
+        PlannedReminder("handover_warn", closing - WARN_BEFORE, _worker(state)),
+        PlannedReminder("handover", closing, _worker(state)),
+    ]
 
 
 def plan(state: TicketState, now: datetime, cal: WorkCalendar) -> list[PlannedReminder]:
@@ -189,8 +212,14 @@ def plan(state: TicketState, now: datetime, cal: WorkCalendar) -> list[PlannedRe
     if not is_open(state):
         return []
     clock = _Clock(state, cal)
-    planned = (_intake(state, clock) + _alerts(state) + _contact(state, clock)
-               + _resolve(state, clock) + _chase(state, clock) + _handover(state, cal))
+    planned = (
+        _intake(state, clock)
+        + _alerts(state)
+        + _contact(state, clock)
+        + _resolve(state, clock)
+        + _chase(state, clock)
+        + _handover(state, cal)
+    )
     unique: dict[tuple[str, datetime], PlannedReminder] = {}
     for item in planned:
         due = clock.sendable(item.due_at).astimezone(UTC)

@@ -40,11 +40,18 @@ def newest_page(user: User, filters: list[ColumnElement], limit: int, offset: in
         query = visible_tickets(user).where(*filters)
         return query.order_by(*NEWEST_FIRST).limit(limit).offset(offset)
     per_team = [
-        select(Ticket.id, Ticket.received_at).where(Ticket.team_id == team, *filters)
-        .order_by(*NEWEST_FIRST).limit(offset + limit).subquery()
+        select(Ticket.id, Ticket.received_at)
+        .where(Ticket.team_id == team, *filters)
+        .order_by(*NEWEST_FIRST)
+        .limit(offset + limit)
+        .subquery()
         for team in teams
     ]
     merged = union_all(*(select(sub.c.id, sub.c.received_at) for sub in per_team)).subquery()
-    page = (select(merged.c.id).order_by(merged.c.received_at.desc(), merged.c.id.desc())
-            .limit(limit).offset(offset))
+    page = (
+        select(merged.c.id)
+        .order_by(merged.c.received_at.desc(), merged.c.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
     return select(Ticket).where(Ticket.id.in_(page)).order_by(*NEWEST_FIRST)

@@ -75,13 +75,20 @@ def create_account(actor: User, form) -> User:
         errors["password"] = SHORT_PASSWORD
     if role not in ROLES:
         errors["role"] = BAD_ROLE
-    place, bad_place = _placement(role, form.get("team", ""), form.get("company", ""),
-                                  form.get("desk", ""))
+    place, bad_place = _placement(
+        role, form.get("team", ""), form.get("company", ""), form.get("desk", "")
+    )
     errors.update(bad_place)
     if errors:
         raise AccountError(errors)
-    user = User(username=username, name=name, role=role, desk=place["desk"], team=place["team"],
-                company=place["company"])
+    user = User(
+        username=username,
+        name=name,
+        role=role,
+        desk=place["desk"],
+        team=place["team"],
+        company=place["company"],
+    )
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -140,14 +147,18 @@ def _where(user: User, before: dict | None) -> dict:
 
 
 def _audit(actor: User, user: User, action: str, changes: dict) -> None:
-    db.session.add(AdminAudit(at=utcnow(), actor_id=actor.id, user_id=user.id, action=action,
-                              changes=changes))
+    db.session.add(
+        AdminAudit(at=utcnow(), actor_id=actor.id, user_id=user.id, action=action, changes=changes)
+    )
 
 
 def accounts() -> list[User]:
     """Every account, by team then name (admins and company staff first)."""
-    query = select(User).outerjoin(Team, User.team_id == Team.id).order_by(
-        Team.code.nulls_first(), User.role, User.name)
+    query = (
+        select(User)
+        .outerjoin(Team, User.team_id == Team.id)
+        .order_by(Team.code.nulls_first(), User.role, User.name)
+    )
     return list(db.session.execute(query).scalars())
 
 

@@ -97,25 +97,42 @@ class ChangeSet:
             return touched.last_action_at
         return ticket.last_action_at
 
-    def judge(self, ticket: Ticket, op: Op, actor: Actor, user: User | None = None,
-              op_id: str | None = None,
-              claim: Bounded | None = None) -> Applied[TicketState] | Refusal:
+    def judge(
+        self,
+        ticket: Ticket,
+        op: Op,
+        actor: Actor,
+        user: User | None = None,
+        op_id: str | None = None,
+        claim: Bounded | None = None,
+    ) -> Applied[TicketState] | Refusal:
         """Judge one op against the ticket's current state; keep what an applied one writes."""
         outcome = lifecycle.decide(self.state_of(ticket), op, actor, self.policy)
         if isinstance(outcome, Applied):
             self._keep(ticket, outcome, user, op_id, claim)
         return outcome
 
-    def create(self, ticket: Ticket, state: TicketState, events: tuple[RuleEvent, ...],
-               user: User | None = None) -> None:
+    def create(
+        self,
+        ticket: Ticket,
+        state: TicketState,
+        events: tuple[RuleEvent, ...],
+        user: User | None = None,
+    ) -> None:
         """A new ticket (intake, a walk-in) with its first events; inserted by `flush` with
         them, its reminders and its callbacks (services.new_ticket), and left as written."""
         ticket.created_at = self.now
         self._new.append(ticket)
         self._keep(ticket, Applied(state, events), user, None, None)
 
-    def _keep(self, ticket: Ticket, outcome: Applied[TicketState], user: User | None,
-              op_id: str | None, claim: Bounded | None) -> None:
+    def _keep(
+        self,
+        ticket: Ticket,
+        outcome: Applied[TicketState],
+        user: User | None,
+        op_id: str | None,
+        claim: Bounded | None,
+    ) -> None:
         key = id(ticket) if ticket.id is None else ticket.id
         touched = self._touched.setdefault(key, _Touched(ticket, outcome.state))
         touched.state = outcome.state
@@ -136,25 +153,43 @@ class ChangeSet:
             return touched.last_action_at
         return incident.last_action_at
 
-    def judge_incident(self, incident: Incident, op: Op, actor: Actor, user: User | None = None,
-                       op_id: str | None = None,
-                       claim: Bounded | None = None) -> Applied[incidents.IncidentState] | Refusal:
+    def judge_incident(
+        self,
+        incident: Incident,
+        op: Op,
+        actor: Actor,
+        user: User | None = None,
+        op_id: str | None = None,
+        claim: Bounded | None = None,
+    ) -> Applied[incidents.IncidentState] | Refusal:
         """Judge one op on an incident; keep what an applied one writes."""
         outcome = incidents.decide(self.incident_state_of(incident), op, actor)
         if isinstance(outcome, Applied):
             self._keep_incident(incident, outcome, user, op_id, claim)
         return outcome
 
-    def create_incident(self, incident: Incident, outcome: Applied[incidents.IncidentState],
-                        user: User | None, op_id: str | None, claim: Bounded | None) -> None:
+    def create_incident(
+        self,
+        incident: Incident,
+        outcome: Applied[incidents.IncidentState],
+        user: User | None,
+        op_id: str | None,
+        claim: Bounded | None,
+    ) -> None:
         """A new incident with its report event; inserted by `flush`."""
         write_incident_state(incident, outcome.state)
         db.session.add(incident)
         self._new_incidents.append(incident)
         self._keep_incident(incident, outcome, user, op_id, claim)
 
-    def _keep_incident(self, incident: Incident, outcome: Applied[incidents.IncidentState],
-                       user: User | None, op_id: str | None, claim: Bounded | None) -> None:
+    def _keep_incident(
+        self,
+        incident: Incident,
+        outcome: Applied[incidents.IncidentState],
+        user: User | None,
+        op_id: str | None,
+        claim: Bounded | None,
+    ) -> None:
         key = id(incident) if incident.id is None else incident.id
         touched = self._incidents.setdefault(key, _TouchedIncident(incident, outcome.state))
         touched.state = outcome.state
@@ -183,14 +218,21 @@ class ChangeSet:
             self._insert_new(ticket, self._touched[id(ticket)].state)
         kept = [(ticket, row, user) for ticket, row, user in self._events if id(ticket) not in new]
         if kept:
-            db.session.execute(insert(_EVENTS), [{**row, "ticket_id": ticket.id}
-                                                 for ticket, row, _ in kept])
-        callbacks = [_callback_row(ticket, row, user, self.now)
-                     for ticket, row, user in kept if crm_hears(row["action"], row["data"])]
+            db.session.execute(
+                insert(_EVENTS), [{**row, "ticket_id": ticket.id} for ticket, row, _ in kept]
+            )
+        callbacks = [
+            _callback_row(ticket, row, user, self.now)
+            for ticket, row, user in kept
+            if crm_hears(row["action"], row["data"])
+        ]
         if callbacks:
             db.session.execute(insert(_CALLBACKS), callbacks)
-        replan(((t.ticket, t.state) for key, t in self._touched.items() if key not in new),
-               self.now, self.cal)
+        replan(
+            ((t.ticket, t.state) for key, t in self._touched.items() if key not in new),
+            self.now,
+            self.cal,
+        )
         self._touched, self._new, self._events = {}, [], []
 
     def _insert_new(self, ticket: Ticket, state: TicketState) -> None:
@@ -198,34 +240,49 @@ class ChangeSet:
         ticket object holds what was written, so whoever answers with it reads nothing."""
         kept = [(row, user) for t, row, user in self._events if t is ticket]
         rows = NewTicketRows(
-            ticket=_new_row(ticket), events=[row for row, _ in kept],
+            ticket=_new_row(ticket),
+            events=[row for row, _ in kept],
             reminders=new_ticket_rows(state, self.now, self.cal),
-            callbacks=[_callback_row(ticket, row, user, self.now) for row, user in kept
-                       if crm_hears(row["action"], row["data"])])
+            callbacks=[
+                _callback_row(ticket, row, user, self.now)
+                for row, user in kept
+                if crm_hears(row["action"], row["data"])
+            ],
+        )
         ticket_id, event_ids = insert_new(rows)
         ticket.id = ticket_id
-        set_committed_value(ticket, "events", [
-            Event(id=event_id, ticket_id=ticket_id, user=user, **row)
-            for (row, user), event_id in zip(kept, event_ids, strict=True)])
-        set_committed_value(ticket, "reminders", [Reminder(**{**row, "ticket_id": ticket_id})
-                                                  for row in rows.reminders])
+        set_committed_value(
+            ticket,
+            "events",
+            [
+                Event(id=event_id, ticket_id=ticket_id, user=user, **row)
+                for (row, user), event_id in zip(kept, event_ids, strict=True)
+            ],
+        )
+        set_committed_value(
+            ticket,
+            "reminders",
+            [Reminder(**{**row, "ticket_id": ticket_id}) for row in rows.reminders],
+        )
 
     def _flush_incidents(self) -> None:
         """The incidents' events, CRM callbacks and reminders."""
         if not self._incidents:
             return
-        events = [{**row, "incident_id": incident.id}
-                  for incident, row, _ in self._incident_events]
+        events = [{**row, "incident_id": incident.id} for incident, row, _ in self._incident_events]
         if events:
             db.session.execute(insert(_INCIDENT_EVENTS), events)
-        callbacks = [_incident_callback_row(incident, row, user, self.now)
-                     for incident, row, user in self._incident_events
-                     if _crm_hears_incident(row["action"], row["data"])]
+        callbacks = [
+            _incident_callback_row(incident, row, user, self.now)
+            for incident, row, user in self._incident_events
+            if _crm_hears_incident(row["action"], row["data"])
+        ]
         if callbacks:
             db.session.execute(insert(_CALLBACKS), callbacks)
         new_ids = frozenset(i.id for i in self._new_incidents)
-        replan_incidents(((t.incident, t.state) for t in self._incidents.values()), self.now,
-                         new_ids)
+        replan_incidents(
+            ((t.incident, t.state) for t in self._incidents.values()), self.now, new_ids
+        )
         self._incidents, self._new_incidents, self._incident_events = {}, [], []
 
 
@@ -275,16 +332,29 @@ def _write_ticket(touched: _Touched, now: datetime) -> None:
         ticket.last_action_at = touched.last_action_at
 
 
-def _event_row(event: RuleEvent, user: User | None, op_id: str | None,
-               claim: Bounded | None, now: datetime) -> dict:
+def _event_row(
+    event: RuleEvent, user: User | None, op_id: str | None, claim: Bounded | None, now: datetime
+) -> dict:
     """An events row (without its ticket id, known only once a new ticket is inserted)."""
-    row = {"action": event.action, "at": event.at, "recorded_at": now,
-           "user_id": user.id if user else None, "op_id": op_id, "data": jsonable(event.data),
-           "claimed_at": None, "skew_seconds": None, "bounded_by": None, "moved_seconds": None}
+    row = {
+        "action": event.action,
+        "at": event.at,
+        "recorded_at": now,
+        "user_id": user.id if user else None,
+        "op_id": op_id,
+        "data": jsonable(event.data),
+        "claimed_at": None,
+        "skew_seconds": None,
+        "bounded_by": None,
+        "moved_seconds": None,
+    }
     if claim is not None:
-        row.update(claimed_at=claim.claimed, skew_seconds=round(claim.skew.total_seconds()),
-                   bounded_by=claim.bounded_by,
-                   moved_seconds=round(claim.moved.total_seconds()))
+        row.update(
+            claimed_at=claim.claimed,
+            skew_seconds=round(claim.skew.total_seconds()),
+            bounded_by=claim.bounded_by,
+            moved_seconds=round(claim.moved.total_seconds()),
+        )
     return row
 
 
@@ -294,27 +364,51 @@ def _callback_row(ticket: Ticket, event: dict, user: User | None, now: datetime)
     data = event["data"]
     note = next((data[k] for k in _NOTE_KEYS if data.get(k)), "")
     payload = {
-        "event_id": event_id, "crm_id": ticket.crm_id, "event": event["action"],
+        "event_id": event_id,
+        "crm_id": ticket.crm_id,
+        "event": event["action"],
         "at": jsonable(event["at"]),
         "by": {"username": user.username, "name": user.name} if user else None,
-        "note": note, "data": data,
+        "note": note,
+        "data": data,
     }
-    return {"event_id": event_id, "ticket_id": ticket.id, "incident_id": None,
-            "stream": f"{TICKET_STREAM}{ticket.id}", "event": event["action"], "payload": payload,
-            "created_at": now, "attempts": 0, "next_attempt_at": now}
+    return {
+        "event_id": event_id,
+        "ticket_id": ticket.id,
+        "incident_id": None,
+        "stream": f"{TICKET_STREAM}{ticket.id}",
+        "event": event["action"],
+        "payload": payload,
+        "created_at": now,
+        "attempts": 0,
+        "next_attempt_at": now,
+    }
 
 
-def _incident_callback_row(incident: Incident, event: dict, user: User | None,
-                           now: datetime) -> dict:
+def _incident_callback_row(
+    incident: Incident, event: dict, user: User | None, now: datetime
+) -> dict:
     """An incident's event for the CRM (CONTRACT "Wide-area incidents"), in its own stream."""
     event_id = str(uuid.uuid4())
     data = event["data"]
     payload = {
-        "event_id": event_id, "incident_id": incident.id, "team": incident.team.code,
-        "event": event["action"], "at": jsonable(event["at"]),
+        "event_id": event_id,
+        "incident_id": incident.id,
+        "team": incident.team.code,
+        "event": event["action"],
+        "at": jsonable(event["at"]),
         "by": {"username": user.username, "name": user.name} if user else None,
-        "note": data.get("note") or "", "data": data,
+        "note": data.get("note") or "",
+        "data": data,
     }
-    return {"event_id": event_id, "ticket_id": None, "incident_id": incident.id,
-            "stream": f"incident:{incident.id}", "event": event["action"], "payload": payload,
-            "created_at": now, "attempts": 0, "next_attempt_at": now}
+    return {
+        "event_id": event_id,
+        "ticket_id": None,
+        "incident_id": incident.id,
+        "stream": f"incident:{incident.id}",
+        "event": event["action"],
+        "payload": payload,
+        "created_at": now,
+        "attempts": 0,
+        "next_attempt_at": now,
+    }

@@ -21,8 +21,9 @@ def chase(crm_id: str, at: datetime, note: str = "", now: datetime | None = None
     as it stands after, or None for an unknown crm_id. A closed ticket is left as it is."""
     now = now or utcnow()
     begin_write()
-    ticket = db.session.scalars(select(Ticket).where(Ticket.crm_id == crm_id)
-                                .with_for_update()).one_or_none()
+    ticket = db.session.scalars(
+        select(Ticket).where(Ticket.crm_id == crm_id).with_for_update()
+    ).one_or_none()
     if ticket is None:
         db.session.rollback()
         return None
@@ -31,5 +32,6 @@ def chase(crm_id: str, at: datetime, note: str = "", now: datetime | None = None
     changes.judge(ticket, Op("chase", at, {"note": note}), actor_of(None))
     changes.flush()
     db.session.commit()
-    return db.session.scalars(select(Ticket).where(Ticket.id == ticket.id)
-                              .options(*ticket_loads())).one()
+    return db.session.scalars(
+        select(Ticket).where(Ticket.id == ticket.id).options(*ticket_loads())
+    ).one()

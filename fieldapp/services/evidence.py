@@ -48,16 +48,14 @@ def current_limits() -> Limits:
     return Limits(*(int(float(config[f"EVIDENCE_{name}_MB"]) * MB) for name in names))
 
 
-def excess(user: User, ticket: Ticket, adding: int, limits: Limits,
-           now: datetime) -> Excess | None:
+def excess(user: User, ticket: Ticket, adding: int, limits: Limits, now: datetime) -> Excess | None:
     """The first quota `adding` more bytes would pass, else None.
 
     Call it in a write transaction: it locks the user's row, so the same user's uploads are
     counted one after the other and cannot slip past a quota together."""
     db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     used = _usage(user.id, ticket.id, now - DAY)
-    caps = {"ticket": limits.for_ticket(ticket), "pending": limits.pending,
-            "daily": limits.daily}
+    caps = {"ticket": limits.for_ticket(ticket), "pending": limits.pending, "daily": limits.daily}
     for kind, limit in caps.items():
         if used[kind] + adding > limit:
             return Excess(kind, used[kind], limit)
@@ -69,21 +67,36 @@ def _usage(user_id: int, ticket_id: int, since: datetime) -> dict[str, int]:
     yet), the user's uploads not attached anywhere, and the user's uploads since `since`."""
     unattached = Attachment.ticket_id.is_(None)
     mine = Attachment.user_id == user_id
-    on_ticket = and_(Attachment.purged_at.is_(None), or_(
-        Attachment.ticket_id == ticket_id,
-        and_(unattached, mine, Attachment.for_ticket_id == ticket_id)))
-    sums = {"ticket": on_ticket, "pending": and_(mine, unattached),
-            "daily": and_(mine, Attachment.created_at >= since)}
-    columns = [func.coalesce(func.sum(case((cond, Attachment.size), else_=0)), 0).label(kind)
-               for kind, cond in sums.items()]
+    on_ticket = and_(
+        Attachment.purged_at.is_(None),
+        or_(
+            Attachment.ticket_id == ticket_id,
+            and_(unattached, mine, Attachment.for_ticket_id == ticket_id),
+        ),
+    )
+    sums = {
+        "ticket": on_ticket,
+        "pending": and_(mine, unattached),
+        "daily": and_(mine, Attachment.created_at >= since),
+    }
+    columns = [
+        func.coalesce(func.sum(case((cond, Attachment.size), else_=0)), 0).label(kind)
+        for kind, cond in sums.items()
+    ]
     # Each branch has an index; a user's uploads of years past are never read.
-    query = select(*columns).where(or_(sums["pending"], sums["daily"],
-                                       Attachment.ticket_id == ticket_id))
+    query = select(*columns).where(
+        or_(sums["pending"], sums["daily"], Attachment.ticket_id == ticket_id)
+    )
     return dict(db.session.execute(query).one()._mapping)
 
 
 def attachable(row: Attachment | None, ticket: Ticket, user: User) -> bool:
     """Whether an update by the user on the ticket may attach this upload: the user's own,
     made for this ticket (or before that was recorded), on no other ticket, not purged."""
-    return (row is not None and row.user_id == user.id and row.purged_at is None
-            and row.ticket_id in (None, ticket.id) and row.for_ticket_id in (None, ticket.id))
+    return (
+        row is not None
+        and row.user_id == user.id
+        and row.purged_at is None
+        and row.ticket_id in (None, ticket.id)
+        and row.for_ticket_id in (None, ticket.id)
+    )

@@ -30,9 +30,12 @@ def match(ticket: Ticket) -> tuple[Incident | None, bool]:
     keys = [Incident.station == station] if station else []
     keys += [Incident.feeder == feeder] if feeder else []
     # Locked like a batch locks it, so a restoration under way does not miss the ticket.
-    for incident in db.session.scalars(select(Incident).where(
-            Incident.team_id == ticket.team_id, Incident.status == "open", or_(*keys))
-            .order_by(Incident.id).with_for_update()):
+    for incident in db.session.scalars(
+        select(Incident)
+        .where(Incident.team_id == ticket.team_id, Incident.status == "open", or_(*keys))
+        .order_by(Incident.id)
+        .with_for_update()
+    ):
         if incidents.proposes(to_incident_state(incident), station, feeder, "") is not None:
             return incident, False
     return None, _completes_cluster(ticket)
@@ -50,10 +53,15 @@ def joined(state: TicketState, incident: Incident | None, cluster: bool) -> Tick
 def _completes_cluster(ticket: Ticket) -> bool:
     if not ticket.customer_station:
         return False
-    earlier = db.session.scalars(select(Ticket.received_at).where(
-        Ticket.team_id == ticket.team_id, Ticket.customer_station == ticket.customer_station,
-        Ticket.type == "OUTAGE", Ticket.incident_id.is_(None),
-        Ticket.status.in_(OPEN_STATUSES),
-        Ticket.received_at >= ticket.received_at - incidents.CLUSTER_WINDOW,
-        Ticket.received_at <= ticket.received_at)).all()
+    earlier = db.session.scalars(
+        select(Ticket.received_at).where(
+            Ticket.team_id == ticket.team_id,
+            Ticket.customer_station == ticket.customer_station,
+            Ticket.type == "OUTAGE",
+            Ticket.incident_id.is_(None),
+            Ticket.status.in_(OPEN_STATUSES),
+            Ticket.received_at >= ticket.received_at - incidents.CLUSTER_WINDOW,
+            Ticket.received_at <= ticket.received_at,
+        )
+    ).all()
     return incidents.cluster_alert([*earlier, ticket.received_at])

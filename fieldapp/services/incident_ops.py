@@ -40,12 +40,22 @@ def lock_incidents(ops: list[OpRequest]) -> dict[int, Incident]:
 
 def tickets_of(ops: list[OpRequest], locked: dict[int, Incident]) -> set[int]:
     """The tickets the batch's incident ops name or will change: locked with the others."""
-    named = {i for op in ops if op.on_incident for i in op.data.get("tickets") or ()
-             if isinstance(i, int)}
+    named = {
+        i
+        for op in ops
+        if op.on_incident
+        for i in op.data.get("tickets") or ()
+        if isinstance(i, int)
+    }
     fanned = [op.incident_id for op in ops if op.action in _FANS_OUT and op.incident_id in locked]
     if fanned:
-        named |= set(db.session.scalars(select(Ticket.id).where(
-            Ticket.incident_id.in_(fanned), Ticket.status.in_(OPEN_STATUSES))))
+        named |= set(
+            db.session.scalars(
+                select(Ticket.id).where(
+                    Ticket.incident_id.in_(fanned), Ticket.status.in_(OPEN_STATUSES)
+                )
+            )
+        )
     return named
 
 
@@ -59,10 +69,10 @@ def judge(batch: Batch, op: OpRequest) -> OpResult:
         return _declare(batch, op)
     incident = batch.incidents.get(op.incident_id) if op.incident_id is not None else None
     if incident is None or not in_teams(incident, batch.teams):
-        return rejected(op.op_id, Refusal("not_allowed", msg.incident_not_found(),
-                                          ("incident_id",)))
-    claim = batch.bound(op, incident.created_at,
-                        batch.changes.incident_last_action_at(incident))
+        return rejected(
+            op.op_id, Refusal("not_allowed", msg.incident_not_found(), ("incident_id",))
+        )
+    claim = batch.bound(op, incident.created_at, batch.changes.incident_last_action_at(incident))
     refusal = _gate(batch, incident, Op(op.action, claim.at, op.data))
     if refusal is not None:
         batch.refuse(op, claim)
@@ -73,13 +83,23 @@ def judge(batch: Batch, op: OpRequest) -> OpResult:
     if op.action in ("link", "unlink"):
         left, changed = _fan_out(batch, op, incident, op.data["tickets"], _link_op(op.action))
         data = {**op.data, "tickets": changed}
-    outcome = batch.changes.judge_incident(incident, Op(op.action, claim.at, data),
-                                           batch.actor, batch.user, op.op_id, claim)
+    outcome = batch.changes.judge_incident(
+        incident, Op(op.action, claim.at, data), batch.actor, batch.user, op.op_id, claim
+    )
     if op.action in _FANS_OUT:
         assert isinstance(outcome, Applied)  # the gate judged it already
         left, changed = _follow(batch, op, incident, outcome.state)
-    return batch.applied_as(op, OpResult(op.op_id, "applied", None, incident_id=incident.id,
-                                         left_open=tuple(left), tickets_changed=tuple(changed)))
+    return batch.applied_as(
+        op,
+        OpResult(
+            op.op_id,
+            "applied",
+            None,
+            incident_id=incident.id,
+            left_open=tuple(left),
+            tickets_changed=tuple(changed),
+        ),
+    )
 
 
 def _gate(batch: Batch, incident: Incident, op: Op) -> Refusal | None:
@@ -103,16 +123,30 @@ def _declare(batch: Batch, op: OpRequest) -> OpResult:
     if isinstance(state, Refusal):
         batch.refuse(op, claim)
         return rejected(op.op_id, state)
-    incident = Incident(team_id=team.id, team=team, created_by=batch.user_id,
-                        created_at=batch.now, version=0)
+    incident = Incident(
+        team_id=team.id, team=team, created_by=batch.user_id, created_at=batch.now, version=0
+    )
     report = {k: v for k, v in op.data.items() if k not in ("team", "tickets")}
-    batch.changes.create_incident(incident, Applied(state, (Event(
-        "incident_reported", claim.at, report),)), batch.user, op.op_id, claim)
+    batch.changes.create_incident(
+        incident,
+        Applied(state, (Event("incident_reported", claim.at, report),)),
+        batch.user,
+        op.op_id,
+        claim,
+    )
     db.session.flush()  # its id, for the tickets that link to it
-    left, changed = _fan_out(batch, op, incident, op.data.get("tickets") or (),
-                             _link_op("link"))
-    return batch.applied_as(op, OpResult(op.op_id, "applied", None, incident_id=incident.id,
-                                         left_open=tuple(left), tickets_changed=tuple(changed)))
+    left, changed = _fan_out(batch, op, incident, op.data.get("tickets") or (), _link_op("link"))
+    return batch.applied_as(
+        op,
+        OpResult(
+            op.op_id,
+            "applied",
+            None,
+            incident_id=incident.id,
+            left_open=tuple(left),
+            tickets_changed=tuple(changed),
+        ),
+    )
 
 
 def _own_team(batch: Batch, code: str | None) -> Team | None:
@@ -125,25 +159,51 @@ def _own_team(batch: Batch, code: str | None) -> Team | None:
 
 def _link_op(action: str):
     def make(incident: Incident, state) -> tuple[str, dict]:
-        return ("link_incident" if action == "link" else "unlink_incident",
-                {"incident_id": incident.id})
+        return (
+            "link_incident" if action == "link" else "unlink_incident",
+            {"incident_id": incident.id},
+        )
+
     return make
 
 
 def _follow(batch: Batch, op: OpRequest, incident: Incident, state) -> tuple[list, list]:
     """What a new ETA or the restoration does to each open linked ticket."""
-    linked = [t.id for t in batch.tickets.values()
-              if t.incident_id == incident.id and t.status in OPEN_STATUSES]
+    linked = [
+        t.id
+        for t in batch.tickets.values()
+        if t.incident_id == incident.id and t.status in OPEN_STATUSES
+    ]
     if op.action == "eta":
-        return _fan_out(batch, op, incident, linked, lambda i, s: (
-            "follow_incident_eta", incidents.eta_data(s, i.id)), state)
+        return _fan_out(
+            batch,
+            op,
+            incident,
+            linked,
+            lambda i, s: ("follow_incident_eta", incidents.eta_data(s, i.id)),
+            state,
+        )
     calling = _still_without_power(batch, linked, state.restored_at)
-    return _fan_out(batch, op, incident, linked, lambda i, s: (
-        "complete", incidents.completion_data(s, op.data.get("result"))), state, calling)
+    return _fan_out(
+        batch,
+        op,
+        incident,
+        linked,
+        lambda i, s: ("complete", incidents.completion_data(s, op.data.get("result"))),
+        state,
+        calling,
+    )
 
 
-def _fan_out(batch: Batch, op: OpRequest, incident: Incident, ticket_ids, make, state=None,
-             skip: frozenset[int] = frozenset()) -> tuple[list[dict], list[int]]:
+def _fan_out(
+    batch: Batch,
+    op: OpRequest,
+    incident: Incident,
+    ticket_ids,
+    make,
+    state=None,
+    skip: frozenset[int] = frozenset(),
+) -> tuple[list[dict], list[int]]:
     """One ticket op per ticket, each judged on its own: (tickets left as they were, with
     the refusal; tickets changed)."""
     left, changed = [], []
@@ -153,13 +213,13 @@ def _fan_out(batch: Batch, op: OpRequest, incident: Incident, ticket_ids, make, 
             left.append(_left(ticket_id, Refusal("not_allowed", msg.not_found())))
             continue
         if ticket_id in skip:
-            left.append(_left(ticket_id, Refusal("still_without_power",
-                                                 msg.still_without_power())))
+            left.append(_left(ticket_id, Refusal("still_without_power", msg.still_without_power())))
             continue
         action, data = make(incident, state)
         claim = batch.bound(op, ticket.created_at, batch.changes.last_action_at(ticket))
-        outcome = batch.changes.judge(ticket, Op(action, claim.at, data), batch.actor,
-                                      batch.user, op.op_id, claim)
+        outcome = batch.changes.judge(
+            ticket, Op(action, claim.at, data), batch.actor, batch.user, op.op_id, claim
+        )
         if isinstance(outcome, Refusal):
             left.append(_left(ticket_id, outcome))
         else:
@@ -174,13 +234,19 @@ def _left(ticket_id: int, refusal: Refusal) -> dict:
 def _still_without_power(batch: Batch, ticket_ids: list[int], restored_at) -> frozenset[int]:
     """Linked tickets whose customer called about an outage again after the restoration
     time: power is not back for them, whatever the incident says."""
-    codes = {batch.tickets[i].customer_code: i for i in ticket_ids
-             if batch.tickets[i].customer_code}
+    codes = {
+        batch.tickets[i].customer_code: i for i in ticket_ids if batch.tickets[i].customer_code
+    }
     if not codes or restored_at is None:
         return frozenset()
-    again = db.session.scalars(select(Ticket.customer_code).where(
-        Ticket.customer_code.in_(codes), Ticket.type == "OUTAGE",
-        Ticket.received_at > restored_at, Ticket.id.not_in(ticket_ids)))
+    again = db.session.scalars(
+        select(Ticket.customer_code).where(
+            Ticket.customer_code.in_(codes),
+            Ticket.type == "OUTAGE",
+            Ticket.received_at > restored_at,
+            Ticket.id.not_in(ticket_ids),
+        )
+    )
     return frozenset(codes[code] for code in again)
 
 
@@ -189,10 +255,16 @@ def cluster_start(team_id: int, station: str | None, declared_at):
     this station that alerted the leader (DOMAIN §8), if there is one still unlinked."""
     if not station:
         return None
-    rows = db.session.execute(select(Ticket.received_at, Ticket.flags).where(
-        Ticket.team_id == team_id, Ticket.customer_station == station,
-        Ticket.type == "OUTAGE", Ticket.incident_id.is_(None),
-        Ticket.status.in_(OPEN_STATUSES), Ticket.received_at <= declared_at)).all()
+    rows = db.session.execute(
+        select(Ticket.received_at, Ticket.flags).where(
+            Ticket.team_id == team_id,
+            Ticket.customer_station == station,
+            Ticket.type == "OUTAGE",
+            Ticket.incident_id.is_(None),
+            Ticket.status.in_(OPEN_STATUSES),
+            Ticket.received_at <= declared_at,
+        )
+    ).all()
     alerted = [at for at, flags in rows if "cluster" in (flags or ())]
     if not alerted:
         return None
@@ -205,8 +277,9 @@ def load(results: list[OpResult]) -> list[Incident]:
     ids = sorted({r.incident_id for r in results if r.incident_id is not None})
     if not ids:
         return []
-    return list(db.session.scalars(select(Incident).where(Incident.id.in_(ids))
-                                   .order_by(Incident.id)))
+    return list(
+        db.session.scalars(select(Incident).where(Incident.id.in_(ids)).order_by(Incident.id))
+    )
 
 
 def claim_for(batch: Batch, op: OpRequest, incident: Incident) -> Bounded:

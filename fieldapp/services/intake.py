@@ -29,8 +29,9 @@ class UnknownTeam(ValueError):
     """The intake names a team the app does not have; nothing was written."""
 
 
-def receive(data: dict, now: datetime | None = None, user: User | None = None,
-            origin: str = "crm") -> tuple[Ticket, bool]:
+def receive(
+    data: dict, now: datetime | None = None, user: User | None = None, origin: str = "crm"
+) -> tuple[Ticket, bool]:
     """Create the ticket described by validated intake data; (ticket, False) if known already.
 
     Two statements: one read (an earlier push of this crm_id, the tickets this one repeats,
@@ -40,8 +41,12 @@ def receive(data: dict, now: datetime | None = None, user: User | None = None,
     anything is written, for a team not ours."""
     now = now or utcnow()
     customer = data["customer"]
-    begin_write(*([user] if user is not None else []), one_statement=not incident_intake.may_join(
-        data["type"], customer.get("station"), customer.get("feeder")))
+    begin_write(
+        *([user] if user is not None else []),
+        one_statement=not incident_intake.may_join(
+            data["type"], customer.get("station"), customer.get("feeder")
+        ),
+    )
     policy = current_policy()
     version, existing, earlier = _lookup(data, policy)
     if existing is not None:
@@ -61,9 +66,15 @@ def receive(data: dict, now: datetime | None = None, user: User | None = None,
     state = incident_intake.joined(_initial_state(ticket, repeat, changes), incident, cluster)
     if origin == counter.COUNTER and user is not None:
         state = replace(state, assignee_id=lifecycle.walkin_assignee(state, actor_of(user)))
-    event = Event("created" if origin == "counter" else "received", ticket.received_at,
-                  {"channel": ticket.channel, "origin": origin,
-                   **({"incident_id": incident.id} if incident else {})})
+    event = Event(
+        "created" if origin == "counter" else "received",
+        ticket.received_at,
+        {
+            "channel": ticket.channel,
+            "origin": origin,
+            **({"incident_id": incident.id} if incident else {}),
+        },
+    )
     changes.create(ticket, state, (event,), user)
     try:
         changes.flush()
@@ -83,19 +94,28 @@ def _new_ticket(data: dict, team: TeamRef, origin: str) -> Ticket:
     """The ticket row before any rule has run."""
     customer = data["customer"]
     return Ticket(
-        crm_id=data["crm_id"], type=data["type"], team_id=team.id,
-        channel=data["channel"], origin=origin, content=data.get("content") or "",
-        customer_code=customer.get("code"), customer_name=customer["name"],
+        crm_id=data["crm_id"],
+        type=data["type"],
+        team_id=team.id,
+        channel=data["channel"],
+        origin=origin,
+        content=data.get("content") or "",
+        customer_code=customer.get("code"),
+        customer_name=customer["name"],
         customer_name_key=customers.fold(customer["name"]),
         customer_phone=customers.normalise_phone(customer.get("phone")),
         customer_address=customer.get("address") or "",
         customer_birth_date=customer.get("birth_date"),
-        customer_birth_year=customer.get("birth_year"), customer_sex=customer.get("sex"),
+        customer_birth_year=customer.get("birth_year"),
+        customer_sex=customer.get("sex"),
         customer_important=bool(customer.get("important")),
         customer_difficult=bool(customer.get("difficult")),
-        customer_station=customer.get("station"), customer_feeder=customer.get("feeder"),
-        repeat_of=data.get("repeat_of"), contact_count=data.get("contact_count") or 1,
-        received_at=data["received_at"], version=0,
+        customer_station=customer.get("station"),
+        customer_feeder=customer.get("feeder"),
+        repeat_of=data.get("repeat_of"),
+        contact_count=data.get("contact_count") or 1,
+        received_at=data["received_at"],
+        version=0,
     )
 
 
@@ -115,12 +135,26 @@ def _initial_state(ticket: Ticket, repeat: bool, changes: ChangeSet) -> TicketSt
     cal = changes.cal
     due = deadlines.compute(ticket.type, ticket.received_at, cal)
     upset = customers.shows_upset(ticket.content, changes.policy.upset_words)
-    flags = customers.customer_flags(customer_of(ticket), ticket.received_at, cal,
-                                     repeat=repeat, type_code=ticket.type, upset=upset)
-    return TicketState(type=ticket.type, status="received", desk=due.desk,
-                       received_at=ticket.received_at, accept_by=due.accept_by,
-                       contact_by=due.contact_by, resolve_by=due.resolve_by,
-                       contact_count=ticket.contact_count, flags=flags, origin=ticket.origin)
+    flags = customers.customer_flags(
+        customer_of(ticket),
+        ticket.received_at,
+        cal,
+        repeat=repeat,
+        type_code=ticket.type,
+        upset=upset,
+    )
+    return TicketState(
+        type=ticket.type,
+        status="received",
+        desk=due.desk,
+        received_at=ticket.received_at,
+        accept_by=due.accept_by,
+        contact_by=due.contact_by,
+        resolve_by=due.resolve_by,
+        contact_count=ticket.contact_count,
+        flags=flags,
+        origin=ticket.origin,
+    )
 
 
 def _lookup(data: dict, policy: Policy) -> tuple[int, Ticket | None, list[Ticket]]:
@@ -130,8 +164,9 @@ def _lookup(data: dict, policy: Policy) -> tuple[int, Ticket | None, list[Ticket
     code, received = data["customer"].get("code"), data["received_at"]
     params = {"crm_ids": [data["crm_id"], *([data["repeat_of"]] if data.get("repeat_of") else [])]}
     if code:
-        params.update(code=code, type=data["type"], received=received,
-                      recent=received - policy.repeat_window)
+        params.update(
+            code=code, type=data["type"], received=received, recent=received - policy.repeat_window
+        )
     rows = db.session.execute(_lookup_statement(bool(code)), params).all()
     tickets = [ticket for _, ticket in rows if ticket is not None]
     existing = next((t for t in tickets if t.crm_id == data["crm_id"]), None)
@@ -141,18 +176,28 @@ def _lookup(data: dict, policy: Policy) -> tuple[int, Ticket | None, list[Ticket
 @cache
 def _lookup_statement(by_customer: bool):
     """The lookup's query, built once (its values are parameters)."""
-    repeats: list[ColumnElement[bool]] = [Ticket.crm_id.in_(bindparam("crm_ids",
-                                                                       expanding=True))]
+    repeats: list[ColumnElement[bool]] = [Ticket.crm_id.in_(bindparam("crm_ids", expanding=True))]
     if by_customer:
         recent = bindparam("recent", type_=UTCDateTime())
-        repeats.append(and_(
-            Ticket.customer_code == bindparam("code"), Ticket.type == bindparam("type"),
-            Ticket.received_at < bindparam("received", type_=UTCDateTime()),
-            or_(Ticket.status.in_(OPEN_STATUSES), Ticket.completed_at >= recent,
-                Ticket.returned_at >= recent)))
+        repeats.append(
+            and_(
+                Ticket.customer_code == bindparam("code"),
+                Ticket.type == bindparam("type"),
+                Ticket.received_at < bindparam("received", type_=UTCDateTime()),
+                or_(
+                    Ticket.status.in_(OPEN_STATUSES),
+                    Ticket.completed_at >= recent,
+                    Ticket.returned_at >= recent,
+                ),
+            )
+        )
     version = reference.version_column()
-    return (select(version.c.version, Ticket).select_from(version)
-            .outerjoin(Ticket, or_(*repeats)).order_by(Ticket.received_at))
+    return (
+        select(version.c.version, Ticket)
+        .select_from(version)
+        .outerjoin(Ticket, or_(*repeats))
+        .order_by(Ticket.received_at)
+    )
 
 
 def _contact_number(counted: int, earlier: list[Ticket]) -> int:
@@ -176,5 +221,6 @@ def _pushed_before(crm_id: str) -> Ticket:
 
 def _by_crm_id(crm_id: str) -> Ticket | None:
     """The ticket pushed with this crm_id, with what its JSON reads."""
-    return db.session.execute(select(Ticket).where(Ticket.crm_id == crm_id)
-                              .options(*ticket_loads())).scalar_one_or_none()
+    return db.session.execute(
+        select(Ticket).where(Ticket.crm_id == crm_id).options(*ticket_loads())
+    ).scalar_one_or_none()

@@ -49,9 +49,15 @@ class NewTicketRows:
 def insert_new(rows: NewTicketRows) -> tuple[int, list[int]]:
     """Write the rows; (the ticket's id, its events' ids in order). Raises CrmIdTaken."""
     if db.session.get_bind().dialect.name == "postgresql":
-        written = db.session.execute(_ONE_STATEMENT, {
-            "ticket": _json(rows.ticket), "events": _json(rows.events),
-            "reminders": _json(rows.reminders), "callbacks": _json(rows.callbacks)}).first()
+        written = db.session.execute(
+            _ONE_STATEMENT,
+            {
+                "ticket": _json(rows.ticket),
+                "events": _json(rows.events),
+                "reminders": _json(rows.reminders),
+                "callbacks": _json(rows.callbacks),
+            },
+        ).first()
         if written is None:
             raise CrmIdTaken(rows.ticket["crm_id"])
         return written[0], list(written[1])
@@ -77,35 +83,47 @@ def _one_statement():
         f"e AS ({_from_ticket(_EVENTS, 'events')} RETURNING id), "
         f"r AS ({_from_ticket(_REMINDERS, 'reminders')}), "
         f"c AS ({_from_ticket(_CALLBACKS, 'callbacks', stream)}) "
-        f"SELECT t.id, ARRAY(SELECT id FROM e ORDER BY id) FROM t")
+        f"SELECT t.id, ARRAY(SELECT id FROM e ORDER BY id) FROM t"
+    )
 
 
 def _from_ticket(table, param: str, computed: dict[str, str] | None = None) -> str:
     """INSERT INTO table SELECT <the new ticket's id>, <computed>, <the rows' values> FROM t."""
     computed = computed or {}
     names = [c.name for c in table.columns if c.name not in ("id", "ticket_id", *computed)]
-    return (f"INSERT INTO {table.name} (ticket_id, {', '.join([*computed, *names])}) "
-            f"SELECT t.id, {', '.join([*computed.values(), *(f'x.{n}' for n in names)])} "
-            f"FROM t, json_populate_recordset(NULL::{table.name}, CAST(:{param} AS json)) AS x")
+    return (
+        f"INSERT INTO {table.name} (ticket_id, {', '.join([*computed, *names])}) "
+        f"SELECT t.id, {', '.join([*computed.values(), *(f'x.{n}' for n in names)])} "
+        f"FROM t, json_populate_recordset(NULL::{table.name}, CAST(:{param} AS json)) AS x"
+    )
 
 
 _ONE_STATEMENT = _one_statement()
 
 
 def _statement_by_table(rows: NewTicketRows) -> tuple[int, list[int]]:
-    ticket_id = db.session.scalar(sqlite.insert(_TICKETS).values(**rows.ticket)
-                                  .on_conflict_do_nothing(index_elements=["crm_id"])
-                                  .returning(_TICKETS.c.id))
+    ticket_id = db.session.scalar(
+        sqlite.insert(_TICKETS)
+        .values(**rows.ticket)
+        .on_conflict_do_nothing(index_elements=["crm_id"])
+        .returning(_TICKETS.c.id)
+    )
     if ticket_id is None:
         raise CrmIdTaken(rows.ticket["crm_id"])
     event_ids = db.session.scalars(
         insert(_EVENTS).returning(_EVENTS.c.id, sort_by_parameter_order=True),
-        [{**row, "ticket_id": ticket_id} for row in rows.events]).all()
+        [{**row, "ticket_id": ticket_id} for row in rows.events],
+    ).all()
     if rows.reminders:
-        db.session.execute(insert(_REMINDERS),
-                           [{**row, "ticket_id": ticket_id} for row in rows.reminders])
+        db.session.execute(
+            insert(_REMINDERS), [{**row, "ticket_id": ticket_id} for row in rows.reminders]
+        )
     if rows.callbacks:
-        db.session.execute(insert(_CALLBACKS), [
-            {**row, "ticket_id": ticket_id, "stream": f"{TICKET_STREAM}{ticket_id}"}
-            for row in rows.callbacks])
+        db.session.execute(
+            insert(_CALLBACKS),
+            [
+                {**row, "ticket_id": ticket_id, "stream": f"{TICKET_STREAM}{ticket_id}"}
+                for row in rows.callbacks
+            ],
+        )
     return ticket_id, list(event_ids)

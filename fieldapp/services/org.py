@@ -37,9 +37,12 @@ class CompanySchema(Schema):
 
 
 class UserSchema(Schema):
-    username = fields.String(required=True,
-                             validate=validate.Regexp(r"^[a-z0-9._-]{2,80}$",
-                                                      error="Use 2-80 of a-z, 0-9, '.', '-', '_'."))
+    username = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            r"^[a-z0-9._-]{2,80}$", error="Use 2-80 of a-z, 0-9, '.', '-', '_'."
+        ),
+    )
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     password = fields.String(required=True, validate=validate.Length(min=8, max=128))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
@@ -73,17 +76,25 @@ def load_org(data: dict) -> dict[str, dict[str, int]]:
     """Create or update what the file describes; per kind, the created/updated/unchanged count."""
     org = _validated(data)
     begin_write()
-    counts = {kind: {"created": 0, "updated": 0, "unchanged": 0}
-              for kind in ("companies", "teams", "users")}
+    counts = {
+        kind: {"created": 0, "updated": 0, "unchanged": 0}
+        for kind in ("companies", "teams", "users")
+    }
     companies = {c.code: c for c in db.session.scalars(select(Company))}
     teams = {t.code: t for t in db.session.scalars(select(Team))}
     users = {u.username: u for u in db.session.scalars(select(User))}
     for entry in org["companies"]:
-        company = _upsert(Company, companies, entry["code"], {"name": entry["name"]},
-                          counts["companies"])
+        company = _upsert(
+            Company, companies, entry["code"], {"name": entry["name"]}, counts["companies"]
+        )
         for team in entry["teams"]:
-            _upsert(Team, teams, team["code"], {"name": team["name"], "company": company},
-                    counts["teams"])
+            _upsert(
+                Team,
+                teams,
+                team["code"],
+                {"name": team["name"], "company": company},
+                counts["teams"],
+            )
     for entry in org["users"]:
         _upsert_user(users, entry, teams, companies, counts["users"])
     db.session.commit()
@@ -109,8 +120,10 @@ def _cross_check(org: dict):
     yield from _listed_twice("companies[].code", companies)
     yield from _listed_twice("companies[].teams[].code", teams)
     yield from _listed_twice("users[].username", [u["username"] for u in org["users"]])
-    known = {"team": set(teams) | set(db.session.scalars(select(Team.code))),
-             "company": set(companies) | set(db.session.scalars(select(Company.code)))}
+    known = {
+        "team": set(teams) | set(db.session.scalars(select(Team.code))),
+        "company": set(companies) | set(db.session.scalars(select(Company.code))),
+    }
     for index, user in enumerate(org["users"]):
         for field, codes in known.items():
             code = user[field]
@@ -158,7 +171,8 @@ def _upsert_user(users: dict, entry: dict, teams: dict, companies: dict, tally: 
     """Create or update one user; the password is rehashed only when it changed."""
     role = entry["role"]
     values = {
-        "name": entry["name"], "role": role,
+        "name": entry["name"],
+        "role": role,
         "desk": (entry["desk"] or DEFAULT_DESK[role]) if role in DEFAULT_DESK else None,
         "team": teams[entry["team"]] if entry["team"] else None,
         "company": companies[entry["company"]] if entry["company"] else None,

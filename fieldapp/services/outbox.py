@@ -20,10 +20,13 @@ class OutboxCounts:
 
 def counts() -> OutboxCounts:
     """Unsent callbacks, split into waiting and parked."""
-    rows = dict(db.session.execute(
-        select(CrmCallback.parked_at.is_not(None), func.count(CrmCallback.id))
-        .where(CrmCallback.sent_at.is_(None)).group_by(CrmCallback.parked_at.is_not(None))
-    ).all())
+    rows = dict(
+        db.session.execute(
+            select(CrmCallback.parked_at.is_not(None), func.count(CrmCallback.id))
+            .where(CrmCallback.sent_at.is_(None))
+            .group_by(CrmCallback.parked_at.is_not(None))
+        ).all()
+    )
     return OutboxCounts(pending=rows.get(False, 0), parked=rows.get(True, 0))
 
 
@@ -31,9 +34,11 @@ def parked(limit: int = 200) -> list[tuple[CrmCallback, str]]:
     """Parked callbacks, oldest first, with the CRM id of their ticket (or their incident's
     number)."""
     rows = db.session.execute(
-        select(CrmCallback, Ticket.crm_id).outerjoin(Ticket, Ticket.id == CrmCallback.ticket_id)
+        select(CrmCallback, Ticket.crm_id)
+        .outerjoin(Ticket, Ticket.id == CrmCallback.ticket_id)
         .where(CrmCallback.parked_at.is_not(None), CrmCallback.sent_at.is_(None))
-        .order_by(CrmCallback.id).limit(limit)
+        .order_by(CrmCallback.id)
+        .limit(limit)
     ).all()
     return [(row, crm_id or row.stream) for row, crm_id in rows]
 

@@ -10,9 +10,10 @@ def current_policy() -> Policy:
     policy = current_app.extensions.get("fieldapp.policy")
     if policy is None:
         config = current_app.config
-        policy = Policy(eta_cap_hours=parse_eta_caps(config.get("ETA_CAP_HOURS")),
-                        upset_words=parse_words(config.get("UPSET_WORDS")),
-                        repeat_window_days=int(config.get("REPEAT_WINDOW_DAYS")
-                                               or REPEAT_WINDOW_DAYS))
+        policy = Policy(
+            eta_cap_hours=parse_eta_caps(config.get("ETA_CAP_HOURS")),
+            upset_words=parse_words(config.get("UPSET_WORDS")),
+            repeat_window_days=int(config.get("REPEAT_WINDOW_DAYS") or REPEAT_WINDOW_DAYS),
+        )
         current_app.extensions["fieldapp.policy"] = policy
     return policy

@@ -61,13 +61,13 @@ def _b64(data: bytes) -> str:
 def generate_keys() -> VapidKeys:
     """A new key pair."""
     key = ec.generate_private_key(ec.SECP256R1())
-    return VapidKeys(_b64(key.private_numbers().private_value.to_bytes(32, "big")),
-                     _public_of(key))
+    return VapidKeys(_b64(key.private_numbers().private_value.to_bytes(32, "big")), _public_of(key))
 
 
 def _public_of(key: ec.EllipticCurvePrivateKey) -> str:
-    raw = key.public_key().public_bytes(serialization.Encoding.X962,
-                                        serialization.PublicFormat.UncompressedPoint)
+    raw = key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
     return _b64(raw)
 
 
@@ -83,8 +83,9 @@ def vapid_keys(app: Flask | None = None) -> VapidKeys:
     if cached is None:
         private = app.config.get("VAPID_PRIVATE_KEY")
         if private:
-            cached = VapidKeys(private, app.config.get("VAPID_PUBLIC_KEY")
-                               or public_key_for(private))
+            cached = VapidKeys(
+                private, app.config.get("VAPID_PUBLIC_KEY") or public_key_for(private)
+            )
         else:
             cached = _instance_keys(Path(app.instance_path))
         app.extensions["fieldapp.vapid"] = cached
@@ -101,8 +102,7 @@ def _instance_keys(folder: Path) -> VapidKeys:
             keys = generate_keys()
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as handle:
-                json.dump({"private_key": keys.private_key, "public_key": keys.public_key},
-                          handle)
+                json.dump({"private_key": keys.private_key, "public_key": keys.public_key}, handle)
         data = json.loads(path.read_text())
     return VapidKeys(data["private_key"], data["public_key"])
 
@@ -111,8 +111,7 @@ class PushSender:
     """Sends Web Push messages with one VAPID identity, only to the push services allowed
     (PUSH_ALLOWED_HOSTS, see push_hosts); safe to share between threads."""
 
-    def __init__(self, keys: VapidKeys, subject: str, allowed_hosts: str,
-                 timeout: float = 10.0):
+    def __init__(self, keys: VapidKeys, subject: str, allowed_hosts: str, timeout: float = 10.0):
         self._vapid = Vapid02.from_string(keys.private_key)
         self._subject = subject
         self._allowed_hosts = allowed_hosts
@@ -125,16 +124,25 @@ class PushSender:
     def for_app(cls, app: Flask | None = None) -> "PushSender":
         """A sender with the app's keys and subject."""
         app = app or current_app
-        return cls(vapid_keys(app), app.config["VAPID_SUBJECT"],
-                   app.config["PUSH_ALLOWED_HOSTS"],
-                   float(app.config.get("PUSH_TIMEOUT_SECONDS", 10)))
+        return cls(
+            vapid_keys(app),
+            app.config["VAPID_SUBJECT"],
+            app.config["PUSH_ALLOWED_HOSTS"],
+            float(app.config.get("PUSH_TIMEOUT_SECONDS", 10)),
+        )
 
     def send(self, subscription: dict, payload: dict, ttl: int, urgency: str) -> PushOutcome:
         """Encrypt (aes128gcm) and POST one message; never raises for the service's answer."""
         headers = {"Urgency": urgency, **self._authorization(subscription["endpoint"])}
         try:
-            webpush(subscription, data=json.dumps(payload, ensure_ascii=False), ttl=ttl,
-                    headers=headers, timeout=self._timeout, requests_session=self._session())
+            webpush(
+                subscription,
+                data=json.dumps(payload, ensure_ascii=False),
+                ttl=ttl,
+                headers=headers,
+                timeout=self._timeout,
+                requests_session=self._session(),
+            )
         except WebPushException as err:
             return _refused(err)
         except requests.RequestException as err:
@@ -151,8 +159,7 @@ class PushSender:
         with self._lock:
             cached = self._tokens.get(audience)
             if cached is None or cached[0] < now:
-                claims = {"sub": self._subject, "aud": audience,
-                          "exp": int(now) + TOKEN_LIFETIME}
+                claims = {"sub": self._subject, "aud": audience, "exp": int(now) + TOKEN_LIFETIME}
                 cached = (now + TOKEN_REUSE, self._vapid.sign(claims))
                 self._tokens[audience] = cached
         return cached[1]
@@ -173,10 +180,12 @@ def _environment_read_once(session: requests.Session) -> requests.Session:
 
     requests otherwise re-reads them and looks for ~/.netrc on each request: a good share of a
     push's CPU time. (NO_PROXY is not consulted: push services are public hosts.)"""
-    session.proxies.update({scheme: url for scheme, url in requests.utils.getproxies().items()
-                            if scheme != "no"})
-    session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get(
-        "CURL_CA_BUNDLE") or True
+    session.proxies.update(
+        {scheme: url for scheme, url in requests.utils.getproxies().items() if scheme != "no"}
+    )
+    session.verify = (
+        os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+    )
     session.trust_env = False
     return session
 
@@ -188,8 +197,9 @@ def _refused(err: WebPushException) -> PushOutcome:
     if code in (404, 410):
         return PushOutcome("gone", code, error=text)
     if code == 429 or (code is not None and code >= 500):
-        return PushOutcome("retry", code, retry_after=retry_after_seconds(err.retry_after),
-                           error=text)
+        return PushOutcome(
+            "retry", code, retry_after=retry_after_seconds(err.retry_after), error=text
+        )
     return PushOutcome("failed", code, error=text)
 
 

@@ -55,8 +55,9 @@ class Rule:
 def parse_rules(setting: str) -> tuple[Rule, ...]:
     """PUSH_ALLOWED_HOSTS as rules; a malformed entry is an error, never read as a wider rule."""
     entries = [entry.strip().lower() for entry in setting.split(",")]
-    return tuple(_origin_rule(entry) if "://" in entry else _host_rule(entry)
-                 for entry in entries if entry)
+    return tuple(
+        _origin_rule(entry) if "://" in entry else _host_rule(entry) for entry in entries if entry
+    )
 
 
 def _host_rule(entry: str) -> Rule:
@@ -81,8 +82,12 @@ def _origin(url: str) -> tuple[str, str, int] | None:
         port = parts.port
     except ValueError:
         return None
-    if (parts.scheme not in DEFAULT_PORTS or not parts.hostname
-            or parts.username is not None or parts.password is not None):
+    if (
+        parts.scheme not in DEFAULT_PORTS
+        or not parts.hostname
+        or parts.username is not None
+        or parts.password is not None
+    ):
         return None
     return parts.scheme, parts.hostname.rstrip("."), port or DEFAULT_PORTS[parts.scheme]
 
@@ -99,16 +104,18 @@ def is_public(address: str) -> bool:
     """True for an address on the public internet (an IPv4 one inside IPv6 judged as IPv4)."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if ip.version == 6:
-        embedded = ip.ipv4_mapped or ip.sixtofour or (
-            ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF) if ip in NAT64 else None)
+        embedded = (
+            ip.ipv4_mapped
+            or ip.sixtofour
+            or (ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF) if ip in NAT64 else None)
+        )
         ip = embedded or ip
     return ip.is_global and not (ip.is_multicast or ip.is_reserved)
 
 
 def resolve(host: str, port: int) -> list[str]:
     """Every address the name resolves to now."""
-    return [str(info[4][0])
-            for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+    return [str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
 
 
 def may_subscribe(url: str, setting: str) -> bool:
@@ -150,7 +157,8 @@ class AllowedHostsAdapter(HTTPAdapter):
     def build_connection_pool_key_attributes(self, request, verify, cert=None):
         """The pool to send through: checked, and pinned to the address for a public host."""
         host_params, pool_kwargs = super().build_connection_pool_key_attributes(
-            request, verify, cert)
+            request, verify, cert
+        )
         rule = rule_for(request.url, self._setting)
         if rule is None:
             raise EndpointRefused(f"{urlsplit(request.url).netloc} is not an allowed push service")

@@ -44,8 +44,11 @@ class Reference:
 
 def version_column() -> Subquery:
     """One row, one column `version` (0 before any change), to join into a query."""
-    return (select(func.coalesce(func.max(CacheVersion.version), 0).label("version"))
-            .where(CacheVersion.name == NAME).subquery("reference_version"))
+    return (
+        select(func.coalesce(func.max(CacheVersion.version), 0).label("version"))
+        .where(CacheVersion.name == NAME)
+        .subquery("reference_version")
+    )
 
 
 def current(version: int | None = None) -> Reference:
@@ -74,13 +77,16 @@ def team_known(code: str) -> bool:
 
 
 def _load(version: int) -> Reference:
-    teams = {row.code: TeamRef(row.id, row.code, row.name, row.company_id)
-             for row in db.session.execute(select(Team.id, Team.code, Team.name,
-                                                  Team.company_id))}
+    teams = {
+        row.code: TeamRef(row.id, row.code, row.name, row.company_id)
+        for row in db.session.execute(select(Team.id, Team.code, Team.name, Team.company_id))
+    }
     overrides = db.session.execute(select(CalendarOverride.day, CalendarOverride.kind)).all()
-    calendar = WorkCalendar(tz=current_app.config["FIELDAPP_TIMEZONE"],
-                            off_days=[day for day, kind in overrides if kind == "off"],
-                            work_days=[day for day, kind in overrides if kind == "work"])
+    calendar = WorkCalendar(
+        tz=current_app.config["FIELDAPP_TIMEZONE"],
+        off_days=[day for day, kind in overrides if kind == "off"],
+        work_days=[day for day, kind in overrides if kind == "work"],
+    )
     return Reference(version, teams, calendar)
 
 
@@ -92,5 +98,8 @@ def _bump_on_change(session: Session, _context, _instances) -> None:
         connection = session.connection()
         dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
         statement = dialect.insert(CacheVersion.__table__).values(name=NAME, version=1)
-        connection.execute(statement.on_conflict_do_update(
-            index_elements=["name"], set_={"version": CacheVersion.__table__.c.version + 1}))
+        connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=["name"], set_={"version": CacheVersion.__table__.c.version + 1}
+            )
+        )

@@ -17,27 +17,37 @@ from fieldapp.rules.incidents import IncidentState
 from fieldapp.rules.state import PlannedReminder, TicketState
 
 _REMINDERS = Reminder.__table__
-_AUDIENCE = update(_REMINDERS).where(_REMINDERS.c.id == bindparam("rid")).values(
-    audience=bindparam("new_audience"))
+_AUDIENCE = (
+    update(_REMINDERS)
+    .where(_REMINDERS.c.id == bindparam("rid"))
+    .values(audience=bindparam("new_audience"))
+)
 
 
-def replan(items: Iterable[tuple[Ticket, TicketState]], now: datetime,
-           cal: WorkCalendar) -> None:
+def replan(items: Iterable[tuple[Ticket, TicketState]], now: datetime, cal: WorkCalendar) -> None:
     """Replace each ticket's unsent reminders by its current plan; sent rows are history.
     (A new ticket's rows are written with it: new_ticket_rows.)"""
-    _replace("ticket_id", [(t.id, reminders.plan(state, now, cal), False) for t, state in items],
-             now)
+    _replace(
+        "ticket_id", [(t.id, reminders.plan(state, now, cal), False) for t, state in items], now
+    )
 
 
-def replan_incidents(items: Iterable[tuple[Incident, IncidentState]], now: datetime,
-                     new_incidents: frozenset[int] = frozenset()) -> None:
+def replan_incidents(
+    items: Iterable[tuple[Incident, IncidentState]],
+    now: datetime,
+    new_incidents: frozenset[int] = frozenset(),
+) -> None:
     """The same for incidents and their plan (rules.incidents.plan)."""
-    _replace("incident_id", [(i.id, incidents.plan(state, now), i.id in new_incidents)
-                             for i, state in items], now)
+    _replace(
+        "incident_id",
+        [(i.id, incidents.plan(state, now), i.id in new_incidents) for i, state in items],
+        now,
+    )
 
 
-def _replace(column: str, targets: list[tuple[int, list[PlannedReminder], bool]],
-             now: datetime) -> dict[int, list[dict]]:
+def _replace(
+    column: str, targets: list[tuple[int, list[PlannedReminder], bool]], now: datetime
+) -> dict[int, list[dict]]:
     """Write the plans of these targets (ticket or incident ids); the new rows by target."""
     existing = _rows_of(column, [tid for tid, _, new in targets if not new])
     doomed, audiences, rows = [], [], {}
@@ -50,10 +60,10 @@ def _replace(column: str, targets: list[tuple[int, list[PlannedReminder], bool]]
             if row.sent_at is None and key not in wanted:
                 doomed.append(row.id)
             elif row.sent_at is None and row.audience != ",".join(wanted[key].audience):
-                audiences.append({"rid": row.id,
-                                  "new_audience": ",".join(wanted[key].audience)})
-        rows[target_id] = [_row(column, target_id, p, now)
-                           for key, p in wanted.items() if key not in seen]
+                audiences.append({"rid": row.id, "new_audience": ",".join(wanted[key].audience)})
+        rows[target_id] = [
+            _row(column, target_id, p, now) for key, p in wanted.items() if key not in seen
+        ]
     _write(doomed, audiences, [row for fresh in rows.values() for row in fresh])
     return rows
 
@@ -64,8 +74,15 @@ def new_ticket_rows(state: TicketState, now: datetime, cal: WorkCalendar) -> lis
 
 
 def _row(column: str, target_id: int | None, planned: PlannedReminder, now: datetime) -> dict:
-    return {"ticket_id": None, "incident_id": None, column: target_id, "kind": planned.kind,
-            "due_at": planned.due_at, "audience": ",".join(planned.audience), "created_at": now}
+    return {
+        "ticket_id": None,
+        "incident_id": None,
+        column: target_id,
+        "kind": planned.kind,
+        "due_at": planned.due_at,
+        "audience": ",".join(planned.audience),
+        "created_at": now,
+    }
 
 
 def _rows_of(column: str, target_ids: list[int]) -> dict[int, list]:
@@ -74,17 +91,25 @@ def _rows_of(column: str, target_ids: list[int]) -> dict[int, list]:
         return {}
     table = _REMINDERS.c
     found: dict[int, list] = {}
-    for row in db.session.execute(select(table[column].label("target"), table.id, table.kind,
-                                         table.due_at, table.audience, table.sent_at)
-                                  .where(table[column].in_(target_ids))):
+    for row in db.session.execute(
+        select(
+            table[column].label("target"),
+            table.id,
+            table.kind,
+            table.due_at,
+            table.audience,
+            table.sent_at,
+        ).where(table[column].in_(target_ids))
+    ):
         found.setdefault(row.target, []).append(row)
     return found
 
 
 def _write(doomed: list[int], audiences: list[dict], rows: list[dict]) -> None:
     if doomed:
-        db.session.execute(delete(_REMINDERS).where(_REMINDERS.c.id.in_(doomed),
-                                                    _REMINDERS.c.sent_at.is_(None)))
+        db.session.execute(
+            delete(_REMINDERS).where(_REMINDERS.c.id.in_(doomed), _REMINDERS.c.sent_at.is_(None))
+        )
     if audiences:
         db.session.execute(_AUDIENCE, audiences)
     if rows:

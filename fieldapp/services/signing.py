@@ -18,12 +18,16 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 def signed_headers(secret: str, timestamp: int, body: bytes) -> dict[str, str]:
     """The headers that sign a JSON body."""
     ts = str(int(timestamp))
-    return {"X-CRM-Timestamp": ts, "X-CRM-Signature": signature(secret, ts, body),
-            "Content-Type": "application/json"}
+    return {
+        "X-CRM-Timestamp": ts,
+        "X-CRM-Signature": signature(secret, ts, body),
+        "Content-Type": "application/json",
+    }
 
 
-def verify(secret: str, timestamp: str | None, given: str | None, body: bytes,
-           now: float, tolerance: int) -> bool:
+def verify(
+    secret: str, timestamp: str | None, given: str | None, body: bytes, now: float, tolerance: int
+) -> bool:
     """True for a correct signature made within `tolerance` seconds of now."""
     if not timestamp or not given or not _TIMESTAMP.fullmatch(timestamp):
         return False

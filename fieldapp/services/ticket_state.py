@@ -29,9 +29,12 @@ def write_state(ticket: Ticket, state: TicketState) -> None:
 def customer_of(ticket: Ticket) -> Customer:
     """The customer as recorded on the ticket."""
     return Customer(
-        code=ticket.customer_code, name=ticket.customer_name,
-        birth_date=ticket.customer_birth_date, birth_year=ticket.customer_birth_year,
-        sex=ticket.customer_sex, important=ticket.customer_important,
+        code=ticket.customer_code,
+        name=ticket.customer_name,
+        birth_date=ticket.customer_birth_date,
+        birth_year=ticket.customer_birth_year,
+        sex=ticket.customer_sex,
+        important=ticket.customer_important,
         difficult=ticket.customer_difficult,
     )
 

@@ -91,8 +91,12 @@ class BatchOutcome:
     incidents: list[Incident] = field(default_factory=list)
 
 
-def rejected(op_id: str | None, refusal: Refusal, ticket_id: int | None = None,
-             incident_id: int | None = None) -> OpResult:
+def rejected(
+    op_id: str | None,
+    refusal: Refusal,
+    ticket_id: int | None = None,
+    incident_id: int | None = None,
+) -> OpResult:
     """A refused op's result."""
     return OpResult(op_id, "rejected", ticket_id, refusal, incident_id=incident_id)
 
@@ -102,8 +106,13 @@ def apply(op: OpRequest, user: User, now: datetime | None = None) -> OpResult:
     return apply_batch([op], user, now).results[0]
 
 
-def apply_batch(ops: list[OpRequest], user: User, now: datetime | None = None,
-                device_id: str | None = None, final: bool = True) -> BatchOutcome:
+def apply_batch(
+    ops: list[OpRequest],
+    user: User,
+    now: datetime | None = None,
+    device_id: str | None = None,
+    final: bool = True,
+) -> BatchOutcome:
     """Apply a sender's ops in order, in one transaction; each is judged on its own.
 
     `final`: the sender has nothing more to send after this batch, so the device's floor for
@@ -131,8 +140,10 @@ class Batch:
     def run(self) -> list[OpResult]:
         begin_write(self.user)  # the signed-in user, as loaded for this request
         self.incidents = incident_ops.lock_incidents(self.ops)
-        self.tickets = _lock_tickets({op.ticket_id for op in self.ops if op.ticket_id}
-                                     | incident_ops.tickets_of(self.ops, self.incidents))
+        self.tickets = _lock_tickets(
+            {op.ticket_id for op in self.ops if op.ticket_id}
+            | incident_ops.tickets_of(self.ops, self.incidents)
+        )
         self.done = self._applied_ops()
         self.claims = self._claims()
         self.device_floor = self._device_floor()
@@ -157,7 +168,8 @@ class Batch:
             return resent(op, earlier)
         claim = self.bound(op, ticket.created_at, self.changes.last_action_at(ticket))
         outcome = self.references.check(op, ticket, self.user) or self.changes.judge(
-            ticket, Op(op.action, claim.at, op.data), self.actor, self.user, op.op_id, claim)
+            ticket, Op(op.action, claim.at, op.data), self.actor, self.user, op.op_id, claim
+        )
         if isinstance(outcome, Refusal):
             self.refuse(op, claim)
             return rejected(op.op_id, outcome, ticket.id)
@@ -178,8 +190,11 @@ class Batch:
     def bound(self, op: OpRequest, received: datetime, previous: datetime | None) -> Bounded:
         """The op's time: its claim bounded; a resent refused op keeps its first time."""
         first_claim = self.claims.get(op.op_id)
-        floors = Floors(received=received, previous_action=previous,
-                        device_sync=self.device_floor if first_claim is None else None)
+        floors = Floors(
+            received=received,
+            previous_action=previous,
+            device_sync=self.device_floor if first_claim is None else None,
+        )
         if first_claim is not None:
             kept = bound(first_claim, timedelta(0), floors, self.now)
             return Bounded(kept.at, op.at, op.skew, kept.bounded_by)
@@ -188,24 +203,31 @@ class Batch:
     def _applied_ops(self) -> dict[str, tuple[int | None, int | None, str | None]]:
         """The sender's ops among these already applied: op id → (ticket, incident, action)."""
         ids = [op.op_id for op in self.ops]
-        rows = db.session.execute(select(AppliedOp.op_id, AppliedOp.ticket_id,
-                                         AppliedOp.incident_id, AppliedOp.action)
-                                  .where(AppliedOp.user_id == self.user_id,
-                                         AppliedOp.op_id.in_(ids)))
+        rows = db.session.execute(
+            select(
+                AppliedOp.op_id, AppliedOp.ticket_id, AppliedOp.incident_id, AppliedOp.action
+            ).where(AppliedOp.user_id == self.user_id, AppliedOp.op_id.in_(ids))
+        )
         return {row.op_id: (row.ticket_id, row.incident_id, row.action) for row in rows}
 
     def _claims(self) -> dict[str, datetime]:
         """The times first given to the sender's refused ops that come again now."""
         ids = [op.op_id for op in self.ops]
-        rows = db.session.execute(select(OpClaim.op_id, OpClaim.at).where(
-            OpClaim.user_id == self.user_id, OpClaim.op_id.in_(ids)))
+        rows = db.session.execute(
+            select(OpClaim.op_id, OpClaim.at).where(
+                OpClaim.user_id == self.user_id, OpClaim.op_id.in_(ids)
+            )
+        )
         return {row.op_id: row.at for row in rows}
 
     def _device_floor(self) -> datetime | None:
         if self.device_id is None:
             return None
-        return db.session.scalar(select(Device.last_sync_at).where(
-            Device.user_id == self.user_id, Device.device_id == self.device_id))
+        return db.session.scalar(
+            select(Device.last_sync_at).where(
+                Device.user_id == self.user_id, Device.device_id == self.device_id
+            )
+        )
 
     def _write(self) -> None:
         """Everything the batch writes, in a few statements; then one commit."""
@@ -213,20 +235,46 @@ class Batch:
         if self.applied:
             # A plain insert: a twin batch that applied the same op id meanwhile makes it fail,
             # and the retry answers it as a duplicate.
-            db.session.execute(insert(AppliedOp.__table__), [
-                {"user_id": self.user_id, "op_id": op.op_id, "ticket_id": result.ticket_id,
-                 "incident_id": result.incident_id,
-                 "action": op.action, "applied_at": self.now, "result": {"status": "applied"}}
-                for op, result in self.applied])
+            db.session.execute(
+                insert(AppliedOp.__table__),
+                [
+                    {
+                        "user_id": self.user_id,
+                        "op_id": op.op_id,
+                        "ticket_id": result.ticket_id,
+                        "incident_id": result.incident_id,
+                        "action": op.action,
+                        "applied_at": self.now,
+                        "result": {"status": "applied"},
+                    }
+                    for op, result in self.applied
+                ],
+            )
         if self.refused:
-            db.session.execute(upsert(OpClaim.__table__, ("user_id", "op_id")), [
-                {"user_id": self.user_id, "op_id": op.op_id, "at": claim.at,
-                 "first_seen_at": self.now} for op, claim in self.refused])
+            db.session.execute(
+                upsert(OpClaim.__table__, ("user_id", "op_id")),
+                [
+                    {
+                        "user_id": self.user_id,
+                        "op_id": op.op_id,
+                        "at": claim.at,
+                        "first_seen_at": self.now,
+                    }
+                    for op, claim in self.refused
+                ],
+            )
         if self.device_id is not None and self.final:
-            db.session.execute(upsert(Device.__table__, ("user_id", "device_id"),
-                                      update=("last_sync_at",)),
-                               [{"user_id": self.user_id, "device_id": self.device_id,
-                                 "last_sync_at": self.now, "first_seen_at": self.now}])
+            db.session.execute(
+                upsert(Device.__table__, ("user_id", "device_id"), update=("last_sync_at",)),
+                [
+                    {
+                        "user_id": self.user_id,
+                        "device_id": self.device_id,
+                        "last_sync_at": self.now,
+                        "first_seen_at": self.now,
+                    }
+                ],
+            )
         db.session.commit()
 
 
@@ -237,8 +285,9 @@ def resent(op: OpRequest, earlier: tuple[int | None, int | None, str | None]) ->
     same_target = ticket_id == op.ticket_id and (op.incident_id in (None, incident_id))
     if same_target and action in (None, op.action):
         return OpResult(op.op_id, "duplicate", ticket_id, incident_id=incident_id)
-    return rejected(op.op_id, Refusal("invalid", msg.op_id_reused(), ("op_id",)), op.ticket_id,
-                    op.incident_id)
+    return rejected(
+        op.op_id, Refusal("invalid", msg.op_id_reused(), ("op_id",)), op.ticket_id, op.incident_id
+    )
 
 
 def _lock_tickets(ids: set[int]) -> dict[int, Ticket]:
@@ -261,14 +310,30 @@ class _References:
     def load(cls, ops: list[OpRequest]) -> "_References":
         ticket_ops = [op for op in ops if not op.on_incident]
         attachment_ids = {i for op in ticket_ops for i in (op.data.get("attachments") or ())}
-        user_ids = {op.data["assignee_id"] for op in ticket_ops
-                    if op.action == "assign" and isinstance(op.data.get("assignee_id"), int)}
+        user_ids = {
+            op.data["assignee_id"]
+            for op in ticket_ops
+            if op.action == "assign" and isinstance(op.data.get("assignee_id"), int)
+        }
         # Locked: the clean-up of old unattached uploads must not delete one being attached.
-        attachments = {row.id: row for row in db.session.scalars(
-            select(Attachment).where(Attachment.id.in_(attachment_ids))
-            .order_by(Attachment.id).with_for_update())} if attachment_ids else {}
-        users = {u.id: u for u in db.session.scalars(
-            select(User).where(User.id.in_(user_ids)))} if user_ids else {}
+        attachments = (
+            {
+                row.id: row
+                for row in db.session.scalars(
+                    select(Attachment)
+                    .where(Attachment.id.in_(attachment_ids))
+                    .order_by(Attachment.id)
+                    .with_for_update()
+                )
+            }
+            if attachment_ids
+            else {}
+        )
+        users = (
+            {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
+            if user_ids
+            else {}
+        )
         return cls(attachments, users)
 
     def check(self, op: OpRequest, ticket: Ticket, user: User) -> Refusal | None:
@@ -290,20 +355,44 @@ class _References:
 
 def _with_targets(results: list[OpResult]) -> BatchOutcome:
     """Each ticket and incident the results name, loaded once as they stand now."""
-    ids = sorted({r.ticket_id for r in results if r.ticket_id is not None}
-                 | {t["ticket_id"] for r in results for t in r.left_open}
-                 | {i for r in results for i in r.tickets_changed})
-    tickets = {t.id: t for t in db.session.scalars(select(Ticket).where(Ticket.id.in_(ids))
-                                                   .options(*ticket_loads()))} if ids else {}
-    results = [OpResult(r.op_id, r.status, r.ticket_id, r.error,
-                        tickets.get(r.ticket_id) if r.ticket_id is not None else None,
-                        r.incident_id, r.left_open, r.tickets_changed) for r in results]
-    return BatchOutcome(results, [tickets[i] for i in ids if i in tickets],
-                        incident_ops.load(results))
+    ids = sorted(
+        {r.ticket_id for r in results if r.ticket_id is not None}
+        | {t["ticket_id"] for r in results for t in r.left_open}
+        | {i for r in results for i in r.tickets_changed}
+    )
+    tickets = (
+        {
+            t.id: t
+            for t in db.session.scalars(
+                select(Ticket).where(Ticket.id.in_(ids)).options(*ticket_loads())
+            )
+        }
+        if ids
+        else {}
+    )
+    results = [
+        OpResult(
+            r.op_id,
+            r.status,
+            r.ticket_id,
+            r.error,
+            tickets.get(r.ticket_id) if r.ticket_id is not None else None,
+            r.incident_id,
+            r.left_open,
+            r.tickets_changed,
+        )
+        for r in results
+    ]
+    return BatchOutcome(
+        results, [tickets[i] for i in ids if i in tickets], incident_ops.load(results)
+    )
 
 
 def ticket_loads() -> tuple:
     """What a ticket's JSON reads, loaded with it in a few queries."""
-    return (selectinload(Ticket.events).selectinload(Event.user),
-            selectinload(Ticket.reminders), selectinload(Ticket.team),
-            selectinload(Ticket.assignee))
+    return (
+        selectinload(Ticket.events).selectinload(Event.user),
+        selectinload(Ticket.reminders),
+        selectinload(Ticket.team),
+        selectinload(Ticket.assignee),
+    )

@@ -21,8 +21,10 @@ def begin_write(*keep: object, one_statement: bool = False) -> None:
     commits on its own, which spares the round trips of BEGIN and COMMIT.
     """
     objects = [getattr(obj, "_get_current_object", lambda o=obj: o)() for obj in keep]  # proxies
-    kept = [(obj, {attr.key: getattr(obj, attr.key) for attr in inspect(obj).mapper.column_attrs})
-            for obj in objects]
+    kept = [
+        (obj, {attr.key: getattr(obj, attr.key) for attr in inspect(obj).mapper.column_attrs})
+        for obj in objects
+    ]
     db.session.rollback()
     for obj, values in kept:
         for key, value in values.items():
@@ -40,5 +42,6 @@ def upsert(table: Table, keys: Iterable[str], update: Iterable[str] = ()):
     keys, update = list(keys), list(update)
     if update:
         return statement.on_conflict_do_update(
-            index_elements=keys, set_={name: statement.excluded[name] for name in update})
+            index_elements=keys, set_={name: statement.excluded[name] for name in update}
+        )
     return statement.on_conflict_do_nothing(index_elements=keys)

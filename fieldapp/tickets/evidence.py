@@ -52,12 +52,14 @@ def _read(upload: FileStorage, max_bytes: int) -> tuple[bytes, str]:
     name = upload.filename or "tệp"
     data = upload.stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise EvidenceError(_("Tệp “%(name)s” lớn hơn %(limit)s.", name=name,
-                              limit=megabytes(max_bytes)))
+        raise EvidenceError(
+            _("Tệp “%(name)s” lớn hơn %(limit)s.", name=name, limit=megabytes(max_bytes))
+        )
     kind = sniff(data[:16])
     if kind is None:
-        raise EvidenceError(_("Tệp “%(name)s” không phải ảnh (JPEG, PNG, WebP) hay tài liệu PDF.",
-                              name=name))
+        raise EvidenceError(
+            _("Tệp “%(name)s” không phải ảnh (JPEG, PNG, WebP) hay tài liệu PDF.", name=name)
+        )
     return data, kind
 
 
@@ -78,9 +80,17 @@ def store_evidence(uploads: list[FileStorage], user: User, ticket: Ticket) -> li
     if over is not None:
         db.session.rollback()
         raise EvidenceError(_quota_message(over, adding))
-    rows = [Attachment(user_id=user.id, for_ticket_id=ticket.id, filename=name,
-                       content_type=kind, size=len(data), data=data)
-            for name, data, kind in checked]
+    rows = [
+        Attachment(
+            user_id=user.id,
+            for_ticket_id=ticket.id,
+            filename=name,
+            content_type=kind,
+            size=len(data),
+            data=data,
+        )
+        for name, data, kind in checked
+    ]
     db.session.add_all(rows)
     db.session.commit()
     return [row.id for row in rows]
@@ -95,17 +105,27 @@ def check_uploader(user: User, ticket: Ticket | None = None) -> None:
 
 def _quota_message(over: Excess, adding: int) -> str:
     """Which quota the upload would pass, with the figures."""
-    figures = {"used": megabytes(over.used), "adding": megabytes(adding),
-               "limit": megabytes(over.limit)}
+    figures = {
+        "used": megabytes(over.used),
+        "adding": megabytes(adding),
+        "limit": megabytes(over.limit),
+    }
     if over.kind == "ticket":
-        return _("Phiếu này đã có %(used)s ảnh, tài liệu; thêm %(adding)s sẽ vượt mức "
-                 "%(limit)s mỗi phiếu.", **figures)
+        return _(
+            "Phiếu này đã có %(used)s ảnh, tài liệu; thêm %(adding)s sẽ vượt mức "
+            "%(limit)s mỗi phiếu.",
+            **figures,
+        )
     if over.kind == "pending":
-        return _("Bạn còn %(used)s ảnh, tài liệu đã tải lên mà chưa gửi kèm cập nhật nào; thêm "
-                 "%(adding)s sẽ vượt mức %(limit)s. Hãy gửi các cập nhật đang chờ trước.",
-                 **figures)
-    return _("Trong 24 giờ qua bạn đã tải lên %(used)s; thêm %(adding)s sẽ vượt mức "
-             "%(limit)s mỗi ngày.", **figures)
+        return _(
+            "Bạn còn %(used)s ảnh, tài liệu đã tải lên mà chưa gửi kèm cập nhật nào; thêm "
+            "%(adding)s sẽ vượt mức %(limit)s. Hãy gửi các cập nhật đang chờ trước.",
+            **figures,
+        )
+    return _(
+        "Trong 24 giờ qua bạn đã tải lên %(used)s; thêm %(adding)s sẽ vượt mức %(limit)s mỗi ngày.",
+        **figures,
+    )
 
 
 def inline_names(filename: str) -> dict[str, str]:

@@ -69,8 +69,7 @@ def _by_ticket(name: str) -> bool:
 def ticket_forms(state: TicketState) -> dict[str, ActionForm]:
     """Every action's form on this ticket (the page shows those the rules offer)."""
     needs = completion_needs(state)
-    return {name: action_form(name, needs if name == "complete" else ())
-            for name in CLIENT_ACTIONS}
+    return {name: action_form(name, needs if name == "complete" else ()) for name in CLIENT_ACTIONS}
 
 
 def completion_needs(state: TicketState) -> tuple[str, ...]:
@@ -142,9 +141,15 @@ def _informed(field: Field, form: MultiDict):
     return {"how": how, "at": at}
 
 
-_READERS = {"datetime": _datetime, "confirm": _confirm, "person": _person,
-            "attachments": _attachments, "ids": _attachments, "late_reason": _late_reason,
-            "informed": _informed}
+_READERS = {
+    "datetime": _datetime,
+    "confirm": _confirm,
+    "person": _person,
+    "attachments": _attachments,
+    "ids": _attachments,
+    "late_reason": _late_reason,
+    "informed": _informed,
+}
 
 
 def _integer(value):

@@ -13,8 +13,13 @@ from sync.batch import parse_op
 
 def build_op(ticket_id: int, action: str, data: dict, op_id: str | None) -> dict:
     """The op as JSON would carry it; an online post is done at the server's now."""
-    return {"op_id": op_id or uuid.uuid4().hex, "ticket_id": ticket_id, "action": action,
-            "at": utcnow().isoformat(), "data": data}
+    return {
+        "op_id": op_id or uuid.uuid4().hex,
+        "ticket_id": ticket_id,
+        "action": action,
+        "at": utcnow().isoformat(),
+        "data": data,
+    }
 
 
 def submit(ticket_id: int, action: str, data: dict, op_id: str | None, user: User) -> OpResult:
@@ -25,8 +30,7 @@ def submit(ticket_id: int, action: str, data: dict, op_id: str | None, user: Use
     except ValidationError as err:
         names = _names(err.messages)
         return rejected(raw["op_id"], Refusal("invalid", messages.invalid(names), names))
-    return apply(OpRequest(op["op_id"], op["ticket_id"], op["action"], op["at"], op["data"]),
-                 user)
+    return apply(OpRequest(op["op_id"], op["ticket_id"], op["action"], op["at"], op["data"]), user)
 
 
 def _names(errors) -> tuple[str, ...]:

@@ -47,11 +47,14 @@ def default_tab(counts: dict[str, int]) -> str:
 
 def load(user: User, tab: str | None, now: datetime) -> Queue:
     """The asked tab (the default one when none or unknown is asked) with the counts."""
-    holders = db.session.execute(desk_queue(user).with_only_columns(
-        Ticket.id, Ticket.assignee_id)).all()
-    counts = {"team": len(holders),
-              "mine": sum(1 for _id, holder in holders if holder == user.id),
-              "unassigned": sum(1 for _id, holder in holders if holder is None)}
+    holders = db.session.execute(
+        desk_queue(user).with_only_columns(Ticket.id, Ticket.assignee_id)
+    ).all()
+    counts = {
+        "team": len(holders),
+        "mine": sum(1 for _id, holder in holders if holder == user.id),
+        "unassigned": sum(1 for _id, holder in holders if holder is None),
+    }
     default = default_tab(counts)
     tab = tab if tab in TABS else default
     rows = done_rows(user, now) if tab == "done" else open_rows(user, tab, now)
@@ -66,15 +69,17 @@ def open_rows(user: User, tab: str, now: datetime) -> list[Row]:
     elif tab == "unassigned":
         query = query.where(Ticket.assignee_id.is_(None))
     rows = [make_row(t, user, now) for t in db.session.execute(_with_names(query)).scalars()]
-    return sorted(rows, key=lambda r: (not r.mine, r.badge.due_at if r.badge else now,
-                                       r.ticket.id))
+    return sorted(rows, key=lambda r: (not r.mine, r.badge.due_at if r.badge else now, r.ticket.id))
 
 
 def done_rows(user: User, now: datetime) -> list[Row]:
     """The user's last completed tickets, the latest first."""
-    query = (visible_tickets(user)
-             .where(Ticket.assignee_id == user.id, Ticket.status == "completed")
-             .order_by(Ticket.completed_at.desc(), Ticket.id.desc()).limit(DONE_LIMIT))
+    query = (
+        visible_tickets(user)
+        .where(Ticket.assignee_id == user.id, Ticket.status == "completed")
+        .order_by(Ticket.completed_at.desc(), Ticket.id.desc())
+        .limit(DONE_LIMIT)
+    )
     return [make_row(t, user, now) for t in db.session.execute(_with_names(query)).scalars()]
 
 

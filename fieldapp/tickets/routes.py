@@ -28,8 +28,9 @@ def index():
     if current_user.role in OVERSEERS:
         return redirect(url_for("board.index"))
     shown = queue.load(current_user, request.args.get("tab"), utcnow())
-    return page_or_fragment("tickets/index.html", "tickets/_list.html", queue=shown,
-                            rows=shown.rows)
+    return page_or_fragment(
+        "tickets/index.html", "tickets/_list.html", queue=shown, rows=shown.rows
+    )
 
 
 @bp.get("/tickets/<int:ticket_id>")
@@ -49,15 +50,23 @@ def act(ticket_id: int, action: str):
         abort(404)
     ticket = views.visible_ticket(ticket_id, current_user)
     try:
-        photo_ids = store_evidence(request.files.getlist("photos"), current_user, ticket) \
-            if action == "update" else []
+        photo_ids = (
+            store_evidence(request.files.getlist("photos"), current_user, ticket)
+            if action == "update"
+            else []
+        )
     except EvidenceError as err:
         return _refused(ticket, action, str(err), ("attachments",))
     data = forms.op_data(action, request.form, photo_ids)
     result = ops.submit(ticket.id, action, data, request.form.get("op_id"), current_user)
     if result.status == "rejected":
-        return _refused(result.ticket or ticket, action, refusal_text(result.refusal),
-                        result.refusal.fields, photo_ids)
+        return _refused(
+            result.ticket or ticket,
+            action,
+            refusal_text(result.refusal),
+            result.refusal.fields,
+            photo_ids,
+        )
     return _done(result.ticket or ticket, action, result.status)
 
 
@@ -83,8 +92,14 @@ def _refused(ticket, action: str, message: str, fields, photo_ids=()):
         return fragment("tickets/_row.html", 422, row=row, error=message)
     values = request.form.to_dict()
     context = views.ticket_context(
-        ticket, current_user, utcnow(), open_action=action, values=values, error=message,
-        error_fields=tuple(fields), kept_photos=_kept(photo_ids),
+        ticket,
+        current_user,
+        utcnow(),
+        open_action=action,
+        values=values,
+        error=message,
+        error_fields=tuple(fields),
+        kept_photos=_kept(photo_ids),
     )
     return page_or_fragment("tickets/ticket.html", "tickets/_ticket.html", 422, **context)
 
@@ -116,9 +131,14 @@ def upload_photos(ticket_id: int):
 def photo(attachment_id: int):
     """A photo, for whoever may see its ticket (or its uploader before it is attached)."""
     row = db.session.get(Attachment, attachment_id)
-    allowed = row is not None and row.purged_at is None and (
-        row.user_id == current_user.id
-        or (row.ticket_id is not None and can_see(current_user, _ticket_of(row))))
+    allowed = (
+        row is not None
+        and row.purged_at is None
+        and (
+            row.user_id == current_user.id
+            or (row.ticket_id is not None and can_see(current_user, _ticket_of(row)))
+        )
+    )
     if row is None or not allowed:
         abort(404)
     response = make_response(row.data)

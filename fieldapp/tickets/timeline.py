@@ -41,8 +41,10 @@ class Entry:
 def timeline(events: Sequence[AnyEvent]) -> list[Entry]:
     """The events, newest first, with their data spelled out."""
     names = _assignee_names(events)
-    return [Entry(e, _details(e, names), list((e.data or {}).get("attachments") or ()))
-            for e in sorted(events, key=lambda e: (e.at, e.id), reverse=True)]
+    return [
+        Entry(e, _details(e, names), list((e.data or {}).get("attachments") or ()))
+        for e in sorted(events, key=lambda e: (e.at, e.id), reverse=True)
+    ]
 
 
 def _details(event: AnyEvent, names: dict[int, str]) -> list[tuple[str, str]]:
@@ -50,8 +52,12 @@ def _details(event: AnyEvent, names: dict[int, str]) -> list[tuple[str, str]]:
     data = event.data or {}
     out = []
     if data.get("to"):  # a transfer or a handover: from one desk to the other
-        out.append((label("field", "desk"), f"{label('desk', data.get('from'))} → "
-                                            f"{label('desk', data['to'])}"))
+        out.append(
+            (
+                label("field", "desk"),
+                f"{label('desk', data.get('from'))} → {label('desk', data['to'])}",
+            )
+        )
     if data.get("assignee_id"):
         out.append((label("field", "assignee_id"), names.get(data["assignee_id"], "")))
     for name, spec in _FIELDS.items():

@@ -73,8 +73,15 @@ def make_row(ticket: Ticket, user: User, now: datetime) -> Row:
     state = to_state(ticket)
     quick = "accept" in actions_for(ticket, state, user, now)
     shown = badge(state, now)
-    return Row(ticket, shown, ticket.assignee_id == user.id, quick,
-               clocks.overdue(state, now), badge_start(state, shown), clocks.marks(state))
+    return Row(
+        ticket,
+        shown,
+        ticket.assignee_id == user.id,
+        quick,
+        clocks.overdue(state, now),
+        badge_start(state, shown),
+        clocks.marks(state),
+    )
 
 
 def customer_history(ticket: Ticket, user: User) -> list[Ticket]:
@@ -103,14 +110,25 @@ class Member:
 
 def team_members(team_id: int) -> list[Member]:
     """Active crews and clerks of a team, to assign tickets to, each with their open count."""
-    held = (db.select(Ticket.assignee_id, func.count()).where(
-        Ticket.team_id == team_id, Ticket.status.in_(OPEN_STATUSES),
-        Ticket.assignee_id.is_not(None)).group_by(Ticket.assignee_id))
+    held = (
+        db.select(Ticket.assignee_id, func.count())
+        .where(
+            Ticket.team_id == team_id,
+            Ticket.status.in_(OPEN_STATUSES),
+            Ticket.assignee_id.is_not(None),
+        )
+        .group_by(Ticket.assignee_id)
+    )
     counts = {holder: n for holder, n in db.session.execute(held)}
-    query = db.select(User).where(User.team_id == team_id, User.active.is_(True),
-                                  User.role.in_(DESK_ROLES)).order_by(User.name)
-    return [Member(u.id, u.name, u.desk, counts.get(u.id, 0))
-            for u in db.session.execute(query).scalars()]
+    query = (
+        db.select(User)
+        .where(User.team_id == team_id, User.active.is_(True), User.role.in_(DESK_ROLES))
+        .order_by(User.name)
+    )
+    return [
+        Member(u.id, u.name, u.desk, counts.get(u.id, 0))
+        for u in db.session.execute(query).scalars()
+    ]
 
 
 def ticket_context(ticket: Ticket, user: User, now: datetime, **form_state) -> dict:
@@ -119,18 +137,29 @@ def ticket_context(ticket: Ticket, user: User, now: datetime, **form_state) -> d
     actions = actions_for(ticket, state, user, now)
     shown = badge(state, now)
     context = {
-        "t": ticket, "state": state, "badge": shown, "badge_start": badge_start(state, shown),
-        "now": now, "overdue": clocks.overdue(state, now), "marks": clocks.marks(state),
+        "t": ticket,
+        "state": state,
+        "badge": shown,
+        "badge_start": badge_start(state, shown),
+        "now": now,
+        "overdue": clocks.overdue(state, now),
+        "marks": clocks.marks(state),
         "actions": actions,
         "late_after": {a: clocks.late_after(state, a) for a in LATE_ACTIONS},
-        "clocks": clocks.clocks_json(state), "forms": ticket_forms(state) if actions else {},
+        "clocks": clocks.clocks_json(state),
+        "forms": ticket_forms(state) if actions else {},
         "extension_blocked": extension_blocked(state, actor_of(user)),
         "kept_from": lifecycle.kept_from(state, actor_of(user)) if not actions else None,
         "needs_confirmation": needs_confirmation(state.flags) and not state.customer_confirmed,
-        "history": customer_history(ticket, user), "timeline": timeline(ticket.events),
+        "history": customer_history(ticket, user),
+        "timeline": timeline(ticket.events),
         "members": team_members(ticket.team_id) if "assign" in actions else [],
-        "open_action": None, "values": {}, "error": None, "error_fields": (),
-        "notice": None, **form_state,
+        "open_action": None,
+        "values": {},
+        "error": None,
+        "error_fields": (),
+        "notice": None,
+        **form_state,
     }
     context["error_fields"] = form_names(context["error_fields"])
     return context

@@ -22,8 +22,9 @@ def sync(client, login):
         token = login(username, c=c)
 
         def _send(*ops, **kwargs):
-            resp = c.post("/api/v1/sync", json=batch(*ops, **kwargs),
-                          headers={"X-CSRFToken": token})
+            resp = c.post(
+                "/api/v1/sync", json=batch(*ops, **kwargs), headers={"X-CSRFToken": token}
+            )
             assert resp.status_code == 200, resp.get_data(as_text=True)
             return with_tickets(resp.get_json())
 

@@ -10,12 +10,22 @@ _SEQ = itertools.count(1)
 def intake_body(**overrides) -> dict:
     """A valid CRM push; received now unless told otherwise."""
     body = {
-        "crm_id": f"CPC-TEST-{next(_SEQ):06d}", "type": "OUTAGE",
-        "received_at": datetime.now(UTC).isoformat(), "team": "PC-DN-HC", "channel": "phone",
+        "crm_id": f"CPC-TEST-{next(_SEQ):06d}",
+        "type": "OUTAGE",
+        "received_at": datetime.now(UTC).isoformat(),
+        "team": "PC-DN-HC",
+        "channel": "phone",
         "content": "Mất điện cả xóm",
-        "customer": {"code": "PC03AA0000001", "name": "Trần Thị Bình", "phone": "0905123456",
-                     "address": "12 Lê Lợi, Hải Châu", "birth_year": 1980, "sex": "F",
-                     "important": False, "difficult": False},
+        "customer": {
+            "code": "PC03AA0000001",
+            "name": "Trần Thị Bình",
+            "phone": "0905123456",
+            "address": "12 Lê Lợi, Hải Châu",
+            "birth_year": 1980,
+            "sex": "F",
+            "important": False,
+            "difficult": False,
+        },
     }
     customer = overrides.pop("customer", None)
     body.update(overrides)
@@ -24,18 +34,32 @@ def intake_body(**overrides) -> dict:
     return body
 
 
-def op(ticket_id: int, action: str, data: dict | None = None, at: datetime | None = None,
-       op_id: str | None = None) -> dict:
+def op(
+    ticket_id: int,
+    action: str,
+    data: dict | None = None,
+    at: datetime | None = None,
+    op_id: str | None = None,
+) -> dict:
     """One op as a phone sends it."""
-    return {"op_id": op_id or uuid.uuid4().hex, "ticket_id": ticket_id, "action": action,
-            "at": (at or datetime.now(UTC)).isoformat(), "data": data or {}}
+    return {
+        "op_id": op_id or uuid.uuid4().hex,
+        "ticket_id": ticket_id,
+        "action": action,
+        "at": (at or datetime.now(UTC)).isoformat(),
+        "data": data or {},
+    }
 
 
-def batch(*ops: dict, sent_at: datetime | None = None, device: str = "phone-test",
-          more: bool = False) -> dict:
+def batch(
+    *ops: dict, sent_at: datetime | None = None, device: str = "phone-test", more: bool = False
+) -> dict:
     """A sync batch; `more`: the phone sends another batch right after this one."""
-    body = {"device_id": device, "sent_at": (sent_at or datetime.now(UTC)).isoformat(),
-            "ops": list(ops)}
+    body = {
+        "device_id": device,
+        "sent_at": (sent_at or datetime.now(UTC)).isoformat(),
+        "ops": list(ops),
+    }
     if more:
         body["more"] = True
     return body
@@ -64,9 +88,15 @@ def declare_incident(user, **data):
     from fieldapp.services.tickets import OpRequest, apply
 
     now = datetime.now(UTC)
-    body = {"kind": "unplanned", "area": "Phường Hòa Cường, Lê Lợi, Trần Phú", "station": "T-17",
-            "started_at": now - timedelta(minutes=5), "eta": now + timedelta(hours=2),
-            "cause": "Cây đổ vào đường dây", **data}
+    body = {
+        "kind": "unplanned",
+        "area": "Phường Hòa Cường, Lê Lợi, Trần Phú",
+        "station": "T-17",
+        "started_at": now - timedelta(minutes=5),
+        "eta": now + timedelta(hours=2),
+        "cause": "Cây đổ vào đường dây",
+        **data,
+    }
     result = apply(OpRequest(uuid.uuid4().hex, None, "declare", now, body), user)
     assert result.status == "applied", result.error
     return db.session.get(Incident, result.incident_id)

@@ -12,15 +12,18 @@ def tickets(new_ticket):
     return {team: new_ticket(team=team)["id"] for team in ("PC-DN-HC", "PC-DN-ST", "PC-QN-HA")}
 
 
-@pytest.mark.parametrize("user, visible", [
-    ("crew", {"PC-DN-HC"}),
-    ("desk", {"PC-DN-HC"}),
-    ("lead", {"PC-DN-HC"}),
-    ("st_crew", {"PC-DN-ST"}),
-    ("company", {"PC-DN-HC", "PC-DN-ST"}),
-    ("qn_company", {"PC-QN-HA"}),
-    ("admin", {"PC-DN-HC", "PC-DN-ST", "PC-QN-HA"}),
-])
+@pytest.mark.parametrize(
+    "user, visible",
+    [
+        ("crew", {"PC-DN-HC"}),
+        ("desk", {"PC-DN-HC"}),
+        ("lead", {"PC-DN-HC"}),
+        ("st_crew", {"PC-DN-ST"}),
+        ("company", {"PC-DN-HC", "PC-DN-ST"}),
+        ("qn_company", {"PC-QN-HA"}),
+        ("admin", {"PC-DN-HC", "PC-DN-ST", "PC-QN-HA"}),
+    ],
+)
 def test_read_access_by_role(tickets, client, login, user, visible):
     login(user)
     for team, ticket_id in tickets.items():
@@ -46,13 +49,17 @@ def test_list_filters_and_pages(tickets, client, login):
 def test_a_companys_pages_merge_its_teams_newest_first(new_ticket, client, login):
     start = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
     teams = ["PC-DN-HC", "PC-DN-ST", "PC-DN-ST", "PC-QN-HA", "PC-DN-HC", "PC-DN-ST", "PC-DN-HC"]
-    made = [(new_ticket(team=team, received_at=(start + timedelta(minutes=7 * i)).isoformat()),
-             team) for i, team in enumerate(teams)]
+    made = [
+        (new_ticket(team=team, received_at=(start + timedelta(minutes=7 * i)).isoformat()), team)
+        for i, team in enumerate(teams)
+    ]
     newest_first = [t["id"] for t, team in reversed(made) if team != "PC-QN-HA"]
     login("company")
 
-    pages = [client.get("/api/v1/tickets", query_string={"per_page": 2, "page": n}).get_json()
-             for n in (1, 2, 3, 4)]
+    pages = [
+        client.get("/api/v1/tickets", query_string={"per_page": 2, "page": n}).get_json()
+        for n in (1, 2, 3, 4)
+    ]
 
     assert [t["id"] for p in pages for t in p["tickets"]] == newest_first
     assert {p["total"] for p in pages} == {6}

@@ -22,8 +22,9 @@ def local(day: int) -> datetime:
 @pytest.fixture
 def admin(client, login, org):
     token = login("admin")
-    return lambda method, body: client.open("/api/v1/calendar/overrides", method=method,
-                                            json=body, headers={"X-CSRFToken": token})
+    return lambda method, body: client.open(
+        "/api/v1/calendar/overrides", method=method, json=body, headers={"X-CSRFToken": token}
+    )
 
 
 def test_holiday_package_alone(push_ticket, org):
@@ -54,8 +55,11 @@ def test_bad_override_is_400_naming_fields(admin):
 @pytest.mark.parametrize("username", ["crew", "lead", "company"])
 def test_only_an_admin_edits_the_calendar(client, login, org, username):
     token = login(username)
-    resp = client.put("/api/v1/calendar/overrides", json={"day": "2026-11-19", "kind": "off"},
-                      headers={"X-CSRFToken": token})
+    resp = client.put(
+        "/api/v1/calendar/overrides",
+        json={"day": "2026-11-19", "kind": "off"},
+        headers={"X-CSRFToken": token},
+    )
     assert resp.status_code == 403
     assert client.get("/api/v1/calendar/overrides").status_code == 403
 

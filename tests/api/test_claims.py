@@ -17,8 +17,11 @@ LATE = {"code": "storm", "note": "Bão"}
 
 def last_event(ticket_id: int, action: str) -> Event:
     db.session.rollback()
-    return db.session.scalars(select(Event).where(
-        Event.ticket_id == ticket_id, Event.action == action).order_by(Event.id.desc())).first()
+    return db.session.scalars(
+        select(Event)
+        .where(Event.ticket_id == ticket_id, Event.action == action)
+        .order_by(Event.id.desc())
+    ).first()
 
 
 # --- op ids are the sender's own -----------------------------------------------------------
@@ -61,13 +64,18 @@ def test_the_accept_form_never_shows_another_persons_ticket(client, login, new_t
     secret = new_ticket(customer={"name": "Khách Bí Mật", "address": "99 Hẻm Kín"})
     victim = app.test_client()
     token = login("crew", c=victim)
-    victim.post("/api/v1/sync", headers={"X-CSRFToken": token},
-                json=batch(op(secret["id"], "accept", op_id="victim-op-0002")))
+    victim.post(
+        "/api/v1/sync",
+        headers={"X-CSRFToken": token},
+        json=batch(op(secret["id"], "accept", op_id="victim-op-0002")),
+    )
     own = new_ticket(team="PC-DN-ST")
     token = login("st_crew")
-    resp = client.post(f"/tickets/{own['id']}/accept",
-                       data={"csrf_token": token, "op_id": "victim-op-0002"},
-                       headers={"HX-Request": "true", "HX-Target": f"ticket-{own['id']}"})
+    resp = client.post(
+        f"/tickets/{own['id']}/accept",
+        data={"csrf_token": token, "op_id": "victim-op-0002"},
+        headers={"HX-Request": "true", "HX-Target": f"ticket-{own['id']}"},
+    )
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200 and f'id="ticket-{own["id"]}"' in html
     assert "Khách Bí Mật" not in html and "99 Hẻm Kín" not in html
@@ -93,9 +101,11 @@ def test_a_clock_years_off_is_refused_whole(new_ticket, client, login):
     ticket = new_ticket()
     token = login("crew")
     future = datetime(2099, 1, 1, tzinfo=UTC)
-    resp = client.post("/api/v1/sync", headers={"X-CSRFToken": token},
-                       json=batch(op(ticket["id"], "accept", at=future - timedelta(minutes=1)),
-                                  sent_at=future))
+    resp = client.post(
+        "/api/v1/sync",
+        headers={"X-CSRFToken": token},
+        json=batch(op(ticket["id"], "accept", at=future - timedelta(minutes=1)), sent_at=future),
+    )
     assert resp.status_code == 400 and set(resp.get_json()["errors"]) == {"sent_at"}
     assert last_event(ticket["id"], "accepted") is None
 
@@ -117,11 +127,16 @@ def test_a_completion_cannot_be_stamped_before_its_acceptance(new_ticket, sync):
     send = sync("crew")
     send(op(ticket["id"], "accept", {"late_reason": LATE}, at=ago(minutes=10)))
     accepted = last_event(ticket["id"], "accepted").at
-    facts = {"result": "Xong", "restored_at": ago(minutes=5).isoformat(), "cause": "Cầu chì",
-             "late_reason": LATE}
-    [result] = send(op(ticket["id"], "contact", {"outcome": "reached", "late_reason": LATE},
-                       at=ago(minutes=9)),
-                    op(ticket["id"], "complete", facts, at=ago(minutes=25)))[-1:]
+    facts = {
+        "result": "Xong",
+        "restored_at": ago(minutes=5).isoformat(),
+        "cause": "Cầu chì",
+        "late_reason": LATE,
+    }
+    [result] = send(
+        op(ticket["id"], "contact", {"outcome": "reached", "late_reason": LATE}, at=ago(minutes=9)),
+        op(ticket["id"], "complete", facts, at=ago(minutes=25)),
+    )[-1:]
     assert result["status"] == "applied"
     done = last_event(ticket["id"], "completed")
     assert done.at >= accepted and done.bounded_by == "previous_action"
@@ -178,8 +193,7 @@ def test_every_event_records_receipt_claim_and_skew(new_ticket, sync):
     ticket = new_ticket(received_at=ago(minutes=2).isoformat())
     arrived(ticket["id"], ago(minutes=2))
     phone_now = datetime.now(UTC) + timedelta(minutes=7)
-    sync("crew")(op(ticket["id"], "accept", at=phone_now - timedelta(minutes=1)),
-                 sent_at=phone_now)
+    sync("crew")(op(ticket["id"], "accept", at=phone_now - timedelta(minutes=1)), sent_at=phone_now)
     event = last_event(ticket["id"], "accepted")
     assert abs(event.skew_seconds + 7 * 60) < 30
     assert event.claimed_at == phone_now - timedelta(minutes=1)
@@ -193,8 +207,12 @@ def test_a_far_eta_is_refused(new_ticket, sync):
     send = sync("crew")
     send(op(ticket["id"], "accept"))
     informed = {"at": datetime.now(UTC).isoformat(), "how": "phone"}
-    data = {"reason_code": "storm", "note": "Bão", "customer_informed": informed,
-            "new_eta": datetime(2099, 1, 1, tzinfo=UTC).isoformat()}
+    data = {
+        "reason_code": "storm",
+        "note": "Bão",
+        "customer_informed": informed,
+        "new_eta": datetime(2099, 1, 1, tzinfo=UTC).isoformat(),
+    }
     [refused] = send(op(ticket["id"], "extend", data))
     assert refused["error"]["fields"] == ["new_eta"]
     data["new_eta"] = (datetime.now(UTC) + timedelta(hours=5)).isoformat()
@@ -208,9 +226,13 @@ def test_overdue_updates_count_toward_the_limit_of_moved_etas(new_ticket, sync):
     send(op(ticket["id"], "accept", {"late_reason": LATE}))
     informed = {"at": datetime.now(UTC).isoformat(), "how": "sms"}
     for minutes in (10, 20):
-        report = {"status_note": "Đang sửa", "reason_code": "storm", "note": "Bão",
-                  "new_eta": (datetime.now(UTC) + timedelta(minutes=minutes)).isoformat(),
-                  "customer_informed": informed}
+        report = {
+            "status_note": "Đang sửa",
+            "reason_code": "storm",
+            "note": "Bão",
+            "new_eta": (datetime.now(UTC) + timedelta(minutes=minutes)).isoformat(),
+            "customer_informed": informed,
+        }
         assert send(op(ticket["id"], "overdue_update", report))[0]["status"] == "applied"
     report["new_eta"] = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
     [third] = send(op(ticket["id"], "overdue_update", report))
@@ -234,14 +256,17 @@ def test_impossible_years_and_null_ops_are_rejected_alone(new_ticket, sync):
 # --- leaders see what was moved -------------------------------------------------------------
 
 
-def test_leaders_see_the_ops_whose_time_was_moved_more_than_ten_minutes(new_ticket, sync, app,
-                                                                        login):
+def test_leaders_see_the_ops_whose_time_was_moved_more_than_ten_minutes(
+    new_ticket, sync, app, login
+):
     moved = new_ticket(received_at=ago(minutes=1).isoformat())
     kept = new_ticket(received_at=ago(minutes=1).isoformat())
     other_team = new_ticket(team="PC-DN-ST", received_at=ago(minutes=1).isoformat())
     send = sync("crew")
-    send(op(moved["id"], "accept", at=ago(hours=2)),  # bounded: before it reached the server
-         op(kept["id"], "accept", at=ago(seconds=30)))
+    send(
+        op(moved["id"], "accept", at=ago(hours=2)),  # bounded: before it reached the server
+        op(kept["id"], "accept", at=ago(seconds=30)),
+    )
     sync("st_crew", c=app.test_client())(op(other_team["id"], "accept", at=ago(hours=2)))
     lead = app.test_client()
     login("lead", c=lead)

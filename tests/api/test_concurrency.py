@@ -45,23 +45,26 @@ def test_same_op_from_two_threads_is_applied_once(app, new_ticket):
     ticket = new_ticket()
     # First the accept, then several updates: each sent by two threads at the same moment.
     twins = [op(ticket["id"], "accept")] + [
-        op(ticket["id"], "update", {"note": f"lần {i}"}) for i in range(4)]
+        op(ticket["id"], "update", {"note": f"lần {i}"}) for i in range(4)
+    ]
     for twin in twins:
         results = _at_once(app, _phones(app, ["crew", "crew"]), [batch(twin), batch(twin)])
         assert [r[0] for r in results] == [200, 200]
         statuses = sorted(r[1]["results"][0]["status"] for r in results)
         assert statuses == ["applied", "duplicate"], results
         db.session.remove()
-        assert db.session.scalar(select(func.count(Event.id)).where(
-            Event.op_id == twin["op_id"])) == 1
+        assert (
+            db.session.scalar(select(func.count(Event.id)).where(Event.op_id == twin["op_id"])) == 1
+        )
     assert db.session.get(Ticket, ticket["id"]).version == 1 + len(twins)
 
 
 def test_different_ops_on_one_ticket_serialise(app, new_ticket):
     ticket = new_ticket()
     phones = _phones(app, ["crew", "crew2"])
-    results = _at_once(app, phones, [batch(op(ticket["id"], "accept")),
-                                     batch(op(ticket["id"], "accept"))])
+    results = _at_once(
+        app, phones, [batch(op(ticket["id"], "accept")), batch(op(ticket["id"], "accept"))]
+    )
     statuses = [r[1]["results"][0]["status"] for r in results]
     # Exactly one phone wins the ticket; the other is told it is no longer waiting.
     assert sorted(statuses) == ["applied", "rejected"]
@@ -70,9 +73,14 @@ def test_different_ops_on_one_ticket_serialise(app, new_ticket):
     winner = ["crew", "crew2"][statuses.index("applied")]
 
     # The winner's two phones post at once.
-    updates = _at_once(app, _phones(app, [winner, winner]),
-                       [batch(op(ticket["id"], "update", {"note": "A"})),
-                        batch(op(ticket["id"], "update", {"note": "B"}))])
+    updates = _at_once(
+        app,
+        _phones(app, [winner, winner]),
+        [
+            batch(op(ticket["id"], "update", {"note": "A"})),
+            batch(op(ticket["id"], "update", {"note": "B"})),
+        ],
+    )
     assert all(r[1]["results"][0]["status"] == "applied" for r in updates)
     db.session.remove()
     final = db.session.get(Ticket, ticket["id"])

@@ -34,8 +34,11 @@ def upload(client, login):
 
     def _upload(username, ticket_id, *files):
         token = login(username)
-        return client.post(f"/tickets/{ticket_id}/photos", headers={"X-CSRFToken": token},
-                           data={"photos": list(files)})
+        return client.post(
+            f"/tickets/{ticket_id}/photos",
+            headers={"X-CSRFToken": token},
+            data={"photos": list(files)},
+        )
 
     return _upload
 
@@ -136,8 +139,10 @@ def test_a_file_named_pdf_is_judged_by_its_content(new_ticket, upload):
     t = new_ticket()
     resp = upload("crew", t["id"], (io.BytesIO(b"<html>not a pdf</html>"), "hoadon.pdf"))
     assert resp.status_code == 400
-    assert "không phải ảnh (JPEG, PNG, WebP) hay tài liệu PDF" in \
-        resp.get_json()["errors"]["photos"][0]
+    assert (
+        "không phải ảnh (JPEG, PNG, WebP) hay tài liệu PDF"
+        in resp.get_json()["errors"]["photos"][0]
+    )
     assert stored() == 0
 
 
@@ -151,8 +156,11 @@ def test_uploads_sent_at_once_cannot_slip_past_a_quota_together(app, new_ticket)
     def send(i):
         c, token = phones[i]
         gate.wait()
-        codes[i] = c.post(f"/tickets/{tickets[i]}/photos", headers={"X-CSRFToken": token},
-                          data={"photos": [photo(2 * MB)]}).status_code
+        codes[i] = c.post(
+            f"/tickets/{tickets[i]}/photos",
+            headers={"X-CSRFToken": token},
+            data={"photos": [photo(2 * MB)]},
+        ).status_code
 
     threads = [threading.Thread(target=send, args=(i,)) for i in range(4)]
     for thread in threads:
@@ -163,7 +171,8 @@ def test_uploads_sent_at_once_cannot_slip_past_a_quota_together(app, new_ticket)
 
 
 def test_an_update_may_attach_only_the_users_own_uploads_made_for_its_ticket(
-        new_ticket, upload, org):
+    new_ticket, upload, org
+):
     a, b = new_ticket()["id"], new_ticket()["id"]
     [made] = upload("crew", a, photo(1000)).get_json()["attachments"]
     db.session.rollback()

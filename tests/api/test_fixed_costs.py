@@ -10,16 +10,20 @@ from tests.api.helpers import intake_body, op
 
 postgres_only = pytest.mark.skipif(
     "'postgresql' not in __import__('os').environ.get('DATABASE_URL', '')",
-    reason="ends the app's backends with pg_terminate_backend")
+    reason="ends the app's backends with pg_terminate_backend",
+)
 
 
 def _end_the_apps_connections() -> int:
     """Terminate every backend of the test database, as a restart of the server would."""
     admin = create_engine(db.engine.url, poolclass=NullPool)
     with admin.connect() as conn:
-        ended = conn.execute(text(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar()
+        ended = conn.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar()
         conn.commit()
     admin.dispose()
     return ended

@@ -39,10 +39,13 @@ def api_schema(app, org, push_ticket):
 def signed_in(app):
     """The cookies and headers of a team leader's session, with its CSRF token."""
     client = app.test_client()
-    token = client.post("/api/v1/session", json={"username": "lead", "password": "pw"}
-                        ).get_json()["csrf_token"]
-    return {"cookies": {"session": client.get_cookie("session").value},
-            "headers": {"X-CSRFToken": token}}
+    token = client.post("/api/v1/session", json={"username": "lead", "password": "pw"}).get_json()[
+        "csrf_token"
+    ]
+    return {
+        "cookies": {"session": client.get_cookie("session").value},
+        "headers": {"X-CSRFToken": token},
+    }
 
 
 def _operations(schema):
@@ -71,8 +74,12 @@ def _fuzz(operation, signed_in, app, statuses: Counter, hostile: Counter) -> Non
     """Run generated cases of one operation, counting the answers."""
 
     @given(drawn=operation.as_strategy().flatmap(_hostile))
-    @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     def run(drawn):
         case, kind = drawn
         if case.operation.path == "/api/v1/crm/tickets":
@@ -95,8 +102,9 @@ def _hostile(case):
     if case.media_type != "application/json" or not isinstance(case.body, dict | list):
         return st.just((case, "as generated"))
     kinds = st.sampled_from(["as generated"] * 3 + ["surrogates", "deep"])
-    return kinds.flatmap(lambda kind: _BODIES[kind](case.body).map(
-        lambda body: (_with_body(case, body), kind)))
+    return kinds.flatmap(
+        lambda kind: _BODIES[kind](case.body).map(lambda body: (_with_body(case, body), kind))
+    )
 
 
 def _with_body(case, body):

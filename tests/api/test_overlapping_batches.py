@@ -35,8 +35,11 @@ def _signed_in(app, username):
 
 
 def _notes(ticket_ids, who, round_no):
-    return [op(ticket_id, "update", {"note": f"{who} vòng {round_no} lần {n}"})
-            for ticket_id in ticket_ids for n in range(NOTES_PER_TICKET)]
+    return [
+        op(ticket_id, "update", {"note": f"{who} vòng {round_no} lần {n}"})
+        for ticket_id in ticket_ids
+        for n in range(NOTES_PER_TICKET)
+    ]
 
 
 def _at_once(phones, bodies):
@@ -66,9 +69,12 @@ def _at_once(phones, bodies):
 def _open_transactions() -> int:
     """Other connections to this database left inside a transaction: a batch's locks must
     end with its commit, not live on as savepoints of one long transaction."""
-    return db.session.scalar(text(
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-        "AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'"))
+    return db.session.scalar(
+        text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'"
+        )
+    )
 
 
 def test_batches_in_opposite_orders_neither_deadlock_nor_lose_ops(app, new_ticket, sync):
@@ -78,8 +84,10 @@ def test_batches_in_opposite_orders_neither_deadlock_nor_lose_ops(app, new_ticke
     phones = [_signed_in(app, "crew"), _signed_in(app, "lead")]
     sent = []
     for round_no in range(ROUNDS):
-        bodies = [batch(*_notes(ids, "crew", round_no), device="phone-crew"),
-                  batch(*_notes(ids[::-1], "lead", round_no), device="phone-lead")]
+        bodies = [
+            batch(*_notes(ids, "crew", round_no), device="phone-crew"),
+            batch(*_notes(ids[::-1], "lead", round_no), device="phone-lead"),
+        ]
         sent += [o["op_id"] for body in bodies for o in body["ops"]]
         answers = _at_once(phones, bodies)
         for status, body in answers:
@@ -90,17 +98,21 @@ def test_batches_in_opposite_orders_neither_deadlock_nor_lose_ops(app, new_ticke
         assert _open_transactions() == 0
 
     db.session.remove()
-    per_op = dict(db.session.execute(
-        select(Event.op_id, func.count()).where(Event.op_id.in_(sent)).group_by(Event.op_id)
-    ).all())
+    per_op = dict(
+        db.session.execute(
+            select(Event.op_id, func.count()).where(Event.op_id.in_(sent)).group_by(Event.op_id)
+        ).all()
+    )
     assert len(per_op) == len(sent), "an op was lost"
     assert set(per_op.values()) == {1}, "an op was recorded twice"
-    assert db.session.scalar(select(func.count()).select_from(AppliedOp)
-                             .where(AppliedOp.op_id.in_(sent))) == len(sent)
+    assert db.session.scalar(
+        select(func.count()).select_from(AppliedOp).where(AppliedOp.op_id.in_(sent))
+    ) == len(sent)
     # received + accept + every note: each event counted once in the version.
     notes_each = 2 * ROUNDS * NOTES_PER_TICKET
-    assert {t.version for t in db.session.scalars(select(Ticket).where(Ticket.id.in_(ids)))} \
-        == {2 + notes_each}
+    assert {t.version for t in db.session.scalars(select(Ticket).where(Ticket.id.in_(ids)))} == {
+        2 + notes_each
+    }
 
 
 def test_a_resent_batch_racing_its_twin_in_the_other_order_applies_once(app, new_ticket, sync):
@@ -124,8 +136,9 @@ def test_a_resent_batch_racing_its_twin_in_the_other_order_applies_once(app, new
         assert _open_transactions() == 0
 
     db.session.remove()
-    counts = db.session.execute(select(Event.op_id, func.count()).where(
-        Event.op_id.in_(sent)).group_by(Event.op_id)).all()
+    counts = db.session.execute(
+        select(Event.op_id, func.count()).where(Event.op_id.in_(sent)).group_by(Event.op_id)
+    ).all()
     assert len(counts) == len(sent) and {c for _, c in counts} == {1}
 
 
@@ -143,13 +156,20 @@ def test_a_long_lived_session_holds_no_lock_between_batches(app, new_ticket, org
         for round_no, action in enumerate(["accept", "update", "update"]):
             now = datetime.now(UTC)
             data = {"note": f"lần {round_no}"} if action == "update" else {}
-            outcome = apply_batch([OpRequest(uuid.uuid4().hex, i, action, now, data)
-                                   for i in ids], db.session.get(User, crew_id))
+            outcome = apply_batch(
+                [OpRequest(uuid.uuid4().hex, i, action, now, data) for i in ids],
+                db.session.get(User, crew_id),
+            )
             assert {r.status for r in outcome.results} == {"applied"}
             # Another connection takes the same rows at once, or fails: it never waits.
             with other.begin():
-                locked = other.execute(select(Ticket.id).where(Ticket.id.in_(ids))
-                                       .with_for_update(nowait=True)).scalars().all()
+                locked = (
+                    other.execute(
+                        select(Ticket.id).where(Ticket.id.in_(ids)).with_for_update(nowait=True)
+                    )
+                    .scalars()
+                    .all()
+                )
             assert sorted(locked) == ids
     finally:
         other.close()

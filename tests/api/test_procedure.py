@@ -42,7 +42,8 @@ def customer(code: str, **more) -> dict:
 
 
 def test_a_media_complaint_is_accepted_within_3_minutes_and_needs_its_replys_reference(
-        org, push_ticket, sync):
+    org, push_ticket, sync
+):
     received = now_whole()  # whatever the hour the test runs at
     ticket = pushed(push_ticket, type="MEDIA_COMPLAINT", received_at=received.isoformat())
     assert ticket["desk"] == "business" and "media" in ticket["flags"]
@@ -57,9 +58,17 @@ def test_a_media_complaint_is_accepted_within_3_minutes_and_needs_its_replys_ref
     assert blocked["error"]["code"] == "completion_blocked"
     assert blocked["error"]["fields"] == ["reply_ref", "complaint_subject"]
     assert "số công văn trả lời" in blocked["error"]["message"]
-    [done] = send(op(ticket["id"], "complete", {"result": "Đã trả lời báo Đà Nẵng",
-                                                "reply_ref": "215/ĐLĐN-KD",
-                                                "complaint_subject": "attitude"}))
+    [done] = send(
+        op(
+            ticket["id"],
+            "complete",
+            {
+                "result": "Đã trả lời báo Đà Nẵng",
+                "reply_ref": "215/ĐLĐN-KD",
+                "complaint_subject": "attitude",
+            },
+        )
+    )
     assert done["status"] == "applied"
     assert done["ticket"]["complaint_subject"] == "attitude"
     [bad] = send(op(ticket["id"], "complete", {"complaint_subject": "weather"}))
@@ -70,7 +79,8 @@ def test_a_media_complaint_is_accepted_within_3_minutes_and_needs_its_replys_ref
 
 
 def test_a_reconnection_must_contact_the_customer_30_minutes_after_accepting(
-        org, push_ticket, sync):
+    org, push_ticket, sync
+):
     ticket = pushed(push_ticket, type="RECONNECT", received_at=now_whole().isoformat())
     assert ticket["contact_by"] is None
     user = "desk" if ticket["desk"] == "business" else "crew"
@@ -83,8 +93,7 @@ def test_a_reconnection_must_contact_the_customer_30_minutes_after_accepting(
 # --- 3. working time -------------------------------------------------------------------
 
 
-def test_business_desk_reminders_count_office_time_and_wait_for_office_hours(
-        org, push_ticket):
+def test_business_desk_reminders_count_office_time_and_wait_for_office_hours(org, push_ticket):
     received = now_whole()
     ticket = pushed(push_ticket, type="NEW_SUPPLY_LV", received_at=received.isoformat())
     cal = current_calendar()
@@ -92,10 +101,15 @@ def test_business_desk_reminders_count_office_time_and_wait_for_office_hours(
     reminders, resolve_by = due(ticket), at(ticket["resolve_by"])
     window = cal.office_time_between(received, resolve_by)
     assert cal.office_time_between(received, reminders["resolve_warn_80"]) == window * 0.8
-    assert cal.office_time_between(resolve_by, reminders["overdue_update_missing"]) == \
-        timedelta(minutes=15)
-    outage = pushed(push_ticket, type="OUTAGE", received_at=received.isoformat(),
-                    customer=customer("PC03OP0000001"))
+    assert cal.office_time_between(resolve_by, reminders["overdue_update_missing"]) == timedelta(
+        minutes=15
+    )
+    outage = pushed(
+        push_ticket,
+        type="OUTAGE",
+        received_at=received.isoformat(),
+        customer=customer("PC03OP0000001"),
+    )
     assert due(outage)["new_ticket"] == received  # operations: around the clock
 
 
@@ -103,42 +117,65 @@ def test_business_desk_reminders_count_office_time_and_wait_for_office_hours(
 
 
 def test_a_complaint_of_an_upset_or_difficult_customer_tells_the_leader(org, push_ticket):
-    upset = pushed(push_ticket, type="COMPLAINT", customer=customer("PC03UP0000001"),
-                   content="Mất điện 3 ngày, tôi rất buc xuc vì không ai xử lý")
+    upset = pushed(
+        push_ticket,
+        type="COMPLAINT",
+        customer=customer("PC03UP0000001"),
+        content="Mất điện 3 ngày, tôi rất buc xuc vì không ai xử lý",
+    )
     assert "upset" in upset["flags"] and "upset_alert" in due(upset)
-    difficult = pushed(push_ticket, type="COMPLAINT",
-                       customer=customer("PC03UP0000002", difficult=True),
-                       content="Đề nghị kiểm tra lại hóa đơn")
+    difficult = pushed(
+        push_ticket,
+        type="COMPLAINT",
+        customer=customer("PC03UP0000002", difficult=True),
+        content="Đề nghị kiểm tra lại hóa đơn",
+    )
     assert "upset" not in difficult["flags"] and "upset_alert" in due(difficult)
-    calm = pushed(push_ticket, type="COMPLAINT", customer=customer("PC03UP0000003"),
-                  content="Đề nghị kiểm tra lại hóa đơn")
+    calm = pushed(
+        push_ticket,
+        type="COMPLAINT",
+        customer=customer("PC03UP0000003"),
+        content="Đề nghị kiểm tra lại hóa đơn",
+    )
     assert "upset_alert" not in due(calm)
 
 
 def _completed_outage(push_ticket, sync, code: str, received: datetime) -> dict:
-    ticket = pushed(push_ticket, type="OUTAGE", customer=customer(code),
-                    received_at=received.isoformat())
+    ticket = pushed(
+        push_ticket, type="OUTAGE", customer=customer(code), received_at=received.isoformat()
+    )
     arrived(ticket["id"], received)
     # One batch from a phone of its own: a later batch may not claim a time before the
     # phone's previous sync.
     *_, done = sync("crew")(
         op(ticket["id"], "accept", at=received + timedelta(minutes=1)),
         op(ticket["id"], "contact", {"outcome": "reached"}, at=received + timedelta(minutes=5)),
-        op(ticket["id"], "complete", {"result": "Đã đóng điện", "cause": "Cháy cầu chì",
-                                      "restored_at": received.isoformat()},
-           at=received + timedelta(minutes=40)), device=f"phone-{code}")
+        op(
+            ticket["id"],
+            "complete",
+            {
+                "result": "Đã đóng điện",
+                "cause": "Cháy cầu chì",
+                "restored_at": received.isoformat(),
+            },
+            at=received + timedelta(minutes=40),
+        ),
+        device=f"phone-{code}",
+    )
     assert done["status"] == "applied", done
     return done["ticket"]
 
 
 def audience(ticket_id: int, kind: str) -> str:
     db.session.rollback()
-    return db.session.scalar(select(Reminder.audience).where(
-        Reminder.ticket_id == ticket_id, Reminder.kind == kind))
+    return db.session.scalar(
+        select(Reminder.audience).where(Reminder.ticket_id == ticket_id, Reminder.kind == kind)
+    )
 
 
 def test_a_recently_closed_request_makes_a_repeat_and_the_third_reaches_the_company(
-        org, push_ticket, sync):
+    org, push_ticket, sync
+):
     _completed_outage(push_ticket, sync, "PC03RP0000002", ago(days=30))
     again = pushed(push_ticket, type="OUTAGE", customer=customer("PC03RP0000002"))
     assert "repeat" not in again["flags"] and again["contact_count"] == 1  # closed long ago
@@ -160,8 +197,9 @@ def chase(client, app, crm_id: str, payload, secret: str | None = None):
     return client.post(f"/api/v1/crm/tickets/{crm_id}/chase", data=body, headers=headers)
 
 
-def test_the_call_center_chases_a_ticket(app, org, client, push_ticket, sync, push_service,
-                                         queue, work):
+def test_the_call_center_chases_a_ticket(
+    app, org, client, push_ticket, sync, push_service, queue, work
+):
     for name in ("crew", "crew2", "lead"):
         push_service.subscribe(org["users"][name].id, f"{name}-phone")
     ticket = pushed(push_ticket, type="OUTAGE", received_at=ago(minutes=20).isoformat())
@@ -169,8 +207,9 @@ def test_the_call_center_chases_a_ticket(app, org, client, push_ticket, sync, pu
     send(op(ticket["id"], "accept", {"late_reason": {"code": "workload", "note": ""}}))
     chased_at = now_whole()
 
-    resp = chase(client, app, ticket["crm_id"], {"at": chased_at.isoformat(),
-                                                  "note": "Khách gọi lại lần 2"})
+    resp = chase(
+        client, app, ticket["crm_id"], {"at": chased_at.isoformat(), "note": "Khách gọi lại lần 2"}
+    )
 
     assert resp.status_code == 200, resp.get_json()
     body = resp.get_json()
@@ -187,10 +226,19 @@ def test_the_call_center_chases_a_ticket(app, org, client, push_ticket, sync, pu
     page = client.get(f"/tickets/{ticket['id']}").get_data(as_text=True)
     assert "Tổng đài đôn đốc: báo cáo trong 15 phút" in page
 
-    [report] = send(op(ticket["id"], "overdue_update", {
-        "status_note": "Đang thay dây", "reason_code": "waiting_materials", "note": "Chờ dây",
-        "new_eta": (chased_at + timedelta(hours=1)).isoformat(),
-        "customer_informed": {"at": chased_at.isoformat(), "how": "phone"}}))
+    [report] = send(
+        op(
+            ticket["id"],
+            "overdue_update",
+            {
+                "status_note": "Đang thay dây",
+                "reason_code": "waiting_materials",
+                "note": "Chờ dây",
+                "new_eta": (chased_at + timedelta(hours=1)).isoformat(),
+                "customer_informed": {"at": chased_at.isoformat(), "how": "phone"},
+            },
+        )
+    )
     assert report["status"] == "applied", report
     assert "chase_update_missing" not in due(report["ticket"])
 
@@ -219,8 +267,7 @@ def test_a_closed_ticket_is_answered_unchanged(org, client, app, push_ticket, sy
 
 
 def test_a_special_customers_confirmation_is_a_contact_after_the_work(org, push_ticket, sync):
-    ticket = pushed(push_ticket, type="OUTAGE",
-                    customer=customer("PC03EL0000001", birth_year=1940))
+    ticket = pushed(push_ticket, type="OUTAGE", customer=customer("PC03EL0000001", birth_year=1940))
     assert "elderly" in ticket["flags"]
     done = {"result": "Đã sửa", "restored_at": now_whole().isoformat(), "cause": "Đứt dây"}
     send = sync("crew")

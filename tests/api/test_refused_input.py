@@ -65,12 +65,17 @@ def test_nul_in_a_page_form_is_a_400_page(client, org, login):
 
 
 def test_nul_in_an_uploaded_file_name_is_a_400_page_and_stores_nothing(
-        client, new_ticket, login, sync):
+    client, new_ticket, login, sync
+):
     ticket = new_ticket()
     sync("crew")(op(ticket["id"], "accept"))
     token = login("crew")
-    form = {"csrf_token": token, "op_id": uuid.uuid4().hex, "note": "Ảnh hiện trường",
-            "photos": (io.BytesIO(png_bytes()), "anh\x00.png")}
+    form = {
+        "csrf_token": token,
+        "op_id": uuid.uuid4().hex,
+        "note": "Ảnh hiện trường",
+        "photos": (io.BytesIO(png_bytes()), "anh\x00.png"),
+    }
     resp = client.post(f"/tickets/{ticket['id']}/update", data=form)
     assert resp.status_code == 400 and "Dữ liệu không hợp lệ" in resp.get_data(as_text=True)
     assert count(Attachment) == 0
@@ -80,7 +85,8 @@ def test_nul_in_an_uploaded_file_name_is_a_400_page_and_stores_nothing(
 # "surrogatepass", so both arrive as a lone surrogate.
 @pytest.mark.parametrize("spelling", [rb'"a\ud800b"', rb'"\udfff"', b'"a\xed\xa0\x80b"'])
 def test_a_note_with_a_lone_surrogate_is_400_and_changes_nothing(
-        client, new_ticket, login, spelling):
+    client, new_ticket, login, spelling
+):
     ticket = new_ticket()
     token = login("crew")
     raw = json.dumps(batch(op(ticket["id"], "update", {"note": "NOTE"}))).encode()
@@ -99,8 +105,7 @@ def test_a_lone_surrogate_in_a_json_key_is_named(client, org, login):
     assert resp.get_json() == {"errors": {"ops.0.data.n\udc00te": [SURROGATE]}}
 
 
-def test_signed_intake_with_a_lone_surrogate_is_400_and_unsigned_401(
-        client, org, push_ticket):
+def test_signed_intake_with_a_lone_surrogate_is_400_and_unsigned_401(client, org, push_ticket):
     raw = json.dumps(intake_body(customer={"name": "NAME"})).encode()
     raw = raw.replace(b'"NAME"', rb'"Tr\ud83dn"')
     resp = push_ticket(raw)
@@ -114,8 +119,7 @@ def deep(depth: int) -> bytes:
     return b"[" * depth + b"]" * depth
 
 
-@pytest.mark.parametrize("url", ["/api/v1/sync", "/api/v1/push/subscriptions",
-                                 "/api/v1/session"])
+@pytest.mark.parametrize("url", ["/api/v1/sync", "/api/v1/push/subscriptions", "/api/v1/session"])
 @pytest.mark.parametrize("raw", [deep(100_000), b'{"ops": ' + b"[" * 100_000])
 def test_json_nested_100000_deep_is_400(client, org, login, url, raw):
     token = login("crew")
@@ -151,8 +155,10 @@ def test_a_query_that_is_not_utf8_is_400(client, org, login):
     assert resp.status_code == 400
     assert list(resp.get_json()["errors"]) == ["query"]
     for path in ("/desk/tickets", "/static/css/app.css"):
-        assert client.get(path, environ_overrides={"QUERY_STRING": "v=\xed\xa0\x80"}
-                          ).status_code == 400
+        assert (
+            client.get(path, environ_overrides={"QUERY_STRING": "v=\xed\xa0\x80"}).status_code
+            == 400
+        )
     # Percent-encoded, the same bytes stay text as written (werkzeug re-quotes what it cannot
     # decode, in forms too): no lone surrogate gets in that way.
     resp = client.get("/api/v1/tickets?team=%ED%A0%80")

@@ -13,8 +13,9 @@ INFORMED = {"at": datetime.now(UTC).isoformat(), "how": "phone"}
 
 
 def events_of(ticket_id: int, action: str) -> int:
-    return db.session.scalar(select(func.count(Event.id)).where(
-        Event.ticket_id == ticket_id, Event.action == action))
+    return db.session.scalar(
+        select(func.count(Event.id)).where(Event.ticket_id == ticket_id, Event.action == action)
+    )
 
 
 def test_accept_applies_and_queues_a_crm_callback(new_ticket, sync):
@@ -71,8 +72,11 @@ def test_completion_blocked_lists_what_is_missing(new_ticket, sync):
     [blocked] = send(op(ticket["id"], "complete", {"result": "Đã xử lý"}))
     assert blocked["error"]["code"] == "completion_blocked"
     assert set(blocked["error"]["fields"]) == {"restored_at", "cause"}
-    facts = {"result": "Đã thay cầu chì", "restored_at": datetime.now(UTC).isoformat(),
-             "cause": "Đứt cầu chì"}
+    facts = {
+        "result": "Đã thay cầu chì",
+        "restored_at": datetime.now(UTC).isoformat(),
+        "cause": "Đứt cầu chì",
+    }
     [done] = send(op(ticket["id"], "complete", facts))
     assert done["status"] == "applied"
     assert done["ticket"]["status"] == "completed"
@@ -80,8 +84,9 @@ def test_completion_blocked_lists_what_is_missing(new_ticket, sync):
 
 def test_completion_blocked_before_acceptance(new_ticket, sync):
     ticket = new_ticket(type="METER_CHECK")
-    [blocked] = sync("desk")(op(ticket["id"], "complete",
-                                {"result": "ok", "inspection_result": "Đạt"}))
+    [blocked] = sync("desk")(
+        op(ticket["id"], "complete", {"result": "ok", "inspection_result": "Đạt"})
+    )
     assert blocked["error"]["code"] == "completion_blocked"
     assert "accepted" in blocked["error"]["fields"]
 
@@ -131,12 +136,26 @@ def test_extension_limit_and_the_leaders_confirmation(new_ticket, sync, client, 
     send(op(ticket["id"], "accept"))
     for hours in (3, 4):
         eta = (datetime.now(UTC) + timedelta(hours=hours)).isoformat()
-        [ok] = send(op(ticket["id"], "extend", {"reason_code": "storm", "note": "Bão",
-                                                "new_eta": eta, "customer_informed": INFORMED}))
+        [ok] = send(
+            op(
+                ticket["id"],
+                "extend",
+                {
+                    "reason_code": "storm",
+                    "note": "Bão",
+                    "new_eta": eta,
+                    "customer_informed": INFORMED,
+                },
+            )
+        )
         assert ok["status"] == "applied", ok["error"]
     eta = (datetime.now(UTC) + timedelta(hours=5)).isoformat()
-    third = {"reason_code": "storm", "note": "Bão lớn", "new_eta": eta,
-             "customer_informed": INFORMED}
+    third = {
+        "reason_code": "storm",
+        "note": "Bão lớn",
+        "new_eta": eta,
+        "customer_informed": INFORMED,
+    }
     [refused] = send(op(ticket["id"], "extend", third))
     assert refused["error"]["code"] == "extension_limit"
     lead = app.test_client()
@@ -168,10 +187,20 @@ def test_malformed_op_is_rejected_alone(new_ticket, sync):
     bad_time = op(ticket["id"], "update", {"note": "x"})
     bad_time["at"] = "not a time"
     not_an_object = "accept"
-    results = send(bad_action, op(ticket["id"], "accept"), bad_time, not_an_object,
-                   op(ticket["id"], "update", {"note": "Đang đi hiện trường"}))
+    results = send(
+        bad_action,
+        op(ticket["id"], "accept"),
+        bad_time,
+        not_an_object,
+        op(ticket["id"], "update", {"note": "Đang đi hiện trường"}),
+    )
     assert [r["status"] for r in results] == [
-        "rejected", "applied", "rejected", "rejected", "applied"]
+        "rejected",
+        "applied",
+        "rejected",
+        "rejected",
+        "applied",
+    ]
     assert results[0]["error"]["fields"] == ["action"]
     assert results[2]["error"]["fields"] == ["at"]
     assert results[3]["op_id"] is None
@@ -180,9 +209,11 @@ def test_malformed_op_is_rejected_alone(new_ticket, sync):
 
 def test_ops_apply_in_the_order_sent(new_ticket, sync):
     ticket = new_ticket()
-    results = sync("crew")(op(ticket["id"], "update", {"note": "trước khi nhận"}),
-                           op(ticket["id"], "accept"),
-                           op(ticket["id"], "update", {"note": "sau khi nhận"}))
+    results = sync("crew")(
+        op(ticket["id"], "update", {"note": "trước khi nhận"}),
+        op(ticket["id"], "accept"),
+        op(ticket["id"], "update", {"note": "sau khi nhận"}),
+    )
     assert [r["status"] for r in results] == ["rejected", "applied", "applied"]
 
 

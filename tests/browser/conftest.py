@@ -12,8 +12,14 @@ import pytest
 from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 PHONE = {"width": 360, "height": 740}
 
@@ -33,8 +39,10 @@ def live_server(app):
 def browser():
     """One Chromium for the whole run."""
     if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium "
-                    "(sudo apt-get install chromium) or run `make test`, which does it.")
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium "
+            "(sudo apt-get install chromium) or run `make test`, which does it."
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -46,8 +54,9 @@ def browser():
 @pytest.fixture
 def context(browser):
     """A fresh browser profile at phone size, service workers allowed."""
-    ctx = browser.new_context(viewport=PHONE, service_workers="allow", locale="vi-VN",
-                              timezone_id="Asia/Ho_Chi_Minh")
+    ctx = browser.new_context(
+        viewport=PHONE, service_workers="allow", locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
+    )
     yield ctx
     ctx.close()
 

@@ -18,8 +18,9 @@ def open_menu_entry(page, text: str) -> None:
     page.click(f"details.menu a:has-text('{text}')")
 
 
-def test_admin_manages_accounts_and_callbacks_from_the_menu(page, live_server, org,
-                                                           push_ticket, screenshot):
+def test_admin_manages_accounts_and_callbacks_from_the_menu(
+    page, live_server, org, push_ticket, screenshot
+):
     sign_in(page, live_server, "admin")
     page.click("details.menu summary")
     entries = page.locator("details.menu nav a")
@@ -77,8 +78,9 @@ def parked_callback(push_ticket, org) -> CrmCallback:
     ticket = make_ticket(push_ticket)
     op = OpRequest(uuid.uuid4().hex, ticket.id, "accept", utcnow(), {})
     assert apply_batch([op], org["users"]["crew"]).results[0].status == "applied"
-    row = db.session.execute(select(CrmCallback).where(CrmCallback.event == "accepted")
-                             ).scalar_one()
+    row = db.session.execute(
+        select(CrmCallback).where(CrmCallback.event == "accepted")
+    ).scalar_one()
     row.parked_at, row.attempts, row.last_error = utcnow(), 8, "HTTP 503"
     db.session.commit()
     return row

@@ -16,11 +16,12 @@ def board_rows(page):
     return page.locator("#board .rows > li")
 
 
-def test_eighteen_tickets_stay_short_on_a_phone(page, live_server, org, push_ticket,
-                                                 screenshot):
+def test_eighteen_tickets_stay_short_on_a_phone(page, live_server, org, push_ticket, screenshot):
     for i in range(TICKETS):
-        make_ticket(push_ticket, customer={"name": f"Khách hàng {i + 1}",
-                                           "address": f"{i + 1} Lê Lợi, Hải Châu"})
+        make_ticket(
+            push_ticket,
+            customer={"name": f"Khách hàng {i + 1}", "address": f"{i + 1} Lê Lợi, Hải Châu"},
+        )
     sign_in(page, live_server, "lead")
     page.goto(f"{live_server}/board")
     expect(board_rows(page)).to_have_count(TICKETS)
@@ -33,8 +34,9 @@ def test_eighteen_tickets_stay_short_on_a_phone(page, live_server, org, push_tic
     assert max(heights) <= MAX_ROW_PX
 
 
-def test_filters_fold_into_a_bar_whose_chips_take_them_off(page, live_server, org,
-                                                           push_ticket, screenshot):
+def test_filters_fold_into_a_bar_whose_chips_take_them_off(
+    page, live_server, org, push_ticket, screenshot
+):
     outage = make_ticket(push_ticket)
     business = make_ticket(push_ticket, type="NEW_SUPPLY_LV")
     sign_in(page, live_server, "lead")
@@ -58,19 +60,22 @@ def test_filters_fold_into_a_bar_whose_chips_take_them_off(page, live_server, or
     expect(page.locator(f"#board-row-{outage.id}")).to_be_visible()
 
 
-def test_giao_cho_lists_the_desk_with_open_counts(page, live_server, org, push_ticket, client,
-                                                  login, screenshot):
+def test_giao_cho_lists_the_desk_with_open_counts(
+    page, live_server, org, push_ticket, client, login, screenshot
+):
     held, ticket = make_ticket(push_ticket), make_ticket(push_ticket, customer={"name": "Cụ Lân"})
     token = login("crew2")
-    client.post("/api/v1/sync", headers={"X-CSRFToken": token}, json=batch(
-        op(held.id, "accept")))
+    client.post("/api/v1/sync", headers={"X-CSRFToken": token}, json=batch(op(held.id, "accept")))
     sign_in(page, live_server, "lead")
     page.goto(f"{live_server}/board")
     select = page.locator(f"#board-row-{ticket.id} select[name=assignee_id]")
     expect(select).to_have_value("")  # nobody until the leader picks
     options = select.locator("option").all_text_contents()
-    assert options == ["— Chọn người —", "Lê Văn Cường · 1 phiếu đang mở",
-                       "Nguyễn Văn An · 0 phiếu đang mở"]  # the duty desk only: no clerk
+    assert options == [
+        "— Chọn người —",
+        "Lê Văn Cường · 1 phiếu đang mở",
+        "Nguyễn Văn An · 0 phiếu đang mở",
+    ]  # the duty desk only: no clerk
     select.select_option(label="Nguyễn Văn An · 0 phiếu đang mở")
     page.click(f"#board-row-{ticket.id} form[data-action=assign] button")
     expect(page.locator(f"#board-row-{ticket.id} .row-meta")).to_contain_text("Nguyễn Văn An")

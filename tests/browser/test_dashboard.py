@@ -25,8 +25,12 @@ def sized_page(browser):
     contexts, errors = [], []
 
     def _open(size: str):
-        ctx = browser.new_context(viewport=SIZES[size], service_workers="allow",
-                                  locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+        ctx = browser.new_context(
+            viewport=SIZES[size],
+            service_workers="allow",
+            locale="vi-VN",
+            timezone_id="Asia/Ho_Chi_Minh",
+        )
         contexts.append(ctx)
         page = ctx.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -47,7 +51,9 @@ def sign_in(page, base: str, username: str) -> None:
     status = page.evaluate(
         """async ([u, p]) => (await fetch('/api/v1/session', {method: 'POST',
              headers: {'Content-Type': 'application/json'},
-             body: JSON.stringify({username: u, password: p})})).status""", [username, "pw"])
+             body: JSON.stringify({username: u, password: p})})).status""",
+        [username, "pw"],
+    )
     assert status == 200
 
 

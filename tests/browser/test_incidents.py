@@ -22,12 +22,22 @@ LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 
 def cluster_of_calls(push_ticket, crew) -> list[Ticket]:
     """Three outage calls from one station within 15 minutes, the crew has accepted them."""
-    calls = [make_ticket(push_ticket, received_at=received_ago(minutes=m),
-                         customer={"code": f"PC03CL{m:07d}", "station": STATION,
-                                   "address": f"{m} Lê Lợi, Hải Châu"}) for m in (12, 8, 4)]
+    calls = [
+        make_ticket(
+            push_ticket,
+            received_at=received_ago(minutes=m),
+            customer={
+                "code": f"PC03CL{m:07d}",
+                "station": STATION,
+                "address": f"{m} Lê Lợi, Hải Châu",
+            },
+        )
+        for m in (12, 8, 4)
+    ]
     late = {"code": "grid_incident", "note": "Mất điện cả trạm"}
-    ops = [OpRequest(uuid.uuid4().hex, t.id, "accept", utcnow(), {"late_reason": late})
-           for t in calls]
+    ops = [
+        OpRequest(uuid.uuid4().hex, t.id, "accept", utcnow(), {"late_reason": late}) for t in calls
+    ]
     assert {r.status for r in apply_batch(ops, crew).results} == {"applied"}
     return calls
 
@@ -56,8 +66,9 @@ def declare_offline(page, context, base, calls) -> str:
     return op["op_id"]
 
 
-def test_a_storm_declared_offline_linked_and_restored(browser, page, context, live_server, org,
-                                                      push_ticket, screenshot):
+def test_a_storm_declared_offline_linked_and_restored(
+    browser, page, context, live_server, org, push_ticket, screenshot
+):
     calls = cluster_of_calls(push_ticket, org["users"]["crew"])
     sign_in(page, live_server, "crew")
     op_id = declare_offline(page, context, live_server, calls)
@@ -77,8 +88,12 @@ def test_a_storm_declared_offline_linked_and_restored(browser, page, context, li
     assert applied.incident_id == incident.id and applied.user_id == org["users"]["crew"].id
     screenshot(page, "incidents-list")
 
-    leader = browser.new_context(viewport=page.viewport_size, service_workers="allow",
-                                 locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    leader = browser.new_context(
+        viewport=page.viewport_size,
+        service_workers="allow",
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
+    )
     try:
         lead = leader.new_page()
         sign_in(lead, live_server, "lead")
@@ -116,10 +131,12 @@ def test_a_new_eta_sent_with_no_signal_reaches_its_incident(page, context, live_
     context.set_offline(True)
     page.click("summary:has-text('Đổi giờ dự kiến có điện')")
     form = page.locator("form[data-action=eta]")
-    form.locator("input[name=eta]").fill(page.evaluate("""() => {
+    form.locator("input[name=eta]").fill(
+        page.evaluate("""() => {
       const at = new Date(Date.now() + 3 * 3600 * 1000);
       return new Date(at - at.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
-    }"""))
+    }""")
+    )
     form.locator("textarea[name=note]").fill("Chờ thay máy biến áp")
     form.locator("button[type=submit]").click()
     expect(page.locator(f"[data-outbox-incidents='{incident.id}'] .outbox-op")).to_have_count(1)
@@ -130,4 +147,5 @@ def test_a_new_eta_sent_with_no_signal_reaches_its_incident(page, context, live_
     moved = db.session.get(Incident, incident.id)
     assert moved.eta_changes == 1 and moved.eta > eta_before
     expect(page.locator(f"#incident-{incident.id} [data-clock=eta]")).to_contain_text(
-        moved.eta.astimezone(LOCAL).strftime("%H:%M"))
+        moved.eta.astimezone(LOCAL).strftime("%H:%M")
+    )

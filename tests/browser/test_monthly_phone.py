@@ -26,8 +26,9 @@ SCROLLING = """() => [...document.querySelectorAll('.rp-scroll')]
   .filter(box => box.scrollWidth > box.clientWidth + 1).length"""
 
 
-def test_monthly_report_is_a_card_per_team_on_a_phone(page, live_server, org, push_ticket,
-                                                      screenshot):
+def test_monthly_report_is_a_card_per_team_on_a_phone(
+    page, live_server, org, push_ticket, screenshot
+):
     make_ticket(push_ticket, team="PC-DN-HC")
     make_ticket(push_ticket, team="PC-DN-ST")
     sign_in(page, live_server, "company")

@@ -22,8 +22,10 @@ from tests.browser.screens import (
 )
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
-OUTBOX = "FieldOutbox.all().then(ops => ops.map(o => ({op_id: o.op_id, action: o.action, "\
-         "at: o.at, status: o.status})))"
+OUTBOX = (
+    "FieldOutbox.all().then(ops => ops.map(o => ({op_id: o.op_id, action: o.action, "
+    "at: o.at, status: o.status})))"
+)
 
 
 def ready_offline(page, base, ticket):
@@ -51,8 +53,9 @@ def accept_offline(page, context, base, ticket):
 
 def events_after_receipt(ticket):
     db.session.rollback()
-    rows = db.session.execute(select(Event).where(Event.ticket_id == ticket.id)
-                              .order_by(Event.id)).scalars()
+    rows = db.session.execute(
+        select(Event).where(Event.ticket_id == ticket.id).order_by(Event.id)
+    ).scalars()
     return [e for e in rows if e.action != "received"]
 
 
@@ -60,10 +63,12 @@ def jpeg_size(data: bytes) -> tuple[int, int]:
     """(width, height) from a JPEG's start-of-frame marker."""
     i = 2
     while i < len(data):
-        marker, length = data[i + 1], int.from_bytes(data[i + 2:i + 4], "big")
+        marker, length = data[i + 1], int.from_bytes(data[i + 2 : i + 4], "big")
         if marker in (0xC0, 0xC1, 0xC2):
-            return (int.from_bytes(data[i + 7:i + 9], "big"),
-                    int.from_bytes(data[i + 5:i + 7], "big"))
+            return (
+                int.from_bytes(data[i + 7 : i + 9], "big"),
+                int.from_bytes(data[i + 5 : i + 7], "big"),
+            )
         i += 2 + length
     raise AssertionError("no frame in the JPEG")
 
@@ -84,24 +89,29 @@ def fill_completion(page):
     }""")
 
 
-def test_work_done_offline_reaches_the_server_once_in_order(page, context, live_server, org,
-                                                            push_ticket, screenshot):
-    ticket = make_ticket(push_ticket, content="Mất điện cả nhà",
-                         customer={"phone": "0905 111 222"})
+def test_work_done_offline_reaches_the_server_once_in_order(
+    page, context, live_server, org, push_ticket, screenshot
+):
+    ticket = make_ticket(push_ticket, content="Mất điện cả nhà", customer={"phone": "0905 111 222"})
     sign_in(page, live_server, "crew")
     ready_offline(page, live_server, ticket)
 
     context.set_offline(True)
     expect(page.locator("#sync-status .net")).to_have_text(
-        "Mất kết nối: thao tác được lưu trên máy.")
+        "Mất kết nối: thao tác được lưu trên máy."
+    )
     page.click(f"#ticket-{ticket.id} form[data-action=accept] button")
     expect(queued(page, ticket)).to_have_count(1)
     expect(queued(page, ticket).first).to_contain_text("chờ đồng bộ")
 
     page.click("summary:has-text('Cập nhật')")
     page.fill("form[data-action=update] textarea[name=note]", "Thay dây sau công tơ")
-    page.set_input_files("form[data-action=update] input[type=file]", files=[
-        {"name": "hien-truong.png", "mimeType": "image/png", "buffer": png_bytes(2400, 1200)}])
+    page.set_input_files(
+        "form[data-action=update] input[type=file]",
+        files=[
+            {"name": "hien-truong.png", "mimeType": "image/png", "buffer": png_bytes(2400, 1200)}
+        ],
+    )
     page.click("form[data-action=update] button[type=submit]")
     expect(queued(page, ticket)).to_have_count(2)
 
@@ -141,40 +151,51 @@ def test_work_done_offline_reaches_the_server_once_in_order(page, context, live_
     for event, done in zip(events, phone, strict=True):
         on_phone = datetime.fromisoformat(done["at"].replace("Z", "+00:00"))
         assert abs(event.at - on_phone) < timedelta(seconds=5)
-    assert db.session.scalar(select(db.func.count()).select_from(AppliedOp)
-                             .where(AppliedOp.ticket_id == ticket.id)) == 4
-    photo = db.session.execute(select(Attachment).where(Attachment.ticket_id == ticket.id)) \
-        .scalar_one()
+    assert (
+        db.session.scalar(
+            select(db.func.count()).select_from(AppliedOp).where(AppliedOp.ticket_id == ticket.id)
+        )
+        == 4
+    )
+    photo = db.session.execute(
+        select(Attachment).where(Attachment.ticket_id == ticket.id)
+    ).scalar_one()
     assert photo.content_type == "image/jpeg" and max(jpeg_size(photo.data)) == 1600
     assert events[1].data["attachments"] == [photo.id]
 
 
-def test_the_same_outbox_replayed_twice_is_applied_once(page, context, live_server, org,
-                                                       push_ticket):
+def test_the_same_outbox_replayed_twice_is_applied_once(
+    page, context, live_server, org, push_ticket
+):
     ticket = make_ticket(push_ticket)
     accept_offline(page, context, live_server, ticket)
     kept = page.evaluate("FieldOutbox.all()")
     context.set_offline(False)
     expect(counter(page)).to_have_text("", timeout=20_000)
     # The phone lost the answer: the same outbox again, sent again.
-    page.evaluate("""(ops) => Promise.all(ops.map((o) => { delete o.seq;
-                       return FieldOutbox.add(o); }))""", kept)
+    page.evaluate(
+        """(ops) => Promise.all(ops.map((o) => { delete o.seq;
+                       return FieldOutbox.add(o); }))""",
+        kept,
+    )
     assert len(page.evaluate("FieldOutbox.all()")) == 1
     page.evaluate("window.dispatchEvent(new Event('online'))")
     wait_until(page, "FieldOutbox.all().then((ops) => ops.length === 0)")
     assert [e.action for e in events_after_receipt(ticket)] == ["accepted"]
 
 
-def test_a_late_op_without_reason_is_rejected_then_fixed_and_applied(page, context, live_server,
-                                                                    org, push_ticket, screenshot):
+def test_a_late_op_without_reason_is_rejected_then_fixed_and_applied(
+    page, context, live_server, org, push_ticket, screenshot
+):
     ticket = make_ticket(push_ticket, received_at=received_ago(minutes=2, seconds=45))
     # The phone's clock is an hour behind: on the phone the accept is not late, on the server
     # (which corrects the clock) it is, and a reason is needed.
     page.clock.install(time=datetime.now(UTC) - timedelta(hours=1))
     # Only the page's clock is set back, so the page must be the one to replay: no Background
     # Sync here (as in Firefox or Safari), the `online` event does it.
-    page.add_init_script("Object.defineProperty(ServiceWorkerRegistration.prototype, 'sync', "
-                         "{get: () => undefined})")
+    page.add_init_script(
+        "Object.defineProperty(ServiceWorkerRegistration.prototype, 'sync', {get: () => undefined})"
+    )
     sign_in(page, live_server, "crew")
     ready_offline(page, live_server, ticket)
     expect(page.locator("form[data-action=accept] fieldset.late")).to_be_hidden()
@@ -184,8 +205,9 @@ def test_a_late_op_without_reason_is_rejected_then_fixed_and_applied(page, conte
     page.click(f"#ticket-{ticket.id} form[data-action=accept] button")
     context.set_offline(False)
     rejected = page.locator(".outbox-rejected")
-    expect(rejected).to_contain_text("Đã quá thời hạn tiếp nhận: hãy chọn lý do trễ hạn.",
-                                     timeout=20_000)
+    expect(rejected).to_contain_text(
+        "Đã quá thời hạn tiếp nhận: hãy chọn lý do trễ hạn.", timeout=20_000
+    )
     expect(counter(page)).to_have_text("1 thao tác bị từ chối")  # counted once
     expect(rejected.locator("button:has-text('Gửi lại')")).to_have_count(0)  # lacks it again
     screenshot(page, "offline-rejected")
@@ -203,21 +225,25 @@ def test_a_late_op_without_reason_is_rejected_then_fixed_and_applied(page, conte
     assert fresh(ticket).late_accept is True
 
 
-def test_a_ticket_returned_while_offline_is_a_clear_rejection(page, context, live_server, org,
-                                                             push_ticket, client, login,
-                                                             screenshot):
+def test_a_ticket_returned_while_offline_is_a_clear_rejection(
+    page, context, live_server, org, push_ticket, client, login, screenshot
+):
     ticket = make_ticket(push_ticket)
     accept_offline(page, context, live_server, ticket)
 
     token = login("lead")  # meanwhile the team leader sends it back to the call center
-    answer = client.post("/api/v1/sync", headers={"X-CSRFToken": token}, json=batch(
-        op(ticket.id, "return", {"reason": "not_our_area", "note": "Ngoài địa bàn"})))
+    answer = client.post(
+        "/api/v1/sync",
+        headers={"X-CSRFToken": token},
+        json=batch(op(ticket.id, "return", {"reason": "not_our_area", "note": "Ngoài địa bàn"})),
+    )
     assert answer.get_json()["results"][0]["status"] == "applied"
 
     context.set_offline(False)
     rejected = page.locator(".outbox-rejected")
-    expect(rejected).to_contain_text("Phiếu đã được trả về tổng đài nên không thể tiếp nhận nữa.",
-                                     timeout=20_000)
+    expect(rejected).to_contain_text(
+        "Phiếu đã được trả về tổng đài nên không thể tiếp nhận nữa.", timeout=20_000
+    )
     screenshot(page, "offline-conflict")
     assert [o["status"] for o in page.evaluate(OUTBOX)] == ["rejected"]  # nothing lost
     expect(rejected.locator("button:has-text('Gửi lại')")).to_have_count(0)
@@ -227,8 +253,9 @@ def test_a_ticket_returned_while_offline_is_a_clear_rejection(page, context, liv
     assert page.evaluate("FieldOutbox.all()") == []
 
 
-def test_an_extension_recorded_offline_says_how_the_customer_was_told(page, context, live_server,
-                                                                     org, push_ticket):
+def test_an_extension_recorded_offline_says_how_the_customer_was_told(
+    page, context, live_server, org, push_ticket
+):
     ticket = make_ticket(push_ticket)
     sign_in(page, live_server, "crew")
     ready_offline(page, live_server, ticket)

@@ -20,8 +20,9 @@ def panel(page, title, action):
     return page.locator(f"form[data-action={action}]")
 
 
-def test_a_late_accept_queued_offline_does_not_make_the_call_late(page, context, live_server,
-                                                                  org, push_ticket):
+def test_a_late_accept_queued_offline_does_not_make_the_call_late(
+    page, context, live_server, org, push_ticket
+):
     # Issue 16.1: the accept is late, the call 30 minutes after it is not.
     ticket = make_ticket(push_ticket, received_at=received_ago(minutes=10))
     sign_in(page, live_server, "crew")
@@ -40,16 +41,20 @@ def test_a_late_accept_queued_offline_does_not_make_the_call_late(page, context,
     context.set_offline(False)
     expect(counter(page)).to_have_text("", timeout=20_000)
     db.session.rollback()
-    events = db.session.execute(select(Event).where(Event.ticket_id == ticket.id)
-                                .order_by(Event.id)).scalars().all()
+    events = (
+        db.session.execute(select(Event).where(Event.ticket_id == ticket.id).order_by(Event.id))
+        .scalars()
+        .all()
+    )
     assert [e.action for e in events] == ["received", "accepted", "contacted"]
     assert events[1].data["late_reason"]["code"] == "workload"
     assert "late_reason" not in events[2].data
     assert fresh(ticket).late_accept is True and fresh(ticket).late_contact is False
 
 
-def test_the_contact_clock_a_queued_accept_started_runs_on_the_phone(page, context, live_server,
-                                                                     org, push_ticket):
+def test_the_contact_clock_a_queued_accept_started_runs_on_the_phone(
+    page, context, live_server, org, push_ticket
+):
     ticket = make_ticket(push_ticket)
     page.clock.install()
     sign_in(page, live_server, "crew")
@@ -94,8 +99,9 @@ def test_badges_keep_counting_offline(page, context, live_server, org, push_tick
     expect(badge).to_contain_text("Quá hạn 5 phút")
 
 
-def test_a_fact_added_to_the_spec_is_asked_before_queueing(page, context, live_server, org,
-                                                           push_ticket, monkeypatch):
+def test_a_fact_added_to_the_spec_is_asked_before_queueing(
+    page, context, live_server, org, push_ticket, monkeypatch
+):
     add_seal_fact(monkeypatch)
     ticket = make_ticket(push_ticket)
     sign_in(page, live_server, "crew")
@@ -110,8 +116,7 @@ def test_a_fact_added_to_the_spec_is_asked_before_queueing(page, context, live_s
     complete.locator("textarea[name=result]").fill("Đã thay cầu chì")
     complete.locator("input[name=cause]").fill("Đứt cầu chì")
     complete.locator("button[type=submit]").click()
-    expect(complete.locator(".offline-error")).to_have_text(
-        f"Hãy điền: {SEAL_NAME.capitalize()}.")
+    expect(complete.locator(".offline-error")).to_have_text(f"Hãy điền: {SEAL_NAME.capitalize()}.")
     expect(seal).to_have_attribute("aria-invalid", "true")
     assert page.evaluate("FieldOutbox.all()") == []
 
@@ -122,6 +127,5 @@ def test_a_fact_added_to_the_spec_is_asked_before_queueing(page, context, live_s
     assert done["data"]["seal_no"] == "NP-0042" and done["data"]["restored_at"]
 
     context.set_offline(False)
-    expect(page.locator(f"#ticket-{ticket.id} .status")).to_have_text("Đã hoàn tất",
-                                                                      timeout=20_000)
+    expect(page.locator(f"#ticket-{ticket.id} .status")).to_have_text("Đã hoàn tất", timeout=20_000)
     assert fresh(ticket).events[-1].data["seal_no"] == "NP-0042"

@@ -59,16 +59,20 @@ class PushChannel:
         scope = f"{self.origin}/"
         deadline = time.monotonic() + 10
         while scope not in self.registrations:
-            assert time.monotonic() < deadline, f"no registration for {scope}: " \
-                                                f"{self.registrations}"
+            assert time.monotonic() < deadline, f"no registration for {scope}: {self.registrations}"
             page.wait_for_timeout(50)
         return self.registrations[scope]
 
     def deliver(self, page, message: dict) -> None:
         """Hand the page's service worker a push message, as the push service would."""
-        self.cdp.send("ServiceWorker.deliverPushMessage", {
-            "origin": self.origin, "registrationId": self.registration_id(page),
-            "data": json.dumps(message, ensure_ascii=False)})
+        self.cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {
+                "origin": self.origin,
+                "registrationId": self.registration_id(page),
+                "data": json.dumps(message, ensure_ascii=False),
+            },
+        )
 
 
 # Chromium keeps shown notifications in a database and, on getNotifications(), drops the
@@ -108,15 +112,17 @@ def sync_other(app, login):
     def _sync(username, ticket_id, action):
         c = app.test_client()
         token = login(username, c=c)
-        resp = c.post("/api/v1/sync", json=batch(op(ticket_id, action)),
-                      headers={"X-CSRFToken": token})
+        resp = c.post(
+            "/api/v1/sync", json=batch(op(ticket_id, action)), headers={"X-CSRFToken": token}
+        )
         assert resp.get_json()["results"][0]["status"] == "applied", resp.get_json()
 
     return _sync
 
 
 def test_a_push_shows_the_notification_and_its_tap_opens_the_ticket(
-        app, context, page, live_server, org, push_ticket, screenshot):
+    app, context, page, live_server, org, push_ticket, screenshot
+):
     channel = PushChannel(context, page, live_server)
     worker = controlled_page(context, page, live_server, "crew")
     ticket = make_ticket(push_ticket)
@@ -138,13 +144,15 @@ def test_a_push_shows_the_notification_and_its_tap_opens_the_ticket(
 
 
 def test_nhan_on_a_new_tickets_notification_accepts_it(
-        app, context, page, live_server, org, push_ticket):
+    app, context, page, live_server, org, push_ticket
+):
     channel = PushChannel(context, page, live_server)
     worker = controlled_page(context, page, live_server, "crew")
     ticket = make_ticket(push_ticket)
     crew = org["users"]["crew"]
     message = push_messages.with_accept_token(
-        push_messages.reminder_message("new_ticket", ticket, datetime.now(UTC)), crew.id)
+        push_messages.reminder_message("new_ticket", ticket, datetime.now(UTC)), crew.id
+    )
 
     channel.deliver(page, message)
 
@@ -162,13 +170,15 @@ def test_nhan_on_a_new_tickets_notification_accepts_it(
 
 
 def test_nhan_for_a_ticket_taken_meanwhile_opens_it_instead(
-        app, context, page, live_server, org, push_ticket, sync_other):
+    app, context, page, live_server, org, push_ticket, sync_other
+):
     channel = PushChannel(context, page, live_server)
     worker = controlled_page(context, page, live_server, "crew")
     ticket = make_ticket(push_ticket)
     message = push_messages.with_accept_token(
         push_messages.reminder_message("new_ticket", ticket, datetime.now(UTC)),
-        org["users"]["crew"].id)
+        org["users"]["crew"].id,
+    )
     channel.deliver(page, message)
     [note] = shown(page)
     sync_other("crew2", ticket.id, "accept")

@@ -5,13 +5,15 @@ from playwright.sync_api import expect
 
 from tests.browser.screens import sign_in
 
-NO_ANSWER = ("Trình duyệt hoặc dịch vụ thông báo không trả lời sau 2 giây. "
-             "Kiểm tra mạng rồi thử lại.")
+NO_ANSWER = (
+    "Trình duyệt hoặc dịch vụ thông báo không trả lời sau 2 giây. Kiểm tra mạng rồi thử lại."
+)
 NEVER = "() => new Promise(() => {})"
 
 
-def test_a_push_service_that_never_answers_is_named(app, context, page, live_server, org,
-                                                    screenshot):
+def test_a_push_service_that_never_answers_is_named(
+    app, context, page, live_server, org, screenshot
+):
     app.config["PUSH_ANSWER_SECONDS"] = 2
     context.grant_permissions(["notifications"], origin=live_server)
     context.add_init_script(f"PushManager.prototype.subscribe = {NEVER};")

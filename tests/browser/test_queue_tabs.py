@@ -19,19 +19,22 @@ def rows(page):
 
 def crew_desk(push_ticket, client, login):
     """The duty desk: one ticket the crew holds, two nobody holds, one a teammate holds."""
-    mine, free, free2, theirs = (make_ticket(push_ticket, customer={"name": name}) for name in
-                                 ("Cụ Lân", "Bà Hoa", "Ông Tư", "Chị Mai"))
+    mine, free, free2, theirs = (
+        make_ticket(push_ticket, customer={"name": name})
+        for name in ("Cụ Lân", "Bà Hoa", "Ông Tư", "Chị Mai")
+    )
     for user, ticket in (("crew", mine), ("crew2", theirs)):
         token = login(user)
-        answer = client.post("/api/v1/sync", headers={"X-CSRFToken": token},
-                             json=batch(op(ticket.id, "accept")))
+        answer = client.post(
+            "/api/v1/sync", headers={"X-CSRFToken": token}, json=batch(op(ticket.id, "accept"))
+        )
         assert answer.get_json()["results"][0]["status"] == "applied"
     return mine, free, free2, theirs
 
 
-def test_the_crew_lands_on_its_own_tickets_and_moves_between_tabs(page, live_server, org,
-                                                                  push_ticket, client, login,
-                                                                  screenshot):
+def test_the_crew_lands_on_its_own_tickets_and_moves_between_tabs(
+    page, live_server, org, push_ticket, client, login, screenshot
+):
     mine, free, free2, theirs = crew_desk(push_ticket, client, login)
     sign_in(page, live_server, "crew")
     expect(tab(page, "mine")).to_have_attribute("aria-current", "page")
@@ -64,8 +67,9 @@ def test_the_crew_lands_on_its_own_tickets_and_moves_between_tabs(page, live_ser
 
 def test_tabs_work_without_javascript(browser, live_server, org, push_ticket, client, login):
     mine, free, free2, theirs = crew_desk(push_ticket, client, login)
-    context = browser.new_context(viewport={"width": 360, "height": 740},
-                                  java_script_enabled=False, locale="vi-VN")
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, java_script_enabled=False, locale="vi-VN"
+    )
     try:
         page = context.new_page()
         sign_in(page, live_server, "crew")
@@ -77,10 +81,9 @@ def test_tabs_work_without_javascript(browser, live_server, org, push_ticket, cl
         context.close()
 
 
-def test_with_no_signal_the_kept_default_tab_and_the_desks_tickets_open(page, context,
-                                                                       live_server, org,
-                                                                       push_ticket, client,
-                                                                       login, screenshot):
+def test_with_no_signal_the_kept_default_tab_and_the_desks_tickets_open(
+    page, context, live_server, org, push_ticket, client, login, screenshot
+):
     mine, free, free2, theirs = crew_desk(push_ticket, client, login)
     sign_in(page, live_server, "crew")
     open_controlled(page, f"{live_server}/")

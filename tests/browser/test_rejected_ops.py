@@ -8,9 +8,9 @@ from tests.browser.screens import fits_phone, make_ticket, sign_in
 from tests.browser.test_offline import OUTBOX, counter, queued, ready_offline
 
 
-def test_an_accept_refused_because_a_teammate_now_holds_the_ticket(page, context, live_server,
-                                                                   org, push_ticket, client,
-                                                                   login, screenshot):
+def test_an_accept_refused_because_a_teammate_now_holds_the_ticket(
+    page, context, live_server, org, push_ticket, client, login, screenshot
+):
     ticket = make_ticket(push_ticket, customer={"name": "Cụ Lân"})
     sign_in(page, live_server, "crew")
     ready_offline(page, live_server, ticket)
@@ -21,8 +21,11 @@ def test_an_accept_refused_because_a_teammate_now_holds_the_ticket(page, context
 
     token = login("lead")  # meanwhile the leader gives the ticket to the crew's teammate
     crew2 = org["users"]["crew2"].id
-    answer = client.post("/api/v1/sync", headers={"X-CSRFToken": token}, json=batch(
-        op(ticket.id, "assign", {"assignee_id": crew2})))
+    answer = client.post(
+        "/api/v1/sync",
+        headers={"X-CSRFToken": token},
+        json=batch(op(ticket.id, "assign", {"assignee_id": crew2})),
+    )
     assert answer.get_json()["results"][0]["status"] == "applied"
 
     context.set_offline(False)
@@ -32,11 +35,14 @@ def test_an_accept_refused_because_a_teammate_now_holds_the_ticket(page, context
     expect(rejected.locator("button:has-text('Gửi lại')")).to_have_count(0)
     expect(rejected.locator("button:has-text('Sửa')")).to_have_count(0)
     note = page.locator("[data-kept-from=assignee]")  # the page the server now answers
-    expect(note).to_have_text("Phiếu này đang do Lê Văn Cường xử lý: chỉ người đó hoặc đội "
-                              "trưởng mới thao tác được trên phiếu.")
+    expect(note).to_have_text(
+        "Phiếu này đang do Lê Văn Cường xử lý: chỉ người đó hoặc đội "
+        "trưởng mới thao tác được trên phiếu."
+    )
     # Refused for good, the accept no longer starts the call's clock on the phone.
     expect(page.locator(f"#ticket-{ticket.id} .ticket-head .badge")).to_contain_text(
-        "Hạn tiếp nhận")
+        "Hạn tiếp nhận"
+    )
     assert fits_phone(page)
     screenshot(page, "rejected-held-by-teammate")
 

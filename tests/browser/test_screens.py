@@ -63,8 +63,9 @@ def test_accept(page, live_server, org, push_ticket, screenshot):
     expect(page.locator(".flash").first).to_contain_text("Đã ghi nhận")
     assert fits_phone(page)
     screenshot(page, "ticket")
-    assert fresh(ticket).status == "accepted" and fresh(ticket).assignee_id == org[
-        "users"]["crew"].id
+    assert (
+        fresh(ticket).status == "accepted" and fresh(ticket).assignee_id == org["users"]["crew"].id
+    )
 
 
 def test_call_outcome(page, live_server, org, push_ticket):
@@ -93,7 +94,8 @@ def test_update_with_photo(page, live_server, org, push_ticket):
     form = page.locator("form[data-action=update]")
     form.locator("textarea[name=note]").fill("Đã đến hiện trường, đang kiểm tra cầu chì")
     form.locator("input[type=file]").set_input_files(
-        files=[{"name": "hien-truong.png", "mimeType": "image/png", "buffer": png_bytes()}])
+        files=[{"name": "hien-truong.png", "mimeType": "image/png", "buffer": png_bytes()}]
+    )
     form.locator("button[type=submit]").click()
     entry = page.locator(".timeline li").first
     expect(entry).to_contain_text("Đã đến hiện trường")
@@ -135,7 +137,8 @@ def test_completion_blocked_then_done(page, live_server, org, push_ticket, scree
     form.locator("button[type=submit]").click()
     error = page.locator("form[data-action=complete] .error")
     expect(error).to_have_text(
-        "Chưa thể hoàn tất phiếu: còn thiếu thời gian có điện lại, nguyên nhân.")
+        "Chưa thể hoàn tất phiếu: còn thiếu thời gian có điện lại, nguyên nhân."
+    )
     form = page.locator("form[data-action=complete]")
     expect(form.locator("textarea[name=result]")).to_have_value("Đã thay cầu chì, có điện lại")
     expect(form.locator("input[name=restored_at]")).to_have_attribute("aria-invalid", "true")
@@ -170,7 +173,8 @@ def test_desk_creates_a_walk_in_ticket(page, live_server, org, screenshot, brows
     assert ticket.customer_phone == "0905777888" and ticket.channel == "counter"
     expect(page.locator("#notice .flash")).to_have_text(
         f"Đã tạo phiếu {ticket.crm_id} cho khách hàng Lê Thị Mai. "
-        "Phiếu chờ Bộ phận trực vận hành tiếp nhận.")
+        "Phiếu chờ Bộ phận trực vận hành tiếp nhận."
+    )
     expect(page.locator(f"#ticket-{ticket.id}")).to_contain_text(f"{ticket.crm_id} · Tại quầy")
     expect(page.locator("form[data-action=return]")).to_have_count(0)
     assert fits_phone(page)
@@ -230,8 +234,7 @@ def test_leader_assigns_and_transfers(page, live_server, org, push_ticket, scree
     row.locator("summary:has-text('Chuyển')").click()
     row.locator("form[data-action=transfer] textarea[name=note]").fill("Khách hỏi về hợp đồng")
     row.locator("form[data-action=transfer] button").click()
-    expect(page.locator(f"#board-row-{ticket.id} .row-meta")).to_contain_text(
-        "Bộ phận kinh doanh")
+    expect(page.locator(f"#board-row-{ticket.id} .row-meta")).to_contain_text("Bộ phận kinh doanh")
     assert fresh(ticket).desk == "business"
     event = db.session.execute(select(Event).where(Event.action == "transferred")).scalar_one()
     assert event.data["note"] == "Khách hỏi về hợp đồng"

@@ -71,6 +71,7 @@ PHOTO_STATUS = "(url) => fetch(url).then((r) => r.status, () => 'failed')"
 @dataclass
 class Traces:
     """What the first user saw on the phone, to look for after they left."""
+
     ticket: int
     photo: int
     csrf: str = ""
@@ -92,12 +93,20 @@ def traces(org, client, login, push_ticket) -> Traces:
     ticket = make_ticket(push_ticket, content=SECRET)
     make_ticket(push_ticket, team="PC-DN-ST", content="Dây điện võng thấp")
     token = login("crew")
-    upload = client.post(f"/tickets/{ticket.id}/photos", headers={"X-CSRFToken": token},
-                         data={"photos": (io.BytesIO(png_bytes()), "hien-truong.png")})
+    upload = client.post(
+        f"/tickets/{ticket.id}/photos",
+        headers={"X-CSRFToken": token},
+        data={"photos": (io.BytesIO(png_bytes()), "hien-truong.png")},
+    )
     (photo,) = upload.get_json()["attachments"]
-    answer = client.post("/api/v1/sync", headers={"X-CSRFToken": token}, json=batch(
-        op(ticket.id, "accept"), op(ticket.id, "update", {"note": "Đã thay công tơ",
-                                                           "attachments": [photo]})))
+    answer = client.post(
+        "/api/v1/sync",
+        headers={"X-CSRFToken": token},
+        json=batch(
+            op(ticket.id, "accept"),
+            op(ticket.id, "update", {"note": "Đã thay công tơ", "attachments": [photo]}),
+        ),
+    )
     assert [r["status"] for r in answer.get_json()["results"]] == ["applied", "applied"]
     return Traces(ticket=ticket.id, photo=photo)
 
@@ -111,8 +120,11 @@ def keep_pages_of_a(page, base: str, traces: Traces) -> None:
     photo = page.locator(f"img[src='/attachments/{traces.photo}']")
     photo.scroll_into_view_if_needed()
     expect(photo).to_have_js_property("complete", True)
-    wait_until(page, f"({KEPT})().then((kept) => '/attachments/{traces.photo}' in kept "
-                     f"&& '/tickets/{traces.ticket}' in kept)")
+    wait_until(
+        page,
+        f"({KEPT})().then((kept) => '/attachments/{traces.photo}' in kept "
+        f"&& '/tickets/{traces.ticket}' in kept)",
+    )
     traces.csrf = page.get_attribute("meta[name=csrf-token]", "content")
 
 
@@ -153,8 +165,9 @@ def without_clear_site_data(route) -> None:
 
 
 @pytest.mark.parametrize("header", ["honoured", "ignored"])
-def test_the_next_user_of_the_phone_finds_nothing_of_the_last(page, context, live_server,
-                                                              traces, header, screenshot):
+def test_the_next_user_of_the_phone_finds_nothing_of_the_last(
+    page, context, live_server, traces, header, screenshot
+):
     keep_pages_of_a(page, live_server, traces)
     if header == "ignored":
         page.route("**/logout", without_clear_site_data)
@@ -167,9 +180,9 @@ def test_the_next_user_of_the_phone_finds_nothing_of_the_last(page, context, liv
     assert_nothing_of_a_readable(page, context, live_server, traces, screenshot)
 
 
-def test_pages_kept_for_a_session_ended_elsewhere_are_not_shown(page, context, live_server,
-                                                                traces, client, login,
-                                                                screenshot):
+def test_pages_kept_for_a_session_ended_elsewhere_are_not_shown(
+    page, context, live_server, traces, client, login, screenshot
+):
     """No sign-out tap on the phone: the user signs out on another device."""
     keep_pages_of_a(page, live_server, traces)
     assert client.post("/logout", data={"csrf_token": login("crew")}).status_code == 303
@@ -190,9 +203,9 @@ def answer_dialogs(page, yes: dict) -> None:
     page.on("dialog", lambda dialog: dialog.accept() if yes["now"] else dialog.dismiss())
 
 
-def test_unsynced_work_is_discarded_only_when_the_user_says_so(page, context, live_server, org,
-                                                              push_ticket, client, login,
-                                                              screenshot):
+def test_unsynced_work_is_discarded_only_when_the_user_says_so(
+    page, context, live_server, org, push_ticket, client, login, screenshot
+):
     ticket = make_ticket(push_ticket)
     open_ticket_kept(page, live_server, ticket)
     context.set_offline(True)
@@ -204,21 +217,26 @@ def test_unsynced_work_is_discarded_only_when_the_user_says_so(page, context, li
 
     tap_sign_out(page)  # no signal: the session cannot end here, so nothing is touched
     expect(page.locator("#notice")).to_have_text(
-        "Chưa đăng xuất được vì mất kết nối. Hãy đăng xuất khi có mạng.")
+        "Chưa đăng xuất được vì mất kết nối. Hãy đăng xuất khi có mạng."
+    )
     screenshot(page, "sign-out-offline")
     assert len(page.evaluate("FieldOutbox.all()")) == 1
 
     token = login("lead")  # meanwhile the ticket goes back to the call center
-    answer = client.post("/api/v1/sync", headers={"X-CSRFToken": token}, json=batch(
-        op(ticket.id, "return", {"reason": "not_our_area", "note": "Ngoài địa bàn"})))
+    answer = client.post(
+        "/api/v1/sync",
+        headers={"X-CSRFToken": token},
+        json=batch(op(ticket.id, "return", {"reason": "not_our_area", "note": "Ngoài địa bàn"})),
+    )
     assert answer.get_json()["results"][0]["status"] == "applied"
     context.set_offline(False)
     expect(page.locator(".outbox-rejected")).to_have_count(1, timeout=20_000)
 
     with page.expect_event("dialog") as warned:
         tap_sign_out(page)  # the sync leaves the rejected op: asked, and the answer is no
-    assert warned.value.message == ("Còn 1 thao tác chưa đồng bộ trên máy này. Đăng xuất sẽ "
-                                    "xoá các thao tác đó. Vẫn đăng xuất?")
+    assert warned.value.message == (
+        "Còn 1 thao tác chưa đồng bộ trên máy này. Đăng xuất sẽ xoá các thao tác đó. Vẫn đăng xuất?"
+    )
     expect(page.locator("details.menu")).not_to_have_attribute("open", "")
     assert page.url.endswith(f"/tickets/{ticket.id}")
     assert len(page.evaluate("FieldOutbox.all()")) == 1
@@ -236,9 +254,12 @@ def test_pending_work_is_sent_before_signing_out(page, live_server, org, push_ti
     ticket = make_ticket(push_ticket)
     open_ticket_kept(page, live_server, ticket)
     # An accept the phone kept and has not sent yet (as js/offline.js queues one).
-    page.evaluate("""(id) => FieldOutbox.add({op_id: FieldOutbox.newId(), user: 'crew',
+    page.evaluate(
+        """(id) => FieldOutbox.add({op_id: FieldOutbox.newId(), user: 'crew',
         ticket_id: id, action: 'accept', at: new Date().toISOString(), data: {}, fields: {},
-        photos: [], attachments: null, status: 'pending', error: null})""", ticket.id)
+        photos: [], attachments: null, status: 'pending', error: null})""",
+        ticket.id,
+    )
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     sign_out(page)
@@ -248,14 +269,19 @@ def test_pending_work_is_sent_before_signing_out(page, live_server, org, push_ti
 
 # No push service is reachable here: this is the subscription one would have given the browser.
 ENDPOINT = "http://127.0.0.1:9/push/phone-of-the-team"
-FAKE_SUBSCRIPTION = ("PushManager.prototype.getSubscription = () => Promise.resolve({"
-                     f"endpoint: '{ENDPOINT}', "
-                     "unsubscribe: () => window.unsubscribed().then(() => true)});")
+FAKE_SUBSCRIPTION = (
+    "PushManager.prototype.getSubscription = () => Promise.resolve({"
+    f"endpoint: '{ENDPOINT}', "
+    "unsubscribe: () => window.unsubscribed().then(() => true)});"
+)
 
 
 def test_signing_out_removes_the_push_subscription(page, live_server, org):
-    db.session.add(PushSubscription(user_id=org["users"]["crew"].id, endpoint=ENDPOINT,
-                                    p256dh="BPhone", auth="secret"))
+    db.session.add(
+        PushSubscription(
+            user_id=org["users"]["crew"].id, endpoint=ENDPOINT, p256dh="BPhone", auth="secret"
+        )
+    )
     db.session.commit()
     calls = []
     page.expose_function("unsubscribed", lambda: calls.append("unsubscribe"))

@@ -47,6 +47,7 @@ ALWAYS_ZERO = {"group_lookups"}
 
 def _tests(as_of: datetime) -> dict:
     """Each column as a test on one scenario."""
+
     def late(s: Scenario) -> bool:
         return s.late and s.completed_before(as_of)
 
@@ -71,8 +72,9 @@ def _tests(as_of: datetime) -> dict:
         "late_objective": lambda s: late(s) and s.late_code in OBJECTIVE,
         "late_other": lambda s: late(s) and s.late_code not in OBJECTIVE,
         "open_not_due": lambda s: s.open_at(as_of) and s.resolve_by >= as_of,
-        "overdue_open": lambda s: (s.open_at(as_of) and s.resolve_by < as_of)
-        or (returned(s) and s.returned_overdue()),
+        "overdue_open": lambda s: (
+            (s.open_at(as_of) and s.resolve_by < as_of) or (returned(s) and s.returned_overdue())
+        ),
         "repeat": lambda s: s.repeat,
         "repeat_after_deadline": lambda s: s.repeat and s.expect_after_deadline,
         "complaint_staff": attitude,
@@ -87,10 +89,12 @@ def _tests(as_of: datetime) -> dict:
     return tests
 
 
-def report_numbers(scenarios: list[Scenario], start: datetime, end: datetime,
-                   as_of: datetime, teams: set[str]) -> dict[str, int | None]:
+def report_numbers(
+    scenarios: list[Scenario], start: datetime, end: datetime, as_of: datetime, teams: set[str]
+) -> dict[str, int | None]:
     """Every column's expected value for the tickets of `teams` received in [start, end)."""
     rows = [s for s in scenarios if start <= s.received_at < end and s.team in teams]
-    numbers: dict[str, int | None] = {k: sum(1 for s in rows if test(s))
-                                      for k, test in _tests(as_of).items()}
+    numbers: dict[str, int | None] = {
+        k: sum(1 for s in rows if test(s)) for k, test in _tests(as_of).items()
+    }
     return {k: numbers[k] for k in HEADERS}

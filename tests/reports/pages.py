@@ -2,8 +2,26 @@
 
 from html.parser import HTMLParser
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr", "line", "rect", "polyline", "circle", "path"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+    "line",
+    "rect",
+    "polyline",
+    "circle",
+    "path",
+}
 
 
 class _Marked(HTMLParser):
@@ -30,8 +48,13 @@ class _Marked(HTMLParser):
             return
         entry = self.stack.pop()
         if entry["marked"]:
-            self.found.append({"data": entry["data"], "text": "".join(entry["text"]).strip(),
-                               "links": entry["links"]})
+            self.found.append(
+                {
+                    "data": entry["data"],
+                    "text": "".join(entry["text"]).strip(),
+                    "links": entry["links"],
+                }
+            )
 
     def handle_data(self, data):
         for entry in self.stack:

@@ -18,21 +18,37 @@ from sync.batch import parse_op
 from tests.api.helpers import arrived
 
 # What the tests hold for true, written here apart from the app's code.
-OBJECTIVE = {"storm", "grid_incident", "customer_absent", "customer_requested_later",
-             "waiting_materials", "site_inaccessible", "waiting_other_unit"}
+OBJECTIVE = {
+    "storm",
+    "grid_incident",
+    "customer_absent",
+    "customer_requested_later",
+    "waiting_materials",
+    "site_inaccessible",
+    "waiting_other_unit",
+}
 # B.01 (DOMAIN §7): OTHER is "other services", POWER_QUALITY a complaint about supply quality.
-GROUP_OF = {"OUTAGE": "other_services", "SAFETY": "other_services", "RECONNECT": "during_use",
-            "NEW_SUPPLY_LV": "new_supply", "NEW_SUPPLY_MV": "new_supply",
-            "COMPLAINT": "complaints", "MEDIA_COMPLAINT": "complaints",
-            "POWER_QUALITY": "complaints", "OTHER": "other_services"}
+GROUP_OF = {
+    "OUTAGE": "other_services",
+    "SAFETY": "other_services",
+    "RECONNECT": "during_use",
+    "NEW_SUPPLY_LV": "new_supply",
+    "NEW_SUPPLY_MV": "new_supply",
+    "COMPLAINT": "complaints",
+    "MEDIA_COMPLAINT": "complaints",
+    "POWER_QUALITY": "complaints",
+    "OTHER": "other_services",
+}
 COMPLAINTS = {"COMPLAINT", "MEDIA_COMPLAINT", "POWER_QUALITY"}
-FACTS = {"OUTAGE": {"restored_at": "AT", "cause": "Đứt dây"},
-         "SAFETY": {"restored_at": "AT", "cause": "Cây đổ"},
-         "RECONNECT": {"reconnected_at": "AT"},
-         "NEW_SUPPLY_LV": {"meter_serial": "SN-1", "energised_on": "DAY"},
-         "NEW_SUPPLY_MV": {"meter_serial": "SN-2", "energised_on": "DAY"},
-         "COMPLAINT": {"complaint_subject": "SUBJECT"},
-         "MEDIA_COMPLAINT": {"reply_ref": "215/ĐLĐN-KD", "complaint_subject": "SUBJECT"}}
+FACTS = {
+    "OUTAGE": {"restored_at": "AT", "cause": "Đứt dây"},
+    "SAFETY": {"restored_at": "AT", "cause": "Cây đổ"},
+    "RECONNECT": {"reconnected_at": "AT"},
+    "NEW_SUPPLY_LV": {"meter_serial": "SN-1", "energised_on": "DAY"},
+    "NEW_SUPPLY_MV": {"meter_serial": "SN-2", "energised_on": "DAY"},
+    "COMPLAINT": {"complaint_subject": "SUBJECT"},
+    "MEDIA_COMPLAINT": {"reply_ref": "215/ĐLĐN-KD", "complaint_subject": "SUBJECT"},
+}
 # returned_late: worked, then returned by the leader once its deadline had passed.
 OUTCOMES = ("on_time", "late", "returned", "returned_late", "open", "completed_later")
 
@@ -100,12 +116,20 @@ def build(scenarios: list[Scenario], actors: dict[str, User], now: datetime) -> 
 
 def _intake(s: Scenario, names: dict[str, Scenario]) -> dict:
     body = {
-        "crm_id": s.crm_id, "type": s.type, "received_at": s.received_at.isoformat(),
-        "team": s.team, "channel": s.channel,
+        "crm_id": s.crm_id,
+        "type": s.type,
+        "received_at": s.received_at.isoformat(),
+        "team": s.team,
+        "channel": s.channel,
         "content": f"Kịch bản {s.name}" + (": khách hàng rất bức xúc" if s.upset else ""),
-        "customer": {"code": f"PC-{s.name}"[:32], "name": "Khách hàng " + s.name,
-                     "phone": "0905000000", "birth_year": 1985, "sex": "M",
-                     "difficult": s.difficult},
+        "customer": {
+            "code": f"PC-{s.name}"[:32],
+            "name": "Khách hàng " + s.name,
+            "phone": "0905000000",
+            "birth_year": 1985,
+            "sex": "M",
+            "difficult": s.difficult,
+        },
         "contact_count": s.contact_count,
     }
     if s.repeat_of:
@@ -114,8 +138,13 @@ def _intake(s: Scenario, names: dict[str, Scenario]) -> dict:
 
 
 def _op(s: Scenario, user: User, action: str, at: datetime, data: dict, now: datetime):
-    raw = {"op_id": uuid.uuid4().hex, "ticket_id": s.ticket_id, "action": action,
-           "at": at.isoformat(), "data": data}
+    raw = {
+        "op_id": uuid.uuid4().hex,
+        "ticket_id": s.ticket_id,
+        "action": action,
+        "at": at.isoformat(),
+        "data": data,
+    }
     result = apply(OpRequest(**parse_op(raw)), user, now=now)
     assert result.status == "applied", (s.name, action, result.error)
     return result.ticket
@@ -135,18 +164,29 @@ def _work(s: Scenario, user: User, now: datetime) -> None:
         _op(s, user, "accept", received + timedelta(minutes=1), {}, now)
         _op(s, user, "contact", received + timedelta(minutes=2), {"outcome": "reached"}, now)
         s.returned_at = resolve_by + timedelta(minutes=30)
-        _op(s, user, "return", s.returned_at, {"reason": "not_our_area", "note": "Khác địa bàn"},
-            now)
+        _op(
+            s,
+            user,
+            "return",
+            s.returned_at,
+            {"reason": "not_our_area", "note": "Khác địa bàn"},
+            now,
+        )
         return
     if s.accept_late:
         accepted = accept_by + timedelta(minutes=5)
-        _op(s, user, "accept", accepted, {"late_reason": {"code": "workload", "note": "Đông"}},
-            now)
+        _op(s, user, "accept", accepted, {"late_reason": {"code": "workload", "note": "Đông"}}, now)
     else:
         accepted = received + timedelta(minutes=1)
         _op(s, user, "accept", accepted, {}, now)
-    _op(s, user, "contact", accepted + timedelta(minutes=1),
-        {"outcome": "confirmed_done", "note": "Đã gọi"}, now)
+    _op(
+        s,
+        user,
+        "contact",
+        accepted + timedelta(minutes=1),
+        {"outcome": "confirmed_done", "note": "Đã gọi"},
+        now,
+    )
     if s.outcome == "on_time":
         _complete(s, user, accepted + timedelta(minutes=2), None, now)
     elif s.outcome == "late":
@@ -155,12 +195,12 @@ def _work(s: Scenario, user: User, now: datetime) -> None:
         _complete(s, user, now - timedelta(seconds=1), s.late_code, now)
 
 
-def _complete(s: Scenario, user: User, at: datetime, late_code: str | None,
-              now: datetime) -> None:
+def _complete(s: Scenario, user: User, at: datetime, late_code: str | None, now: datetime) -> None:
     data = {"result": "Đã xử lý xong"}
     for key, value in FACTS.get(s.type, {}).items():
-        data[key] = {"AT": at.isoformat(), "DAY": at.date().isoformat(),
-                     "SUBJECT": s.subject}.get(value, value)
+        data[key] = {"AT": at.isoformat(), "DAY": at.date().isoformat(), "SUBJECT": s.subject}.get(
+            value, value
+        )
     if late_code:
         data["late_reason"] = {"code": late_code, "note": "Trễ"}
     ticket = _op(s, user, "complete", at, data, now)

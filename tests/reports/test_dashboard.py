@@ -14,6 +14,7 @@ DAILY = ("open_eod", "on_time_day", "late_day", "overdue_eod")
 
 def recent_scenarios(now: datetime) -> list[Scenario]:
     """Tickets of the last weeks, open, late, on time, returned, across three teams."""
+
     def ago(**kw) -> datetime:
         return now - timedelta(**kw)
 
@@ -28,18 +29,30 @@ def recent_scenarios(now: datetime) -> list[Scenario]:
         S("d_open_new", "PC-DN-HC", "OUTAGE", "phone", due_later_today, "open"),
         S("d_overdue", "PC-DN-HC", "OUTAGE", "phone", ago(hours=3), "open"),
         # Completed a second ago, late: counted as late today at any hour.
-        S("d_late_recent", "PC-DN-HC", "OUTAGE", "zalo", ago(hours=4), "completed_later",
-          late_code="storm"),
-        S("d_yesterday_late", "PC-DN-HC", "OUTAGE", "app", ago(hours=30), "late",
-          late_code="workload"),
+        S(
+            "d_late_recent",
+            "PC-DN-HC",
+            "OUTAGE",
+            "zalo",
+            ago(hours=4),
+            "completed_later",
+            late_code="storm",
+        ),
+        S(
+            "d_yesterday_late",
+            "PC-DN-HC",
+            "OUTAGE",
+            "app",
+            ago(hours=30),
+            "late",
+            late_code="workload",
+        ),
         S("d_on_time_old", "PC-DN-HC", "OUTAGE", "phone", ago(days=5)),
         S("d_returned", "PC-DN-HC", "OUTAGE", "sms", ago(days=2), "returned"),
         S("d_business_open", "PC-DN-HC", "NEW_SUPPLY_LV", "website", ago(days=2), "open"),
         S("d_ancient_open", "PC-DN-HC", "OUTAGE", "phone", ago(days=40), "open", accept=False),
-        S("d_ancient_done", "PC-DN-HC", "OUTAGE", "phone", ago(days=40), "late",
-          late_code="storm"),
-        S("d_mid_closed", "PC-DN-HC", "OUTAGE", "phone", ago(days=20), "late",
-          late_code="other"),
+        S("d_ancient_done", "PC-DN-HC", "OUTAGE", "phone", ago(days=40), "late", late_code="storm"),
+        S("d_mid_closed", "PC-DN-HC", "OUTAGE", "phone", ago(days=20), "late", late_code="other"),
         S("st_d_overdue", "PC-DN-ST", "OUTAGE", "phone", ago(hours=5), "open", accept=False),
         S("st_d_on_time", "PC-DN-ST", "OUTAGE", "phone", ago(hours=1)),
         S("ha_d_open", "PC-QN-HA", "OUTAGE", "phone", ago(minutes=20), "open"),
@@ -96,16 +109,20 @@ def page_numbers(html: str) -> tuple[dict, dict]:
         if "unit" in data and data.get("bucket") in LIVE and "day" not in data:
             live.setdefault(data["unit"], {})[data["bucket"]] = number(cell["text"])
         elif "day" in data and "bucket" in data:
-            daily.setdefault(data["team"], {}).setdefault(data["day"], {})[data["bucket"]] = \
-                number(cell["text"])
+            daily.setdefault(data["team"], {}).setdefault(data["day"], {})[data["bucket"]] = number(
+                cell["text"]
+            )
     return live, daily
 
 
-@pytest.mark.parametrize("user, teams", [
-    ("lead", ["PC-DN-HC"]),
-    ("company", ["PC-DN-HC", "PC-DN-ST"]),
-    ("admin", ["PC-DN-HC", "PC-DN-ST", "PC-QN-HA"]),
-])
+@pytest.mark.parametrize(
+    "user, teams",
+    [
+        ("lead", ["PC-DN-HC"]),
+        ("company", ["PC-DN-HC", "PC-DN-ST"]),
+        ("admin", ["PC-DN-HC", "PC-DN-ST", "PC-QN-HA"]),
+    ],
+)
 def test_dashboard_numbers(recent, client, login, user, teams):
     login(user)
     resp = client.get("/reports/dashboard")
@@ -126,9 +143,14 @@ def test_dashboard_numbers(recent, client, login, user, teams):
 def test_each_dashboard_number_links_to_its_tickets(recent, client, login):
     login("company")
     html = client.get("/reports/dashboard").get_data(as_text=True)
-    cells = [cell for cell in marked(html)
-             if cell["data"].get("bucket") in LIVE and "unit" in cell["data"]
-             or cell["data"].get("bucket") in DAILY and "day" in cell["data"]]
+    cells = [
+        cell
+        for cell in marked(html)
+        if cell["data"].get("bucket") in LIVE
+        and "unit" in cell["data"]
+        or cell["data"].get("bucket") in DAILY
+        and "day" in cell["data"]
+    ]
     assert check_number_links(client, cells) >= 20
 
 
@@ -145,7 +167,7 @@ def test_ticket_list_tabs_count_the_other_numbers(recent, client, login):
 def test_chart_is_server_drawn_svg_without_scripts(recent, client, login):
     login("lead")
     html = client.get("/reports/dashboard").get_data(as_text=True)
-    main = html[html.index("<main"):html.index("</main>")]
+    main = html[html.index("<main") : html.index("</main>")]
     assert main.count("<svg") == 1 and "<script" not in main and "style=" not in main
     assert "/static/css/reports.css" in html
     assert 'class="ch-late_day"' in html and 'class="ch-open_eod"' in html

@@ -30,8 +30,9 @@ def call(new_ticket, minutes_ago: float, **customer) -> dict:
 
 
 def act(user, incident: Incident, action: str, at: datetime, **data):
-    result = apply(OpRequest(uuid.uuid4().hex, None, action, at, data,
-                             incident_id=incident.id), user)
+    result = apply(
+        OpRequest(uuid.uuid4().hex, None, action, at, data, incident_id=incident.id), user
+    )
     assert result.status == "applied", result.error
 
 
@@ -44,8 +45,9 @@ def storm(org, new_ticket):
     cluster = [call(new_ticket, m, station=STATION) for m in (14, 10, 6)]
     call(new_ticket, 5, station="T-99", feeder=FEEDER)  # the same feeder
     call(new_ticket, 5, address="3 Trần Phú")  # the same street only: proposed, not a call
-    incident = declare_incident(lead, area="Hòa Cường, Trần Phú", station=STATION,
-                                feeder=FEEDER, started_at=ago(minutes=20))
+    incident = declare_incident(
+        lead, area="Hòa Cường, Trần Phú", station=STATION, feeder=FEEDER, started_at=ago(minutes=20)
+    )
     for _ in range(2):
         call(new_ticket, 0, station=STATION)  # joins the incident at intake
     act(lead, incident, "link", utcnow(), tickets=[cluster[0]["id"]])
@@ -60,17 +62,27 @@ def storm(org, new_ticket):
 
 def expected(incident: Incident) -> dict:
     """The figures, counted here from the tickets and the incident's times."""
-    linked = db.session.scalar(select(func.count(Ticket.id)).where(
-        Ticket.incident_id == incident.id))
-    unlinked = db.session.scalar(select(func.count(Ticket.id)).where(
-        Ticket.team_id == incident.team_id, Ticket.type == "OUTAGE",
-        Ticket.incident_id.is_(None),
-        or_(Ticket.customer_station == STATION, Ticket.customer_feeder == FEEDER),
-        Ticket.received_at >= incident.started_at, Ticket.received_at <= incident.restored_at))
-    return {"calling": linked + unlinked, "linked": linked,
-            "report_minutes": (incident.reported_at - incident.noticed_at) // timedelta(minutes=1),
-            "restore_minutes": (incident.restored_at - incident.started_at)
-            // timedelta(minutes=1), "eta_changes": 2, "eta_changes_in_time": 1}
+    linked = db.session.scalar(
+        select(func.count(Ticket.id)).where(Ticket.incident_id == incident.id)
+    )
+    unlinked = db.session.scalar(
+        select(func.count(Ticket.id)).where(
+            Ticket.team_id == incident.team_id,
+            Ticket.type == "OUTAGE",
+            Ticket.incident_id.is_(None),
+            or_(Ticket.customer_station == STATION, Ticket.customer_feeder == FEEDER),
+            Ticket.received_at >= incident.started_at,
+            Ticket.received_at <= incident.restored_at,
+        )
+    )
+    return {
+        "calling": linked + unlinked,
+        "linked": linked,
+        "report_minutes": (incident.reported_at - incident.noticed_at) // timedelta(minutes=1),
+        "restore_minutes": (incident.restored_at - incident.started_at) // timedelta(minutes=1),
+        "eta_changes": 2,
+        "eta_changes_in_time": 1,
+    }
 
 
 def test_the_scenario_is_what_it_says(storm):
@@ -98,8 +110,11 @@ def test_the_leader_reads_them_on_the_incidents_page(storm, app, login):
         assert "trễ hạn" in cells["time_to_report"]
         assert cells["time_to_restore"] == f"{want['restore_minutes']} phút"
         assert cells["eta_changes"] == "2 lần, 1 lần báo đúng hạn"
-        flags = [c["data"]["in-time"] for c in marked(html) if "in-time" in c["data"]
-                 and "eta-changes" in c["data"]]
+        flags = [
+            c["data"]["in-time"]
+            for c in marked(html)
+            if "in-time" in c["data"] and "eta-changes" in c["data"]
+        ]
         assert flags == ["1", "0"]
 
 
@@ -141,16 +156,20 @@ def test_the_workbook_has_a_sheet_of_the_months_incidents(storm, client, login):
     assert book.sheetnames[2] == "Sự cố" and book.sheetnames[-1] == "Ghi chú"
     sheet = book["Sự cố"]
     headers = {sheet.cell(5, c).value: c for c in range(1, sheet.max_column + 1)}
-    lines = {sheet.cell(r, headers["Khu vực mất điện"]).value: r
-             for r in range(6, sheet.max_row + 1)}
+    lines = {
+        sheet.cell(r, headers["Khu vực mất điện"]).value: r for r in range(6, sheet.max_row + 1)
+    }
     assert set(lines) == {incident.area, other.area}
     r = lines[incident.area]
     want = expected(incident)
-    for heading, key in (("Khách hàng gọi", "calling"), ("Phiếu đã gắn", "linked"),
-                         ("Báo cáo sau (phút)", "report_minutes"),
-                         ("Khôi phục sau (phút)", "restore_minutes"),
-                         ("Số lần đổi giờ dự kiến", "eta_changes"),
-                         ("Đổi giờ báo đúng hạn", "eta_changes_in_time")):
+    for heading, key in (
+        ("Khách hàng gọi", "calling"),
+        ("Phiếu đã gắn", "linked"),
+        ("Báo cáo sau (phút)", "report_minutes"),
+        ("Khôi phục sau (phút)", "restore_minutes"),
+        ("Số lần đổi giờ dự kiến", "eta_changes"),
+        ("Đổi giờ báo đúng hạn", "eta_changes_in_time"),
+    ):
         assert sheet.cell(r, headers[heading]).value == want[key], heading
     assert sheet.cell(r, headers["Báo cáo đúng hạn"]).value == "Không"
     started = sheet.cell(r, headers["Bắt đầu mất điện"]).value
@@ -161,8 +180,11 @@ def test_the_workbook_has_a_sheet_of_the_months_incidents(storm, client, login):
 
 def test_an_incident_of_another_month_is_not_listed(storm, client, login):
     incident, _ = storm
-    db.session.execute(db.update(Incident).where(Incident.id == incident.id).values(
-        started_at=datetime(2001, 1, 5, tzinfo=UTC)))
+    db.session.execute(
+        db.update(Incident)
+        .where(Incident.id == incident.id)
+        .values(started_at=datetime(2001, 1, 5, tzinfo=UTC))
+    )
     db.session.commit()
     login("lead")
     html = client.get(f"/reports/monthly?month={month_of(storm[1])}").get_data(as_text=True)

@@ -14,8 +14,11 @@ from tests.reports.expected import ALWAYS_ZERO, HEADERS, NOT_RECORDED, report_nu
 from tests.reports.pages import check_number_links, marked, number
 
 DN = {"PC-DN-HC", "PC-DN-ST"}
-TEAM_NAMES = {"PC-DN-HC": "Đội QLĐKV Hải Châu", "PC-DN-ST": "Đội QLĐKV Sơn Trà",
-              "PC-QN-HA": "Đội QLĐKV Hội An"}
+TEAM_NAMES = {
+    "PC-DN-HC": "Đội QLĐKV Hải Châu",
+    "PC-DN-ST": "Đội QLĐKV Sơn Trà",
+    "PC-QN-HA": "Đội QLĐKV Hội An",
+}
 
 
 def periods(first):
@@ -34,8 +37,9 @@ def expected_rows(scenarios, first, teams_by_company: dict[str, list[str]]):
             for team in teams:
                 rows[f"team:{team}"] = report_numbers(scenarios, start, end, as_of, {team})
             if len(teams_by_company) > 1:
-                rows[f"company:{company}"] = report_numbers(scenarios, start, end, as_of,
-                                                            set(teams))
+                rows[f"company:{company}"] = report_numbers(
+                    scenarios, start, end, as_of, set(teams)
+                )
         every = {t for teams in teams_by_company.values() for t in teams}
         rows["total"] = report_numbers(scenarios, start, end, as_of, every)
         result[kind] = rows
@@ -64,12 +68,15 @@ def test_data_is_what_the_scenarios_say(month_data):
     assert by_name["hc_done_after"].completed_at >= as_of
 
 
-@pytest.mark.parametrize("user, query, companies", [
-    ("company", "", {"PC-DN": ["PC-DN-HC", "PC-DN-ST"]}),
-    ("admin", "", {"PC-DN": ["PC-DN-HC", "PC-DN-ST"], "PC-QN": ["PC-QN-HA"]}),
-    ("admin", "&company=PC-QN", {"PC-QN": ["PC-QN-HA"]}),
-    ("lead", "", {"PC-DN": ["PC-DN-HC"]}),
-])
+@pytest.mark.parametrize(
+    "user, query, companies",
+    [
+        ("company", "", {"PC-DN": ["PC-DN-HC", "PC-DN-ST"]}),
+        ("admin", "", {"PC-DN": ["PC-DN-HC", "PC-DN-ST"], "PC-QN": ["PC-QN-HA"]}),
+        ("admin", "&company=PC-QN", {"PC-QN": ["PC-QN-HA"]}),
+        ("lead", "", {"PC-DN": ["PC-DN-HC"]}),
+    ],
+)
 def test_html_numbers(month_data, client, login, user, query, companies):
     first, scenarios = month_data
     login(user)
@@ -84,13 +91,19 @@ def test_html_numbers_are_vietnamese_formatted_and_linked(month_data, client, lo
     first, scenarios = month_data
     login("company")
     html = client.get(f"/reports/monthly?month={first:%Y-%m}").get_data(as_text=True)
-    cells = [c for c in marked(html) if c["data"].get("row") == "team:PC-DN-HC"
-             and c["data"].get("period") == "month" and c["data"].get("key") == "received"]
+    cells = [
+        c
+        for c in marked(html)
+        if c["data"].get("row") == "team:PC-DN-HC"
+        and c["data"].get("period") == "month"
+        and c["data"].get("key") == "received"
+    ]
     assert len(cells) == 1 and len(cells[0]["links"]) == 1
     link = cells[0]["links"][0].replace("&amp;", "&")
     listed = client.get(link).get_data(as_text=True)
-    expected = report_numbers(scenarios, *periods(first)[0]["month"], periods(first)[1],
-                              {"PC-DN-HC"})["received"]
+    expected = report_numbers(
+        scenarios, *periods(first)[0]["month"], periods(first)[1], {"PC-DN-HC"}
+    )["received"]
     assert listed.count('class="rp-ticket"') == expected
     staff = [c for c in marked(html) if c["data"].get("key") == "complaint_staff"]
     assert staff and all(c["text"] != "—" for c in staff)  # counted now (DOMAIN §7)
@@ -120,8 +133,9 @@ def workbook_rows(body: bytes) -> dict:
         rows = {}
         for r in range(7, sheet.max_row + 1):
             label = sheet.cell(r, 2).value
-            rows[label] = {key: sheet.cell(r, columns[header]).value
-                           for key, header in HEADERS.items()}
+            rows[label] = {
+                key: sheet.cell(r, columns[header]).value for key, header in HEADERS.items()
+            }
             for key in HEADERS:
                 assert sheet.cell(r, columns[HEADERS[key]]).number_format == "#,##0"
         found[kind] = rows
@@ -131,16 +145,24 @@ def workbook_rows(body: bytes) -> dict:
 def _by_label(expected: dict) -> dict:
     """Row keys of expected_rows → the labels the files show."""
     labels = {"team:" + code: name for code, name in TEAM_NAMES.items()}
-    labels.update({"company:PC-DN": "Cộng Công ty Điện lực Đà Nẵng",
-                   "company:PC-QN": "Cộng Công ty Điện lực Quảng Nam", "total": "Tổng cộng"})
+    labels.update(
+        {
+            "company:PC-DN": "Cộng Công ty Điện lực Đà Nẵng",
+            "company:PC-QN": "Cộng Công ty Điện lực Quảng Nam",
+            "total": "Tổng cộng",
+        }
+    )
     return {kind: {labels[k]: v for k, v in rows.items()} for kind, rows in expected.items()}
 
 
-@pytest.mark.parametrize("user, query, companies", [
-    ("company", "", {"PC-DN": ["PC-DN-HC", "PC-DN-ST"]}),
-    ("admin", "", {"PC-DN": ["PC-DN-HC", "PC-DN-ST"], "PC-QN": ["PC-QN-HA"]}),
-    ("st_lead", "&company=PC-DN", {"PC-DN": ["PC-DN-ST"]}),
-])
+@pytest.mark.parametrize(
+    "user, query, companies",
+    [
+        ("company", "", {"PC-DN": ["PC-DN-HC", "PC-DN-ST"]}),
+        ("admin", "", {"PC-DN": ["PC-DN-HC", "PC-DN-ST"], "PC-QN": ["PC-QN-HA"]}),
+        ("st_lead", "&company=PC-DN", {"PC-DN": ["PC-DN-ST"]}),
+    ],
+)
 def test_xlsx_numbers(month_data, client, login, user, query, companies):
     first, scenarios = month_data
     login(user)
@@ -172,11 +194,14 @@ def csv_rows(text: str) -> dict:
     return found
 
 
-@pytest.mark.parametrize("user, companies", [
-    ("company", {"PC-DN": ["PC-DN-HC", "PC-DN-ST"]}),
-    ("admin", {"PC-DN": ["PC-DN-HC", "PC-DN-ST"], "PC-QN": ["PC-QN-HA"]}),
-    ("lead", {"PC-DN": ["PC-DN-HC"]}),
-])
+@pytest.mark.parametrize(
+    "user, companies",
+    [
+        ("company", {"PC-DN": ["PC-DN-HC", "PC-DN-ST"]}),
+        ("admin", {"PC-DN": ["PC-DN-HC", "PC-DN-ST"], "PC-QN": ["PC-QN-HA"]}),
+        ("lead", {"PC-DN": ["PC-DN-HC"]}),
+    ],
+)
 def test_csv_numbers(month_data, client, login, user, companies):
     first, scenarios = month_data
     login(user)
@@ -185,8 +210,10 @@ def test_csv_numbers(month_data, client, login, user, companies):
     assert resp.data.startswith(b"\xef\xbb\xbf")  # Excel needs the BOM to read UTF-8
     text = resp.data.decode("utf-8-sig")
     expected = _by_label(expected_rows(scenarios, first, companies))
-    titles = {"month": f"Tháng {first:%m/%Y}",
-              "ytd": f"Lũy kế năm {first:%Y} (01/{first:%Y} – {first:%m/%Y})"}
+    titles = {
+        "month": f"Tháng {first:%m/%Y}",
+        "ytd": f"Lũy kế năm {first:%Y} (01/{first:%Y} – {first:%m/%Y})",
+    }
     assert csv_rows(text) == {titles[k]: rows for k, rows in expected.items()}
     codes = {(line[2], line[3]) for line in csv.reader(io.StringIO(text))}
     assert ("PC-DN-HC", "Đội QLĐKV Hải Châu") in codes
@@ -199,8 +226,13 @@ def test_month_and_ytd_differ_and_partition(month_data):
     every = {"PC-DN-HC", "PC-DN-ST", "PC-QN-HA"}
     for start, end in spans.values():
         n = report_numbers(scenarios, start, end, as_of, every)
-        assert n["received"] == (n["completed_on_time"] + n["completed_late"] + n["returned"]
-                                 + n["open_not_due"] + n["overdue_open"])
+        assert n["received"] == (
+            n["completed_on_time"]
+            + n["completed_late"]
+            + n["returned"]
+            + n["open_not_due"]
+            + n["overdue_open"]
+        )
         assert n["completed_late"] == n["late_objective"] + n["late_other"]
     month = report_numbers(scenarios, *spans["month"], as_of, every)
     assert all(month[k] for k in HEADERS if k not in NOT_RECORDED | ALWAYS_ZERO), month

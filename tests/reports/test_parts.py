@@ -39,16 +39,23 @@ def test_december_ends_on_new_year():
     assert month.end == datetime(2026, 12, 31, 17, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("text, expected", [
-    (None, (2027, 3)), ("", (2027, 3)), ("2027-03", (2027, 3)), ("2026-12", (2026, 12)),
-    (" 2027-01 ", (2027, 1)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (None, (2027, 3)),
+        ("", (2027, 3)),
+        ("2027-03", (2027, 3)),
+        ("2026-12", (2026, 12)),
+        (" 2027-01 ", (2027, 1)),
+    ],
+)
 def test_parse_month(text, expected):
     assert parse_month(text, date(2027, 3, 15)) == expected
 
 
-@pytest.mark.parametrize("text", ["2027-3", "2027-00", "2027-13", "27-03", "1999-12",
-                                  "2027-04", "2027/03"])
+@pytest.mark.parametrize(
+    "text", ["2027-3", "2027-00", "2027-13", "27-03", "1999-12", "2027-04", "2027/03"]
+)
 def test_parse_month_refuses(text):
     with pytest.raises(PeriodError) as err:
         parse_month(text, date(2027, 3, 15))
@@ -66,17 +73,27 @@ def test_days_and_their_spans():
         parse_day("2027-03-11", date(2027, 3, 10))
 
 
-@pytest.mark.parametrize("value, expected", [
-    (0, (4, 1)), (3, (4, 1)), (7, (8, 2)), (13, (15, 5)), (40, (40, 10)), (130, (150, 50)),
-    (999, (1000, 500)), (12345, (15000, 5000)),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (0, (4, 1)),
+        (3, (4, 1)),
+        (7, (8, 2)),
+        (13, (15, 5)),
+        (40, (40, 10)),
+        (130, (150, 50)),
+        (999, (1000, 500)),
+        (12345, (15000, 5000)),
+    ],
+)
 def test_nice_top(value, expected):
     assert nice_top(value) == expected
 
 
 def test_chart_geometry():
-    values = [{"open_eod": 8, "overdue_eod": 2, "on_time_day": 3, "late_day": 1}] + \
-        [{"open_eod": 0, "overdue_eod": 0, "on_time_day": 0, "late_day": 0}] * 29
+    values = [{"open_eod": 8, "overdue_eod": 2, "on_time_day": 3, "late_day": 1}] + [
+        {"open_eod": 0, "overdue_eod": 0, "on_time_day": 0, "late_day": 0}
+    ] * 29
     days = [(date(2027, 3, 1 + i), v) for i, v in enumerate(values)]
     chart = daily_chart(days)
     assert [t[1] for t in chart.ticks] == [0, 2, 4, 6, 8]
@@ -94,8 +111,9 @@ def test_chart_geometry():
 def test_columns_and_conditions_match():
     conditions = report_conditions(datetime(2027, 3, 31, 17, tzinfo=UTC))
     assert list(conditions) == [c.key for c in COLUMNS]
-    assert [c.key for c in COLUMNS if conditions[c.key] is None] == \
-        [c.key for c in COLUMNS if not c.recorded]
+    assert [c.key for c in COLUMNS if conditions[c.key] is None] == [
+        c.key for c in COLUMNS if not c.recorded
+    ]
     runs = header_runs(list(COLUMNS))
     assert sum(len(cols) for _, cols in runs) == len(COLUMNS)
     assert [len(cols) for group, cols in runs if group is not None][:2] == [3, 2]

@@ -61,8 +61,13 @@ def ticket(type_code: str = "NEW_SUPPLY_LV", received: datetime | None = None, *
     received = received or vn(2027, 3, 3, 10)  # a Wednesday in office hours, no holiday near
     due = deadlines.compute(type_code, received, CAL)
     state = TicketState(
-        type=type_code, status="received", desk=due.desk, received_at=utc(received),
-        accept_by=due.accept_by, resolve_by=due.resolve_by, contact_by=due.contact_by,
+        type=type_code,
+        status="received",
+        desk=due.desk,
+        received_at=utc(received),
+        accept_by=due.accept_by,
+        resolve_by=due.resolve_by,
+        contact_by=due.contact_by,
     )
     return replace(state, **changes)
 

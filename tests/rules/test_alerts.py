@@ -16,8 +16,9 @@ COMPLAINTS = sorted(c for c, t in TYPES.items() if t.service_group == "complaint
 
 
 def alerts(state):
-    return {r.kind: r.audience for r in plan(state, state.received_at, CAL)
-            if r.kind.endswith("_alert")}
+    return {
+        r.kind: r.audience for r in plan(state, state.received_at, CAL) if r.kind.endswith("_alert")
+    }
 
 
 def test_fold_drops_diacritics_case_and_punctuation():
@@ -42,14 +43,18 @@ def test_the_word_list_is_a_setting():
 
 
 def test_the_upset_flag():
-    flags = customer_flags(Customer(), ticket().received_at, CAL, repeat=False,
-                           type_code="COMPLAINT", upset=True)
+    flags = customer_flags(
+        Customer(), ticket().received_at, CAL, repeat=False, type_code="COMPLAINT", upset=True
+    )
     assert flags == {"upset"}
 
 
 @PROFILE
-@given(code=st.sampled_from(COMPLAINTS), received=received_times,
-       flag=st.sampled_from(["difficult", "upset"]))
+@given(
+    code=st.sampled_from(COMPLAINTS),
+    received=received_times,
+    flag=st.sampled_from(["difficult", "upset"]),
+)
 def test_a_complaint_of_a_difficult_or_upset_customer_goes_to_the_leader(code, received, flag):
     state = ticket(code, received, flags=frozenset({flag}))
     assert alerts(state)["upset_alert"] == ("leader",)
@@ -62,8 +67,11 @@ def test_other_types_do_not_raise_the_upset_alert():
 
 
 @PROFILE
-@given(code=st.sampled_from(sorted(TYPES)), received=received_times,
-       count=st.integers(min_value=2, max_value=9))
+@given(
+    code=st.sampled_from(sorted(TYPES)),
+    received=received_times,
+    count=st.integers(min_value=2, max_value=9),
+)
 def test_from_the_third_contact_the_company_hears_too(code, received, count):
     state = ticket(code, received, flags=frozenset({"repeat"}), contact_count=count)
     expected = ("leader", "company") if count >= 3 else ("leader",)

@@ -16,9 +16,16 @@ from tests.rules.helpers import FACTS
 GROUPS = {
     "new_supply": {"NEW_SUPPLY_LV", "NEW_SUPPLY_LV_WORKS", "NEW_SUPPLY_MV"},
     "during_use": {
-        "CONTRACT_CAPACITY", "CONTRACT_OWNER", "CONTRACT_PURPOSE", "CONTRACT_RENEWAL",
-        "CONTRACT_TERMINATION", "CONTRACT_OTHER", "METER_RELOCATION", "METER_CHECK",
-        "METER_CALIBRATION", "RECONNECT",
+        "CONTRACT_CAPACITY",
+        "CONTRACT_OWNER",
+        "CONTRACT_PURPOSE",
+        "CONTRACT_RENEWAL",
+        "CONTRACT_TERMINATION",
+        "CONTRACT_OTHER",
+        "METER_RELOCATION",
+        "METER_CHECK",
+        "METER_CALIBRATION",
+        "RECONNECT",
     },
     "other_services": {"OUTAGE", "SAFETY", "OTHER"},
     "complaints": {"COMPLAINT", "MEDIA_COMPLAINT", "POWER_QUALITY"},
@@ -38,8 +45,7 @@ def test_completion_facts(code):
 
 
 def test_service_groups():
-    assert SERVICE_GROUPS == ("new_supply", "during_use", "other_services", "complaints",
-                              "lookups")
+    assert SERVICE_GROUPS == ("new_supply", "during_use", "other_services", "complaints", "lookups")
     for group, codes in GROUPS.items():
         assert {t.code for t in TYPES.values() if t.service_group == group} == codes
 
@@ -58,7 +64,9 @@ def test_desks_and_urgency():
 
 def test_contact_clocks_and_extension_limits():
     assert {c for c, t in TYPES.items() if t.contact_after_accept_minutes == 30} == {
-        "OUTAGE", "RECONNECT"}
+        "OUTAGE",
+        "RECONNECT",
+    }
     assert TYPES["COMPLAINT"].contact_working_days == 1
     assert {c for c, t in TYPES.items() if t.max_extensions == 2} == {"OUTAGE", "RECONNECT"}
     assert all(t.max_extensions in (None, 2) for t in TYPES.values())

@@ -28,10 +28,15 @@ def by_kind(state, now):
 
 
 @PROFILE
-@given(code=st.sampled_from(sorted(TYPES)), received=received_times, after=minutes,
-       accepted=st.booleans())
+@given(
+    code=st.sampled_from(sorted(TYPES)),
+    received=received_times,
+    after=minutes,
+    accepted=st.booleans(),
+)
 def test_a_chase_pushes_the_holder_and_the_leader_and_starts_the_15_minute_clock(
-        code, received, after, accepted):
+    code, received, after, accepted
+):
     state = ticket(code, received)
     if accepted:
         state = apply(state, "accept", received, {"late_reason": {"code": "other"}})
@@ -48,8 +53,9 @@ def test_a_chase_pushes_the_holder_and_the_leader_and_starts_the_15_minute_clock
     assert got["chase_update_missing"].audience == ("leader", "company")
     if keeps_office_hours(new):
         assert got["chase"].due_at == CAL.next_office_opening(at)
-        assert CAL.office_time_between(at, got["chase_update_missing"].due_at) == \
-            timedelta(minutes=15)
+        assert CAL.office_time_between(at, got["chase_update_missing"].due_at) == timedelta(
+            minutes=15
+        )
     else:
         assert got["chase"].due_at == at
         assert got["chase_update_missing"].due_at == at + timedelta(minutes=15)
@@ -61,8 +67,13 @@ def test_an_overdue_update_answers_the_chase_even_before_the_deadline():
     new = chased(state, at).state
     assert "overdue_update" in permitted(new, actor_for(new), at)
     assert "overdue_update" not in permitted(state, actor_for(state), at)
-    report = {"status_note": "Đang thay dây", "reason_code": "waiting_materials",
-              "note": "Chờ dây", "new_eta": at + timedelta(hours=1), "customer_informed": INFORMED}
+    report = {
+        "status_note": "Đang thay dây",
+        "reason_code": "waiting_materials",
+        "note": "Chờ dây",
+        "new_eta": at + timedelta(hours=1),
+        "customer_informed": INFORMED,
+    }
     answered = apply(new, "overdue_update", at + timedelta(minutes=5), report)
     assert not clocks.awaiting_report(answered) and clocks.marks(answered) == ()
     assert not {"chase", "chase_update_missing"} & set(by_kind(answered, at))
@@ -90,5 +101,8 @@ def test_only_the_crm_chases_and_only_open_tickets():
 def test_a_missing_answer_escalates_like_a_missing_overdue_update():
     op = system_op("chase_update_missing", ticket().received_at, ("leader", "company"))
     assert op.action == "escalate"
-    assert op.data == {"reminder": "chase_update_missing", "notified": ["leader", "company"],
-                       "note": ESCALATIONS["chase_update_missing"]}
+    assert op.data == {
+        "reminder": "chase_update_missing",
+        "notified": ["leader", "company"],
+        "note": ESCALATIONS["chase_update_missing"],
+    }

@@ -14,8 +14,14 @@ MIN = timedelta(minutes=1)
 
 
 def outage(**changes) -> TicketState:
-    base = dict(type="OUTAGE", status="received", desk="operations", received_at=T0,
-                accept_by=T0 + 3 * MIN, resolve_by=T0 + 120 * MIN)
+    base = dict(
+        type="OUTAGE",
+        status="received",
+        desk="operations",
+        received_at=T0,
+        accept_by=T0 + 3 * MIN,
+        resolve_by=T0 + 120 * MIN,
+    )
     return TicketState(**{**base, **changes})
 
 
@@ -35,8 +41,13 @@ def test_badge_shows_the_earliest_pending_deadline():
 
 
 def test_an_expected_delay_moves_the_resolve_badge():
-    state = outage(status="in_progress", accepted_at=T0 + MIN, contacted_at=T0 + 2 * MIN,
-                   expected_at=T0 + 300 * MIN, delay_reason={"code": "storm", "note": ""})
+    state = outage(
+        status="in_progress",
+        accepted_at=T0 + MIN,
+        contacted_at=T0 + 2 * MIN,
+        expected_at=T0 + 300 * MIN,
+        delay_reason={"code": "storm", "note": ""},
+    )
     assert badge(state, T0 + 150 * MIN).due_at == T0 + 300 * MIN
 
 
@@ -55,9 +66,11 @@ def open_states(draw) -> TicketState:
     delay = draw(st.one_of(st.none(), minutes.map(lambda m: T0 + m * MIN)))
     return outage(
         status="in_progress" if accepted else "received",
-        accepted_at=T0 + MIN if accepted else None, contact_by=contact_by,
+        accepted_at=T0 + MIN if accepted else None,
+        contact_by=contact_by,
         contacted_at=T0 + 2 * MIN if contact_by and draw(st.booleans()) else None,
-        resolve_by=T0 + draw(minutes) * MIN, expected_at=delay,
+        resolve_by=T0 + draw(minutes) * MIN,
+        expected_at=delay,
         delay_reason={"code": "storm", "note": ""} if delay else None,
     )
 

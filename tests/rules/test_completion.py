@@ -66,8 +66,9 @@ def test_the_message_names_the_missing_facts_in_vietnamese():
 
 @pytest.mark.parametrize("value", [False, None, "true", 1])
 def test_cmis_must_be_confirmed_with_true(value):
-    refusal = refuse(accepted("CONTRACT_OWNER"), "complete", DONE,
-                     facts_of("CONTRACT_OWNER", cmis_updated=value))
+    refusal = refuse(
+        accepted("CONTRACT_OWNER"), "complete", DONE, facts_of("CONTRACT_OWNER", cmis_updated=value)
+    )
     assert refusal.fields == ("cmis_updated",)
 
 
@@ -80,7 +81,9 @@ def test_blank_texts_count_as_missing():
 def test_a_ticket_must_be_accepted_before_it_is_completed():
     refusal = refuse(ticket("OUTAGE", RECEIVED), "complete", ACCEPTED, {})
     assert (refusal.code, refusal.fields) == (
-        "completion_blocked", ("accepted", "result", "restored_at", "cause"))
+        "completion_blocked",
+        ("accepted", "result", "restored_at", "cause"),
+    )
     refusal = refuse(ticket("OTHER", RECEIVED), "complete", ACCEPTED, facts_of("OTHER"))
     assert refusal.fields == ("accepted",)
 
@@ -130,8 +133,13 @@ def test_every_missing_item_is_listed_in_one_refusal():
     state = accepted("OUTAGE", flags=frozenset({"elderly"}))
     refusal = refuse(state, "complete", vn(2027, 3, 3, 12, 30), {})
     assert refusal.code == "completion_blocked"
-    assert refusal.fields == ("result", "restored_at", "cause", "customer_confirmation",
-                              "late_reason")
+    assert refusal.fields == (
+        "result",
+        "restored_at",
+        "cause",
+        "customer_confirmation",
+        "late_reason",
+    )
     assert refusal.message == (
         "Chưa thể hoàn tất phiếu: còn thiếu kết quả xử lý, thời gian có điện lại, nguyên nhân, "
         "xác nhận của khách hàng, lý do trễ hạn."

@@ -17,8 +17,9 @@ DONE = {"result": "Đã kiểm tra công tơ", "inspection_result": "Công tơ �
 
 
 def worked(flags=FLAGGED):
-    state = apply(ticket("METER_CHECK", vn(2027, 3, 3, 10), flags=flags), "accept",
-                  vn(2027, 3, 3, 10, 1))
+    state = apply(
+        ticket("METER_CHECK", vn(2027, 3, 3, 10), flags=flags), "accept", vn(2027, 3, 3, 10, 1)
+    )
     return apply(state, "update", vn(2027, 3, 3, 10, 30), {"note": "Đã thay công tơ"})
 
 
@@ -33,8 +34,12 @@ def test_completion_has_no_confirmation_box():
 # Work after the confirmation: another update, a moved ETA, an overdue report.
 MORE_WORK = {
     "update": {"note": "Thay thêm dây"},
-    "extend": {"reason_code": "customer_requested_later", "note": "Hẹn chiều",
-               "new_eta": vn(2027, 3, 4, 15), "customer_informed": INFORMED},
+    "extend": {
+        "reason_code": "customer_requested_later",
+        "note": "Hẹn chiều",
+        "new_eta": vn(2027, 3, 4, 15),
+        "customer_informed": INFORMED,
+    },
 }
 
 
@@ -52,8 +57,13 @@ def test_work_after_the_confirmation_needs_a_new_one(action):
 
 def test_an_overdue_report_after_the_confirmation_needs_a_new_one():
     state = confirm(worked(), vn(2027, 3, 3, 11))
-    report = {"status_note": "Chờ kiểm định", "reason_code": "waiting_other_unit", "note": "x",
-              "new_eta": vn(2027, 3, 10, 10), "customer_informed": INFORMED}
+    report = {
+        "status_note": "Chờ kiểm định",
+        "reason_code": "waiting_other_unit",
+        "note": "x",
+        "new_eta": vn(2027, 3, 10, 10),
+        "customer_informed": INFORMED,
+    }
     late = vn(2027, 3, 8, 17)  # after the 3-working-day deadline
     assert not apply(state, "overdue_update", late, report).customer_confirmed
 
@@ -61,9 +71,14 @@ def test_an_overdue_report_after_the_confirmation_needs_a_new_one():
 @PROFILE
 @given(outcome=st.sampled_from(["reached", "no_answer"]), minutes=st.integers(1, 600))
 def test_only_the_confirmed_done_outcome_confirms_not_a_flag_of_the_completion(outcome, minutes):
-    state = apply(worked(), "contact", vn(2027, 3, 3, 10, 30) + timedelta(minutes=minutes),
-                  {"outcome": outcome})
+    state = apply(
+        worked(),
+        "contact",
+        vn(2027, 3, 3, 10, 30) + timedelta(minutes=minutes),
+        {"outcome": outcome},
+    )
     assert not state.customer_confirmed
     flagged = {**DONE, "customer_confirmed": True}
     assert refuse(state, "complete", vn(2027, 3, 3, 21), flagged).fields == (
-        "customer_confirmation",)
+        "customer_confirmation",
+    )

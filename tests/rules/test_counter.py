@@ -8,18 +8,21 @@ from fieldapp.rules.lifecycle import walkin_assignee
 from tests.rules.helpers import CLERK, CREW, LEAD, ticket
 
 
-@pytest.mark.parametrize(("typed", "stored"), [
-    ("0905 000 111", "0905000111"),
-    ("0905.000.111", "0905000111"),
-    ("+84 905 000 111", "0905000111"),
-    ("+84905000111", "0905000111"),
-    ("84905000111", "0905000111"),
-    ("(+84) 236 3812 345", "02363812345"),
-    ("02363812345", "02363812345"),
-    ("0845 123 456", "0845123456"),  # a national number that starts 084 stays as it is
-    ("", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("0905 000 111", "0905000111"),
+        ("0905.000.111", "0905000111"),
+        ("+84 905 000 111", "0905000111"),
+        ("+84905000111", "0905000111"),
+        ("84905000111", "0905000111"),
+        ("(+84) 236 3812 345", "02363812345"),
+        ("02363812345", "02363812345"),
+        ("0845 123 456", "0845123456"),  # a national number that starts 084 stays as it is
+        ("", None),
+        (None, None),
+    ],
+)
 def test_phone_numbers_are_written_one_way(typed, stored):
     assert normalise_phone(typed) == stored
 

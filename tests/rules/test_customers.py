@@ -73,14 +73,20 @@ def test_age_is_taken_on_the_local_day_of_the_request():
 
 def test_customer_flags():
     customer = Customer(sex="F", birth_year=1950, important=True, difficult=True)
-    flags = customer_flags(customer, vn(2027, 3, 3, 10), CAL, repeat=True,
-                           type_code="MEDIA_COMPLAINT")
+    flags = customer_flags(
+        customer, vn(2027, 3, 3, 10), CAL, repeat=True, type_code="MEDIA_COMPLAINT"
+    )
     assert flags == frozenset({"elderly", "difficult", "important", "repeat", "media"})
 
 
 def test_no_flags_for_an_ordinary_customer():
-    flags = customer_flags(Customer(sex="M", birth_year=1990), vn(2027, 3, 3, 10), CAL,
-                           repeat=False, type_code="COMPLAINT")
+    flags = customer_flags(
+        Customer(sex="M", birth_year=1990),
+        vn(2027, 3, 3, 10),
+        CAL,
+        repeat=False,
+        type_code="COMPLAINT",
+    )
     assert flags == frozenset()
     assert isinstance(flags, frozenset)
 

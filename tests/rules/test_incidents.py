@@ -17,8 +17,14 @@ MIN = timedelta(minutes=1)
 
 
 def declared(**changes) -> inc.IncidentState:
-    data = {"kind": "unplanned", "area": "Phường Hòa Cường, Lê Lợi, Trần Phú", "station": "T-17",
-            "started_at": T0, "cause": "Cây đổ vào đường dây", "eta": T0 + 180 * MIN}
+    data = {
+        "kind": "unplanned",
+        "area": "Phường Hòa Cường, Lê Lợi, Trần Phú",
+        "station": "T-17",
+        "started_at": T0,
+        "cause": "Cây đổ vào đường dây",
+        "eta": T0 + 180 * MIN,
+    }
     data.update(changes.pop("data", {}))
     state = inc.declare(data, changes.pop("at", T0 + 5 * MIN), changes.pop("noticed_at", None))
     assert isinstance(state, inc.IncidentState), state
@@ -64,8 +70,7 @@ def test_a_report_without_a_cause_is_incomplete_and_escalates_at_sixty_minutes()
 def test_declaring_needs_area_start_and_eta_after_the_start():
     refusal = inc.declare({"kind": "unplanned", "started_at": T0, "eta": T0 - MIN}, T0, None)
     assert isinstance(refusal, Refusal) and set(refusal.fields) == {"area"}
-    refusal = inc.declare({"kind": "unplanned", "area": "x", "started_at": T0, "eta": T0}, T0,
-                          None)
+    refusal = inc.declare({"kind": "unplanned", "area": "x", "started_at": T0, "eta": T0}, T0, None)
     assert refusal.fields == ("eta",)
 
 
@@ -102,8 +107,10 @@ def test_the_eta_clock_reminds_then_escalates():
 
 def planned(announced_days: float):
     start = T0 + timedelta(days=10)
-    return declared(at=start - timedelta(days=announced_days),
-                    data={"kind": "planned", "started_at": start, "eta": start + 240 * MIN})
+    return declared(
+        at=start - timedelta(days=announced_days),
+        data={"kind": "planned", "started_at": start, "eta": start + 240 * MIN},
+    )
 
 
 def test_planned_work_announced_five_days_ahead_is_in_time():
@@ -141,7 +148,8 @@ def test_only_crews_and_leaders_act_and_nothing_after_restoration():
 def test_restoration_cannot_be_in_the_future_or_before_the_outage():
     state = declared()
     assert judge(state, "restore", T0 + 60 * MIN, {"restored_at": T0 + 61 * MIN}).fields == (
-        "restored_at",)
+        "restored_at",
+    )
     assert judge(state, "restore", T0 + 60 * MIN, {"restored_at": T0 - MIN}).code == "invalid"
 
 
@@ -155,34 +163,46 @@ def outage(**changes):
 def test_a_ticket_links_once_and_only_an_outage():
     linked = apply(outage(), "link_incident", T0 + 10 * MIN, {"incident_id": 7}, actor=LEAD)
     assert linked.incident_id == 7
-    again = lifecycle.decide(linked, Op("link_incident", T0 + 11 * MIN, {"incident_id": 8}),
-                             LEAD)
+    again = lifecycle.decide(linked, Op("link_incident", T0 + 11 * MIN, {"incident_id": 8}), LEAD)
     assert again.code == "not_allowed"
-    other = lifecycle.decide(ticket("NEW_SUPPLY_LV"), Op("link_incident", T0, {"incident_id": 7}),
-                             LEAD)
+    other = lifecycle.decide(
+        ticket("NEW_SUPPLY_LV"), Op("link_incident", T0, {"incident_id": 7}), LEAD
+    )
     assert other.code == "not_allowed"
 
 
 def test_a_linked_ticket_follows_the_incident_eta_without_using_its_extensions():
     linked = apply(outage(), "link_incident", T0 + 10 * MIN, {"incident_id": 7}, actor=LEAD)
     state = declared()
-    moved = apply(linked, "follow_incident_eta", T0 + 20 * MIN, inc.eta_data(state, 7),
-                  actor=LEAD)
+    moved = apply(linked, "follow_incident_eta", T0 + 20 * MIN, inc.eta_data(state, 7), actor=LEAD)
     assert moved.expected_at == state.eta and moved.extensions == 0
     assert moved.delay_reason["code"] == "grid_incident"
 
 
 def test_restoration_completes_a_worked_ticket_with_the_objective_reason_if_late():
-    state = judge(declared(data={"cause_code": "storm"}), "restore", T0 + 200 * MIN,
-                  {"restored_at": T0 + 190 * MIN}).state
-    worked = apply(apply(outage(incident_id=7), "accept", T0 + 2 * MIN, actor=LEAD), "contact",
-                   T0 + 5 * MIN, {"outcome": "reached"}, actor=LEAD)
-    outcome = lifecycle.decide(worked, Op("complete", T0 + 200 * MIN,
-                                          inc.completion_data(state, None)), LEAD)
+    state = judge(
+        declared(data={"cause_code": "storm"}),
+        "restore",
+        T0 + 200 * MIN,
+        {"restored_at": T0 + 190 * MIN},
+    ).state
+    worked = apply(
+        apply(outage(incident_id=7), "accept", T0 + 2 * MIN, actor=LEAD),
+        "contact",
+        T0 + 5 * MIN,
+        {"outcome": "reached"},
+        actor=LEAD,
+    )
+    outcome = lifecycle.decide(
+        worked, Op("complete", T0 + 200 * MIN, inc.completion_data(state, None)), LEAD
+    )
     assert isinstance(outcome, Applied)
     assert outcome.state.late_resolve and outcome.state.late_reason["code"] == "storm"
-    not_accepted = lifecycle.decide(outage(incident_id=7), Op(
-        "complete", T0 + 200 * MIN, inc.completion_data(state, None)), LEAD)
+    not_accepted = lifecycle.decide(
+        outage(incident_id=7),
+        Op("complete", T0 + 200 * MIN, inc.completion_data(state, None)),
+        LEAD,
+    )
     assert not_accepted.code == "completion_blocked" and "accepted" in not_accepted.fields
 
 

@@ -11,8 +11,12 @@ from fieldapp.rules.state import Op
 from tests.rules.helpers import CREW, INFORMED, LATE, LEAD, apply, event, refuse, ticket, vn
 
 RECEIVED = vn(2027, 3, 3, 10)  # OUTAGE: accept by 10:03, resolve by 12:00
-STORM = {"reason_code": "storm", "note": "Bão, cây đổ", "new_eta": vn(2027, 3, 3, 13),
-         "customer_informed": INFORMED}
+STORM = {
+    "reason_code": "storm",
+    "note": "Bão, cây đổ",
+    "new_eta": vn(2027, 3, 3, 13),
+    "customer_informed": INFORMED,
+}
 FACTS = {"result": "Đã khắc phục", "restored_at": vn(2027, 3, 3, 12, 40), "cause": "Cây đổ"}
 
 
@@ -54,8 +58,9 @@ def test_a_late_reason_needs_a_known_code(bad):
 
 
 def test_a_recorded_delay_never_covers_a_late_accept():
-    state = apply(outage(), "overdue_update", vn(2027, 3, 3, 10, 2),
-                  {**STORM, "status_note": "Đang điều xe"})
+    state = apply(
+        outage(), "overdue_update", vn(2027, 3, 3, 10, 2), {**STORM, "status_note": "Đang điều xe"}
+    )
     assert late_deadlines(state, "accept", vn(2027, 3, 3, 10, 4)) == ("accept",)
     assert refuse(state, "accept", vn(2027, 3, 3, 10, 4)).code == "late_reason_required"
 
@@ -90,8 +95,9 @@ def test_late_contact_is_judged_when_the_customer_is_first_reached():
     state = apply(outage(), "accept", vn(2027, 3, 3, 10, 1))
     state = apply(state, "contact", vn(2027, 3, 3, 10, 20), {"outcome": "no_answer"})
     assert (state.contacted_at, state.late_contact) == (None, False)
-    state = apply(state, "contact", vn(2027, 3, 3, 10, 45),
-                  {"outcome": "reached", "late_reason": LATE})
+    state = apply(
+        state, "contact", vn(2027, 3, 3, 10, 45), {"outcome": "reached", "late_reason": LATE}
+    )
     assert state.late_contact is True
 
 
@@ -119,8 +125,9 @@ def test_other_actions_never_need_a_late_reason(action):
 def test_a_late_update_needs_a_reason():
     refusal = refuse(worked_outage(), "update", vn(2027, 3, 3, 12, 1), {"note": "Còn sửa"})
     assert refusal.code == "late_reason_required"
-    ev = event(worked_outage(), "update", vn(2027, 3, 3, 12, 1),
-               {"note": "Còn sửa", "late_reason": LATE})
+    ev = event(
+        worked_outage(), "update", vn(2027, 3, 3, 12, 1), {"note": "Còn sửa", "late_reason": LATE}
+    )
     assert ev.data["late_reason"] == LATE
 
 
@@ -149,8 +156,11 @@ def test_an_extension_covers_lateness_until_the_expected_time():
     at = vn(2027, 3, 3, 12, 30)
     assert late_deadlines(state, "update", at) == ()
     ev = event(state, "update", at, {"note": "Đang dựng lại cột"})
-    assert ev.data["late_reason"] == {"code": "storm", "note": "Bão, cây đổ",
-                                      "from_extension": True}
+    assert ev.data["late_reason"] == {
+        "code": "storm",
+        "note": "Bão, cây đổ",
+        "from_extension": True,
+    }
     assert late_deadlines(state, "update", vn(2027, 3, 3, 13)) == ()  # up to and including
     assert late_deadlines(state, "update", vn(2027, 3, 3, 13, 1)) == ("resolve",)
     refusal = refuse(state, "update", vn(2027, 3, 3, 13, 1), {"note": "Chưa xong"})
@@ -234,8 +244,13 @@ def test_extend_needs_an_objective_reason_a_note_and_a_later_eta(data, fields):
 
 # --- overdue update --------------------------------------------------------------------
 
-OVERDUE = {"status_note": "Đang thay dây", "reason_code": "workload", "note": "Nhiều sự cố",
-           "new_eta": vn(2027, 3, 3, 13), "customer_informed": INFORMED}
+OVERDUE = {
+    "status_note": "Đang thay dây",
+    "reason_code": "workload",
+    "note": "Nhiều sự cố",
+    "new_eta": vn(2027, 3, 3, 13),
+    "customer_informed": INFORMED,
+}
 
 
 def test_overdue_update():
@@ -272,8 +287,15 @@ def test_an_overdue_update_beyond_the_limit_needs_the_leader_and_an_objective_ca
 def test_two_extensions_then_an_overdue_update_is_the_third_move():
     state = apply(worked_outage(), "extend", vn(2027, 3, 3, 11, 30), STORM)
     state = apply(state, "extend", vn(2027, 3, 3, 12, 30), {**STORM, "new_eta": vn(2027, 3, 3, 14)})
-    assert refuse(state, "overdue_update", vn(2027, 3, 3, 14, 5),
-                  {**OVERDUE, "new_eta": vn(2027, 3, 3, 16)}).code == "extension_limit"
+    assert (
+        refuse(
+            state,
+            "overdue_update",
+            vn(2027, 3, 3, 14, 5),
+            {**OVERDUE, "new_eta": vn(2027, 3, 3, 16)},
+        ).code
+        == "extension_limit"
+    )
 
 
 def test_a_new_eta_is_capped_by_type():
@@ -284,8 +306,9 @@ def test_a_new_eta_is_capped_by_type():
     near = {**STORM, "new_eta": vn(2027, 3, 6, 11, 30)}
     assert apply(worked_outage(), "extend", vn(2027, 3, 3, 11, 30), near).extensions == 1
     policy = Policy(eta_cap_hours={"OUTAGE": 2})
-    refusal = lifecycle.decide(worked_outage(), Op("extend", vn(2027, 3, 3, 11, 30), near),
-                               CREW, policy)
+    refusal = lifecycle.decide(
+        worked_outage(), Op("extend", vn(2027, 3, 3, 11, 30), near), CREW, policy
+    )
     assert "2 giờ" in refusal.message
 
 

@@ -26,8 +26,18 @@ def accepted_outage():
 
 
 def test_actions():
-    assert ACTIONS == ("accept", "return", "contact", "update", "extend", "overdue_update",
-                       "transfer", "complete", "assign", "acknowledge")
+    assert ACTIONS == (
+        "accept",
+        "return",
+        "contact",
+        "update",
+        "extend",
+        "overdue_update",
+        "transfer",
+        "complete",
+        "assign",
+        "acknowledge",
+    )
 
 
 # --- roles and desks -------------------------------------------------------------------
@@ -91,10 +101,19 @@ DATA = {
     "return": {"reason": "wrong_info", "note": "Sai địa chỉ"},
     "contact": {"outcome": "reached", "note": "Đã gọi"},
     "update": {"note": "Đang xử lý"},
-    "extend": {"reason_code": "storm", "note": "Bão", "new_eta": vn(2027, 3, 3, 13),
-               "customer_informed": h.INFORMED},
-    "overdue_update": {"status_note": "Đang sửa", "reason_code": "storm", "note": "Bão",
-                       "new_eta": vn(2027, 3, 3, 13), "customer_informed": h.INFORMED},
+    "extend": {
+        "reason_code": "storm",
+        "note": "Bão",
+        "new_eta": vn(2027, 3, 3, 13),
+        "customer_informed": h.INFORMED,
+    },
+    "overdue_update": {
+        "status_note": "Đang sửa",
+        "reason_code": "storm",
+        "note": "Bão",
+        "new_eta": vn(2027, 3, 3, 13),
+        "customer_informed": h.INFORMED,
+    },
     "transfer": {"desk": "business", "note": "Sai loại"},
     "complete": {"result": "Đã sửa", "restored_at": T2, "cause": "Đứt dây"},
     "assign": {"assignee_id": 12},
@@ -143,12 +162,15 @@ def test_accept_keeps_an_assignee_given_before():
     assert apply(outage(assignee_id=12), "accept", T1, actor=h.OTHER_CREW).assignee_id == 12
 
 
-@pytest.mark.parametrize("action, data, status", [
-    ("accept", {}, "received"),
-    ("update", {"note": "Đang xử lý"}, "accepted"),
-    ("complete", {"result": "Xong"}, "in_progress"),
-    ("return", {"reason": "other", "note": "x"}, "accepted"),
-])
+@pytest.mark.parametrize(
+    "action, data, status",
+    [
+        ("accept", {}, "received"),
+        ("update", {"note": "Đang xử lý"}, "accepted"),
+        ("complete", {"result": "Xong"}, "in_progress"),
+        ("return", {"reason": "other", "note": "x"}, "accepted"),
+    ],
+)
 def test_another_persons_ticket_is_refused_to_a_crew(action, data, status):
     # e.g. the leader gave the ticket to someone else while this phone had no signal
     state = outage(status=status, assignee_id=h.OTHER_CREW.user_id)
@@ -251,10 +273,15 @@ def test_transfer_keeps_the_deadlines():
     new = result.state
     assert (new.desk, new.assignee_id, new.status) == ("business", None, "accepted")
     assert (new.accept_by, new.contact_by, new.resolve_by) == (
-        state.accept_by, state.contact_by, state.resolve_by)
+        state.accept_by,
+        state.contact_by,
+        state.resolve_by,
+    )
     ev = result.events[0]
     assert (ev.action, ev.data) == (
-        "transferred", {"from": "operations", "to": "business", "note": "Sai loại"})
+        "transferred",
+        {"from": "operations", "to": "business", "note": "Sai loại"},
+    )
 
 
 def test_after_a_transfer_the_other_desk_owns_the_ticket():
@@ -274,8 +301,13 @@ def test_transfer_must_go_to_the_other_desk_with_a_note():
 
 
 def test_is_open():
-    for status, open_ in [("received", True), ("accepted", True), ("in_progress", True),
-                          ("completed", False), ("returned", False)]:
+    for status, open_ in [
+        ("received", True),
+        ("accepted", True),
+        ("in_progress", True),
+        ("completed", False),
+        ("returned", False),
+    ]:
         assert lifecycle.is_open(outage(status=status)) is open_
 
 

@@ -31,8 +31,7 @@ def test_no_accept_deadline_is_after_the_resolve_deadline(code, received):
 
 @PROFILE
 @given(received=received_times)
-def test_leader_and_desk_are_pushed_at_once_and_nobody_escalates_before_the_desk_is_due(
-        received):
+def test_leader_and_desk_are_pushed_at_once_and_nobody_escalates_before_the_desk_is_due(received):
     state = ticket("MEDIA_COMPLAINT", received, flags=frozenset({"media"}))
     assert not keeps_office_hours(state)
     got = {r.kind: r for r in plan(state, received, CAL)}
@@ -45,13 +44,23 @@ def test_leader_and_desk_are_pushed_at_once_and_nobody_escalates_before_the_desk
 
 
 def test_completion_needs_the_written_replys_reference_and_the_subject():
-    state = apply(ticket("MEDIA_COMPLAINT"), "accept", ticket("MEDIA_COMPLAINT").received_at
-                  + timedelta(minutes=1), actor=CLERK)
+    state = apply(
+        ticket("MEDIA_COMPLAINT"),
+        "accept",
+        ticket("MEDIA_COMPLAINT").received_at + timedelta(minutes=1),
+        actor=CLERK,
+    )
     at = state.accepted_at + timedelta(hours=2)
     refusal = refuse(state, "complete", at, {"result": "Đã trả lời báo"})
-    assert (refusal.code, refusal.fields) == ("completion_blocked",
-                                              ("reply_ref", "complaint_subject"))
+    assert (refusal.code, refusal.fields) == (
+        "completion_blocked",
+        ("reply_ref", "complaint_subject"),
+    )
     assert "số công văn trả lời" in refusal.message
-    done = apply(state, "complete", at, {"result": "Đã trả lời báo", "reply_ref": "215/ĐLĐN-KD",
-                                         "complaint_subject": "attitude"})
+    done = apply(
+        state,
+        "complete",
+        at,
+        {"result": "Đã trả lời báo", "reply_ref": "215/ĐLĐN-KD", "complaint_subject": "attitude"},
+    )
     assert (done.status, done.complaint_subject) == ("completed", "attitude")

@@ -7,8 +7,9 @@ from fieldapp.rules.catalog import TYPES
 
 def test_every_field_a_refusal_can_name_has_a_label():
     facts = {name for t in TYPES.values() for name in t.completion_facts}
-    action_fields = {f.name for spec in (*ACTIONS.values(), *INCIDENT_ACTIONS.values())
-                     for f in spec.fields}
+    action_fields = {
+        f.name for spec in (*ACTIONS.values(), *INCIDENT_ACTIONS.values()) for f in spec.fields
+    }
     named = facts | action_fields | {"customer_confirmation", "accepted"}
     assert named <= set(labels.LABELS["field"])
 
@@ -23,8 +24,10 @@ def test_unknown_fields_are_shown_as_they_are():
 
 
 def test_a_text_renders_through_a_translation():
-    english = {"Thông tin còn thiếu hoặc chưa hợp lệ: %(fields)s.":
-               "Missing or invalid: %(fields)s.", "ghi chú": "note"}
+    english = {
+        "Thông tin còn thiếu hoặc chưa hợp lệ: %(fields)s.": "Missing or invalid: %(fields)s.",
+        "ghi chú": "note",
+    }
     text = messages.invalid(["note"])
     assert text.render(lambda msgid: english.get(msgid, msgid)) == "Missing or invalid: note."
     assert str(text) == "Thông tin còn thiếu hoặc chưa hợp lệ: ghi chú."

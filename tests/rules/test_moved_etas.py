@@ -12,10 +12,16 @@ from fieldapp.rules.state import Applied, Op
 from tests.rules.helpers import CREW, INFORMED, LEAD, apply, ticket
 from tests.rules.test_properties import PROFILE, received_times
 
-moves = st.lists(st.tuples(st.sampled_from(["extend", "overdue_update"]),
-                           st.sampled_from([CREW, LEAD]), st.sampled_from(REASON_CODES),
-                           st.integers(min_value=1, max_value=240)),
-                 min_size=1, max_size=8)
+moves = st.lists(
+    st.tuples(
+        st.sampled_from(["extend", "overdue_update"]),
+        st.sampled_from([CREW, LEAD]),
+        st.sampled_from(REASON_CODES),
+        st.integers(min_value=1, max_value=240),
+    ),
+    min_size=1,
+    max_size=8,
+)
 
 
 @PROFILE
@@ -27,8 +33,13 @@ def test_moved_etas_never_exceed_two_without_a_confirmed_objective_cause(code, r
     moved = []
     for action, actor, reason, minutes in tries:
         at += timedelta(minutes=minutes)
-        data = {"reason_code": reason, "note": "Lý do", "status_note": "Đang xử lý",
-                "new_eta": at + timedelta(hours=1), "customer_informed": INFORMED}
+        data = {
+            "reason_code": reason,
+            "note": "Lý do",
+            "status_note": "Đang xử lý",
+            "new_eta": at + timedelta(hours=1),
+            "customer_informed": INFORMED,
+        }
         outcome = decide(state, Op(action, at, data), actor)
         if isinstance(outcome, Applied):
             state = outcome.state

@@ -12,8 +12,7 @@ from fieldapp.rules.catalog import TYPES
 from fieldapp.rules.state import Applied, Op
 from tests.rules.helpers import CAL, actor_for, ticket
 
-PROFILE = settings(max_examples=150, deadline=None,
-                   suppress_health_check=[HealthCheck.too_slow])
+PROFILE = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 received_times = st.datetimes(
     min_value=datetime(2025, 1, 1), max_value=datetime(2029, 12, 31), timezones=st.just(UTC)
@@ -70,8 +69,10 @@ def test_accept_by_is_after_receipt_and_in_reach_of_the_desk(code, received):
 
 
 @PROFILE
-@given(start=st.dates(min_value=date(2025, 1, 1), max_value=date(2029, 12, 31)),
-       n=st.integers(min_value=0, max_value=15))
+@given(
+    start=st.dates(min_value=date(2025, 1, 1), max_value=date(2029, 12, 31)),
+    n=st.integers(min_value=0, max_value=15),
+)
 def test_add_working_days_is_strictly_increasing_on_working_days(start, n):
     day = CAL.add_working_days(start, n)
     following = CAL.add_working_days(start, n + 1)
@@ -93,16 +94,26 @@ def test_next_office_opening_is_open_and_not_before(at):
 
 
 @PROFILE
-@given(code=all_types, received=received_times, accept_after=st.integers(0, 600),
-       now_after=st.integers(0, 20_000), flags=st.sets(st.sampled_from(
-           ["elderly", "repeat", "media", "important"])))
+@given(
+    code=all_types,
+    received=received_times,
+    accept_after=st.integers(0, 600),
+    now_after=st.integers(0, 20_000),
+    flags=st.sets(st.sampled_from(["elderly", "repeat", "media", "important"])),
+)
 def test_reminder_plans_are_sorted_unique_utc_and_never_warn_about_the_past(
     code, received, accept_after, now_after, flags
 ):
     state = ticket(code, received, flags=frozenset(flags))
     accepted = lifecycle.decide(
-        state, Op("accept", received + timedelta(minutes=accept_after),
-                  {"late_reason": {"code": "other", "note": "x"}}), actor_for(state))
+        state,
+        Op(
+            "accept",
+            received + timedelta(minutes=accept_after),
+            {"late_reason": {"code": "other", "note": "x"}},
+        ),
+        actor_for(state),
+    )
     assert isinstance(accepted, Applied)
     for current in (state, accepted.state):
         now = received + timedelta(minutes=now_after)

@@ -6,8 +6,14 @@ from pathlib import Path
 import fieldapp.rules
 
 RULES = Path(fieldapp.rules.__file__).parent
-FORBIDDEN_IMPORTS = ("flask", "sqlalchemy", "flask_sqlalchemy", "fieldapp.models",
-                     "fieldapp.extensions", "fieldapp.services")
+FORBIDDEN_IMPORTS = (
+    "flask",
+    "sqlalchemy",
+    "flask_sqlalchemy",
+    "fieldapp.models",
+    "fieldapp.extensions",
+    "fieldapp.services",
+)
 CLOCK_CALLS = ("now", "utcnow", "today")
 
 
@@ -17,8 +23,17 @@ def modules():
 
 def test_every_required_module_exists():
     names = {p.stem for p in modules()}
-    assert {"catalog", "calendar", "deadlines", "customers", "reasons", "messages", "lifecycle",
-            "reminders", "state"} <= names
+    assert {
+        "catalog",
+        "calendar",
+        "deadlines",
+        "customers",
+        "reasons",
+        "messages",
+        "lifecycle",
+        "reminders",
+        "state",
+    } <= names
 
 
 def test_no_flask_or_database_imports():

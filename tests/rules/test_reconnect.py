@@ -46,8 +46,9 @@ def handed_over(state, at):
 def test_contact_within_30_minutes_of_accepting(day, minute, accept_after):
     state = business_reconnect(day, minute)
     assert state.contact_by is None
-    accepted = apply(state, "accept", state.received_at + timedelta(minutes=accept_after),
-                     actor=CLERK)
+    accepted = apply(
+        state, "accept", state.received_at + timedelta(minutes=accept_after), actor=CLERK
+    )
     assert accepted.contact_by == accepted.accepted_at + timedelta(minutes=30)
     assert clocks.contact_window_start(accepted) == accepted.accepted_at
     got = by_kind(accepted, accepted.accepted_at)
@@ -70,18 +71,28 @@ def test_the_holder_is_reminded_at_1640_and_it_is_handed_over_at_1655(day, minut
 @PROFILE
 @given(day=days, minute=office_minutes, after=st.integers(0, 8 * 60))
 def test_the_handover_moves_it_to_the_duty_desk_and_keeps_its_deadlines(day, minute, after):
-    state = apply(business_reconnect(day, minute), "accept", in_office(day, minute),
-                  actor=CLERK)
+    state = apply(business_reconnect(day, minute), "accept", in_office(day, minute), actor=CLERK)
     closing = CAL.closing_after(state.received_at)
     outcome = handed_over(state, closing)
     new = outcome.state
     assert (new.desk, new.assignee_id, new.handover_pending, new.desk_since) == (
-        "operations", None, True, closing)
+        "operations",
+        None,
+        True,
+        closing,
+    )
     assert (new.accept_by, new.contact_by, new.resolve_by) == (
-        state.accept_by, state.contact_by, state.resolve_by)
+        state.accept_by,
+        state.contact_by,
+        state.resolve_by,
+    )
     [event] = outcome.events
     assert (event.action, event.data["from"], event.data["to"], event.data["handover"]) == (
-        "transferred", "business", "operations", True)
+        "transferred",
+        "business",
+        "operations",
+        True,
+    )
     got = by_kind(new, closing + timedelta(minutes=after))
     assert (got["handover_ack"].due_at, got["handover_ack"].audience) == (closing, ("desk",))
     assert got["handover_unacknowledged"].due_at == closing + timedelta(minutes=15)
@@ -91,16 +102,19 @@ def test_the_handover_moves_it_to_the_duty_desk_and_keeps_its_deadlines(day, min
 
 
 def test_the_duty_desk_acknowledges():
-    state = apply(ticket("RECONNECT", vn(2027, 3, 3, 15)), "accept", vn(2027, 3, 3, 15, 1),
-                  actor=CLERK)
+    state = apply(
+        ticket("RECONNECT", vn(2027, 3, 3, 15)), "accept", vn(2027, 3, 3, 15, 1), actor=CLERK
+    )
     new = handed_over(state, vn(2027, 3, 3, 16, 55)).state
     assert clocks.marks(new) == ("handover",)
     assert "acknowledge" in permitted(new, CREW, vn(2027, 3, 3, 17))
     assert refuse(new, "acknowledge", vn(2027, 3, 3, 17), actor=CLERK).code == "not_allowed"
-    done = apply(new, "acknowledge", vn(2027, 3, 3, 17), {"note": "Đã nhận sổ giao ca"},
-                 actor=CREW)
-    assert (done.handover_pending, done.assignee_id, done.desk) == (False, CREW.user_id,
-                                                                    "operations")
+    done = apply(new, "acknowledge", vn(2027, 3, 3, 17), {"note": "Đã nhận sổ giao ca"}, actor=CREW)
+    assert (done.handover_pending, done.assignee_id, done.desk) == (
+        False,
+        CREW.user_id,
+        "operations",
+    )
     assert clocks.marks(done) == ()
     assert "acknowledge" not in permitted(done, CREW, vn(2027, 3, 3, 17, 1))
     assert refuse(done, "acknowledge", vn(2027, 3, 3, 17, 1), actor=CREW).code == "not_allowed"
@@ -115,19 +129,27 @@ def test_only_unfinished_business_desk_reconnections_are_handed_over():
     operations = ticket("RECONNECT", vn(2027, 3, 3, 20))
     assert operations.desk == "operations"
     assert "handover" not in by_kind(operations, vn(2027, 3, 3, 20))
-    assert isinstance(decide(operations, Op("handover", vn(2027, 3, 4, 16, 55)), SYSTEM),
-                      Refusal)
+    assert isinstance(decide(operations, Op("handover", vn(2027, 3, 4, 16, 55)), SYSTEM), Refusal)
     outage = ticket("NEW_SUPPLY_LV", vn(2027, 3, 3, 10))
     assert isinstance(decide(outage, Op("handover", vn(2027, 3, 3, 16, 55)), SYSTEM), Refusal)
-    assert refuse(ticket("RECONNECT", vn(2027, 3, 3, 10)), "handover", vn(2027, 3, 3, 16, 55),
-                  actor=CLERK).code == "not_allowed"
+    assert (
+        refuse(
+            ticket("RECONNECT", vn(2027, 3, 3, 10)), "handover", vn(2027, 3, 3, 16, 55), actor=CLERK
+        ).code
+        == "not_allowed"
+    )
     done = replace(ticket("RECONNECT", vn(2027, 3, 3, 10)), status="completed")
     assert plan(done, vn(2027, 3, 3, 16), CAL) == []
 
 
 def test_a_reconnection_brought_to_the_business_desk_at_night_waits_for_the_next_closing():
-    state = apply(ticket("RECONNECT", vn(2027, 3, 5, 20)), "transfer", vn(2027, 3, 5, 20, 5),
-                  {"desk": "business", "note": "Khách hẹn sáng thứ Hai"}, actor=CREW)
+    state = apply(
+        ticket("RECONNECT", vn(2027, 3, 5, 20)),
+        "transfer",
+        vn(2027, 3, 5, 20, 5),
+        {"desk": "business", "note": "Khách hẹn sáng thứ Hai"},
+        actor=CREW,
+    )
     assert by_kind(state, vn(2027, 3, 5, 20, 5))["handover"].due_at == vn(2027, 3, 8, 16, 55)
 
 

@@ -64,7 +64,10 @@ def test_replanned_after_accept():
 
 def test_replanned_after_contact():
     assert kinds(outage_worked(), vn(2027, 3, 3, 10, 10)) == [
-        "resolve_warn_80", "resolve_warn_15", "overdue", "overdue_update_missing",
+        "resolve_warn_80",
+        "resolve_warn_15",
+        "overdue",
+        "overdue_update_missing",
     ]
 
 
@@ -75,18 +78,28 @@ def test_no_answer_keeps_the_contact_warnings():
 
 
 def test_nothing_after_completion_or_return():
-    done = apply(outage_worked(), "complete", vn(2027, 3, 3, 11),
-                 {"result": "Xong", "restored_at": vn(2027, 3, 3, 11), "cause": "Cầu chì"})
+    done = apply(
+        outage_worked(),
+        "complete",
+        vn(2027, 3, 3, 11),
+        {"result": "Xong", "restored_at": vn(2027, 3, 3, 11), "cause": "Cầu chì"},
+    )
     assert plan(done, vn(2027, 3, 3, 11), CAL) == []
-    returned = apply(ticket("OUTAGE", RECEIVED), "return", vn(2027, 3, 3, 10, 1),
-                     {"reason": "not_our_area", "note": "Khác địa bàn"})
+    returned = apply(
+        ticket("OUTAGE", RECEIVED),
+        "return",
+        vn(2027, 3, 3, 10, 1),
+        {"reason": "not_our_area", "note": "Khác địa bàn"},
+    )
     assert plan(returned, vn(2027, 3, 3, 10, 1), CAL) == []
 
 
 def test_warnings_about_the_past_are_dropped():
     state = outage_worked()
     assert kinds(state, vn(2027, 3, 3, 11, 40)) == [
-        "resolve_warn_15", "overdue", "overdue_update_missing",
+        "resolve_warn_15",
+        "overdue",
+        "overdue_update_missing",
     ]
     # Due exactly now counts as past for a warning.
     assert kinds(state, vn(2027, 3, 3, 11, 45)) == ["overdue", "overdue_update_missing"]
@@ -119,9 +132,17 @@ def test_complaint_contact_warnings_include_the_morning_of_the_day():
 
 
 def test_an_extension_moves_the_resolve_reminders():
-    state = apply(outage_worked(), "extend", vn(2027, 3, 3, 11, 30),
-                  {"reason_code": "storm", "note": "Bão", "new_eta": vn(2027, 3, 3, 13),
-                   "customer_informed": INFORMED})
+    state = apply(
+        outage_worked(),
+        "extend",
+        vn(2027, 3, 3, 11, 30),
+        {
+            "reason_code": "storm",
+            "note": "Bão",
+            "new_eta": vn(2027, 3, 3, 13),
+            "customer_informed": INFORMED,
+        },
+    )
     assert rows(state, vn(2027, 3, 3, 11, 30)) == [
         ("resolve_warn_80", vn(2027, 3, 3, 12, 24), ("assignee",)),
         ("resolve_warn_15", vn(2027, 3, 3, 12, 45), ("assignee",)),
@@ -131,8 +152,13 @@ def test_an_extension_moves_the_resolve_reminders():
 
 
 def test_an_overdue_update_restarts_the_overdue_clock_at_its_eta():
-    data = {"status_note": "Đang thay cột", "reason_code": "waiting_materials",
-            "note": "Chờ cột", "new_eta": vn(2027, 3, 3, 14), "customer_informed": INFORMED}
+    data = {
+        "status_note": "Đang thay cột",
+        "reason_code": "waiting_materials",
+        "note": "Chờ cột",
+        "new_eta": vn(2027, 3, 3, 14),
+        "customer_informed": INFORMED,
+    }
     state = apply(outage_worked(), "overdue_update", vn(2027, 3, 3, 12, 10), data)
     assert rows(state, vn(2027, 3, 3, 12, 10)) == [
         ("resolve_warn_80", vn(2027, 3, 3, 13, 12), ("assignee",)),
@@ -144,8 +170,11 @@ def test_an_overdue_update_restarts_the_overdue_clock_at_its_eta():
 
 def test_an_overdue_update_made_after_the_deadline_silences_the_escalation():
     state = outage_worked()
-    for at, missing in [(vn(2027, 3, 3, 11, 59), True), (vn(2027, 3, 3, 12), False),
-                        (vn(2027, 3, 3, 12, 10), False)]:
+    for at, missing in [
+        (vn(2027, 3, 3, 11, 59), True),
+        (vn(2027, 3, 3, 12), False),
+        (vn(2027, 3, 3, 12, 10), False),
+    ]:
         updated = replace(state, overdue_updated_at=at.astimezone(UTC))
         assert ("overdue_update_missing" in kinds(updated, at)) is missing
 
@@ -177,16 +206,21 @@ def test_repeat_and_media_alerts_go_to_the_leader_at_once():
 
 
 def test_an_unassigned_worked_ticket_warns_the_desk():
-    state = apply(outage_worked(), "transfer", vn(2027, 3, 3, 10, 30),
-                  {"desk": "business", "note": "Sai loại"})
+    state = apply(
+        outage_worked(),
+        "transfer",
+        vn(2027, 3, 3, 10, 30),
+        {"desk": "business", "note": "Sai loại"},
+    )
     got = rows(state, vn(2027, 3, 3, 10, 30))
     assert ("resolve_warn_80", vn(2027, 3, 3, 11, 36), ("desk",)) in got
     assert ("overdue", vn(2027, 3, 3, 12), ("desk", "leader")) in got
 
 
 def test_a_late_accept_keeps_the_overdue_plan():
-    state = apply(ticket("OUTAGE", RECEIVED), "accept", vn(2027, 3, 3, 12, 5),
-                  {"late_reason": LATE})
+    state = apply(
+        ticket("OUTAGE", RECEIVED), "accept", vn(2027, 3, 3, 12, 5), {"late_reason": LATE}
+    )
     got = kinds(state, vn(2027, 3, 3, 12, 5))
     assert "new_ticket" not in got and "accept_due" not in got
     assert got == ["overdue", "overdue_update_missing", "contact_warn_15", "contact_warn_80"]

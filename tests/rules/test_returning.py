@@ -15,8 +15,7 @@ def steps():
     accepted = apply(received, "accept", vn(2027, 3, 3, 10, 1))
     contacted = apply(accepted, "contact", vn(2027, 3, 3, 10, 5), {"outcome": "no_answer"})
     updated = apply(accepted, "update", vn(2027, 3, 3, 10, 6), {"note": "Đang đến"})
-    return {"received": received, "accepted": accepted, "contacted": contacted,
-            "updated": updated}
+    return {"received": received, "accepted": accepted, "contacted": contacted, "updated": updated}
 
 
 def test_before_work_starts_anyone_working_it_returns_it_after_only_the_leader():

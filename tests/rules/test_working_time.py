@@ -41,7 +41,8 @@ def test_zero_office_time_waits_for_the_opening():
 def test_office_time_skips_holidays():
     # Tết 2027: 4–10 February off. From Wednesday 3rd 16:55 the next office minute is the 11th.
     assert CAL.after_office_time(vn(2027, 2, 3, 16, 55), timedelta(minutes=15)) == vn(
-        2027, 2, 11, 7, 45)
+        2027, 2, 11, 7, 45
+    )
 
 
 @PROFILE
@@ -65,8 +66,9 @@ def test_before_office_time_goes_back_by_office_time(end, span):
 @given(a=received_times, b=received_times, c=received_times)
 def test_office_time_adds_up(a, b, c):
     a, b, c = sorted((a, b, c))
-    assert CAL.office_time_between(a, b) + CAL.office_time_between(b, c) == \
-        CAL.office_time_between(a, c)
+    assert CAL.office_time_between(a, b) + CAL.office_time_between(b, c) == CAL.office_time_between(
+        a, c
+    )
     assert CAL.office_time_between(a, c) <= c - a
 
 
@@ -74,17 +76,27 @@ def test_office_time_adds_up(a, b, c):
 
 
 @PROFILE
-@given(code=st.sampled_from(OFFICE_TYPES), received=received_times,
-       accept_after=st.integers(0, 5 * 24 * 60), now_after=st.integers(0, 10 * 24 * 60),
-       flags=st.sets(st.sampled_from(["elderly", "repeat", "difficult", "upset"])))
+@given(
+    code=st.sampled_from(OFFICE_TYPES),
+    received=received_times,
+    accept_after=st.integers(0, 5 * 24 * 60),
+    now_after=st.integers(0, 10 * 24 * 60),
+    flags=st.sets(st.sampled_from(["elderly", "repeat", "difficult", "upset"])),
+)
 def test_a_business_desk_reminder_never_falls_outside_office_hours(
-        code, received, accept_after, now_after, flags):
+    code, received, accept_after, now_after, flags
+):
     state = ticket(code, received, flags=frozenset(flags), contact_count=3)
     assert keeps_office_hours(state)
     accepted_at = received + timedelta(minutes=accept_after)
     if accepted_at < effective_deadline(state):
-        state = apply(state, "accept", accepted_at, actor=CLERK,
-                      data={"late_reason": {"code": "workload", "note": ""}})
+        state = apply(
+            state,
+            "accept",
+            accepted_at,
+            actor=CLERK,
+            data={"late_reason": {"code": "workload", "note": ""}},
+        )
     for item in plan(state, received + timedelta(minutes=now_after), CAL):
         assert CAL.in_office_hours(item.due_at), (item.kind, CAL.local(item.due_at))
 
@@ -128,8 +140,13 @@ def test_the_issues_examples():
 
 def test_a_business_ticket_moved_to_operations_keeps_the_wall_clock():
     received = vn(2027, 3, 12, 16)
-    state = apply(ticket("NEW_SUPPLY_LV", received), "transfer", vn(2027, 3, 12, 16, 1),
-                  {"desk": "operations", "note": "Sai bộ phận"}, actor=CLERK)
+    state = apply(
+        ticket("NEW_SUPPLY_LV", received),
+        "transfer",
+        vn(2027, 3, 12, 16, 1),
+        {"desk": "operations", "note": "Sai bộ phận"},
+        actor=CLERK,
+    )
     assert not keeps_office_hours(state)
     got = kinds_at(state, vn(2027, 3, 12, 16, 1))
     assert got["overdue_update_missing"].due_at == state.resolve_by + timedelta(minutes=15)

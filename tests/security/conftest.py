@@ -17,12 +17,21 @@ def foreign(org, push_ticket):
     resp = push_ticket(intake_body(team=FOREIGN_TEAM))
     assert resp.status_code == 201, resp.get_json()
     ticket_id = resp.get_json()["id"]
-    photo = Attachment(ticket_id=ticket_id, user_id=org["users"]["ha_crew"].id,
-                       filename="cot.jpg", content_type="image/jpeg", size=3, data=b"jpg")
+    photo = Attachment(
+        ticket_id=ticket_id,
+        user_id=org["users"]["ha_crew"].id,
+        filename="cot.jpg",
+        content_type="image/jpeg",
+        size=3,
+        data=b"jpg",
+    )
     db.session.add(photo)
     db.session.commit()
-    return {"ticket_id": ticket_id, "attachment_id": photo.id,
-            "incident_id": declare_incident(org["users"]["ha_crew"]).id}
+    return {
+        "ticket_id": ticket_id,
+        "attachment_id": photo.id,
+        "incident_id": declare_incident(org["users"]["ha_crew"]).id,
+    }
 
 
 @pytest.fixture

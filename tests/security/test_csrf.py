@@ -18,8 +18,10 @@ EXEMPT = {
 def _exempt(app, endpoint) -> bool:
     view = app.view_functions[endpoint]
     name = f"{view.__module__}.{view.__name__}"
-    return name in csrf._exempt_views or app.blueprints.get(
-        endpoint.split(".")[0]) in csrf._exempt_blueprints
+    return (
+        name in csrf._exempt_views
+        or app.blueprints.get(endpoint.split(".")[0]) in csrf._exempt_blueprints
+    )
 
 
 def test_the_exemptions_are_exactly_these(app):

@@ -20,8 +20,9 @@ def _csp(resp) -> dict[str, str]:
     return {part.split()[0]: part for part in (p.strip() for p in policy.split(";")) if part}
 
 
-@pytest.mark.parametrize("url", ["/login", "/api/v1/openapi.json", "/static/css/app.css",
-                                 "/tickets/999999", "/sw.js"])
+@pytest.mark.parametrize(
+    "url", ["/login", "/api/v1/openapi.json", "/static/css/app.css", "/tickets/999999", "/sw.js"]
+)
 def test_every_answer_carries_the_headers(client, org, url):
     resp = client.get(url)
     csp = _csp(resp)
@@ -65,21 +66,33 @@ def test_htmx_does_not_inject_its_indicator_style(client, org):
 
 def _config_in(env: dict) -> dict:
     """The production Config as a fresh process with this environment reads it."""
-    code = ("import json; from fieldapp.config import Config as C; print(json.dumps({k: "
-            "getattr(C, k) for k in ('HTTPS', 'SESSION_COOKIE_SECURE', 'SESSION_COOKIE_NAME', "
-            "'SESSION_COOKIE_HTTPONLY', 'SESSION_COOKIE_SAMESITE', 'HSTS')}))")
+    code = (
+        "import json; from fieldapp.config import Config as C; print(json.dumps({k: "
+        "getattr(C, k) for k in ('HTTPS', 'SESSION_COOKIE_SECURE', 'SESSION_COOKIE_NAME', "
+        "'SESSION_COOKIE_HTTPONLY', 'SESSION_COOKIE_SAMESITE', 'HSTS')}))"
+    )
     base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FIELDAPP_HTTPS")}
-    out = subprocess.run([sys.executable, "-c", code], env={**base, **env}, check=True,
-                         capture_output=True, text=True, cwd=Path(fieldapp.__file__).parents[1])
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**base, **env},
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=Path(fieldapp.__file__).parents[1],
+    )
     return json.loads(out.stdout)
 
 
 def test_a_deployment_gets_secure_cookies_and_hsts():
     prod = _config_in({"SECRET_KEY": "s3cret"})
-    assert prod == {"HTTPS": True, "SESSION_COOKIE_SECURE": True,
-                    "SESSION_COOKIE_NAME": "__Host-session", "SESSION_COOKIE_HTTPONLY": True,
-                    "SESSION_COOKIE_SAMESITE": "Lax",
-                    "HSTS": "max-age=31536000; includeSubDomains"}
+    assert prod == {
+        "HTTPS": True,
+        "SESSION_COOKIE_SECURE": True,
+        "SESSION_COOKIE_NAME": "__Host-session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "HSTS": "max-age=31536000; includeSubDomains",
+    }
     dev = _config_in({})  # `make run` on http://127.0.0.1: the cookie must come back over http
     assert dev["SESSION_COOKIE_SECURE"] is False and dev["HSTS"] is None
     assert dev["SESSION_COOKIE_NAME"] == "session" and dev["SESSION_COOKIE_HTTPONLY"] is True
@@ -90,15 +103,19 @@ def test_a_deployment_gets_secure_cookies_and_hsts():
 @pytest.fixture
 def https_app(app):
     """The test app with the production cookie and HSTS settings."""
-    app.config.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_NAME="__Host-session",
-                      HSTS="max-age=31536000; includeSubDomains")
+    app.config.update(
+        SESSION_COOKIE_SECURE=True,
+        SESSION_COOKIE_NAME="__Host-session",
+        HSTS="max-age=31536000; includeSubDomains",
+    )
     return app
 
 
 def test_production_cookie_flags_and_hsts(https_app, org):
     client = https_app.test_client()
-    resp = client.post("/api/v1/session", json={"username": "crew", "password": "pw"},
-                       base_url="https://localhost")
+    resp = client.post(
+        "/api/v1/session", json={"username": "crew", "password": "pw"}, base_url="https://localhost"
+    )
     cookie = resp.headers["Set-Cookie"]
     assert cookie.startswith("__Host-session=")
     for flag in ("Secure", "HttpOnly", "SameSite=Lax", "Path=/"):
@@ -119,17 +136,25 @@ def test_development_sign_in_works_over_http(app, org):
 
 # ---- A shared phone: nothing one user saw is kept by a cache for the next (finding 11.3) ----
 
+
 def test_what_a_signed_in_user_sees_is_kept_by_no_cache(client, org, login, foreign):
     login("ha_crew")
     photo = f"/attachments/{foreign['attachment_id']}"
-    for url in ("/", f"/tickets/{foreign['ticket_id']}", photo, "/api/v1/tickets",
-                "/settings", "/tickets/999999"):
+    for url in (
+        "/",
+        f"/tickets/{foreign['ticket_id']}",
+        photo,
+        "/api/v1/tickets",
+        "/settings",
+        "/tickets/999999",
+    ):
         resp = client.get(url)
         assert resp.headers["Cache-Control"] == "private, no-store", url
         assert resp.headers["X-Fieldapp-User"] == "ha_crew", url  # the worker keeps it for them
     # Versioned static files and the icons keep their long caching (nothing personal in them).
-    script = re.search(r'src="(/static/js/offline\.js\?v=\w+)"',
-                       client.get("/").get_data(as_text=True)).group(1)
+    script = re.search(
+        r'src="(/static/js/offline\.js\?v=\w+)"', client.get("/").get_data(as_text=True)
+    ).group(1)
     for url in (script, "/icons/icon-192.png"):
         resp = client.get(url)
         assert "public" in resp.headers["Cache-Control"], url

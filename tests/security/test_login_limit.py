@@ -32,8 +32,9 @@ def limited_app(request, monkeypatch):
 
 def _page_login(client, password="wrong", username="crew"):
     token = _anonymous_token(client)
-    return client.post("/login", data={"username": username, "password": password,
-                                       "csrf_token": token})
+    return client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": token}
+    )
 
 
 def test_api_sign_in_refused_after_five_failures(limited_app):
@@ -43,7 +44,8 @@ def test_api_sign_in_refused_after_five_failures(limited_app):
     resp = client.post("/api/v1/session", json=WRONG)
     assert resp.status_code == 429
     assert resp.get_json()["errors"]["session"][0].startswith(
-        "Bạn đã đăng nhập sai quá nhiều lần. Hãy thử lại sau")
+        "Bạn đã đăng nhập sai quá nhiều lần. Hãy thử lại sau"
+    )
     assert 1 <= int(resp.headers["Retry-After"]) <= 61
     # the right password does not get through either while the limit holds
     right = client.post("/api/v1/session", json={"username": "crew", "password": "pw"})
@@ -73,28 +75,37 @@ def test_the_limit_is_per_username_and_address(limited_app):
     ok = client.post("/api/v1/session", json={"username": "crew2", "password": "pw"})
     assert ok.status_code == 200
     elsewhere = limited_app.test_client()
-    resp = elsewhere.post("/api/v1/session", json={"username": "crew", "password": "pw"},
-                          environ_base={"REMOTE_ADDR": "10.0.0.7"})
+    resp = elsewhere.post(
+        "/api/v1/session",
+        json={"username": "crew", "password": "pw"},
+        environ_base={"REMOTE_ADDR": "10.0.0.7"},
+    )
     assert resp.status_code == 200
 
 
 def test_successful_sign_ins_do_not_count(limited_app):
     client = limited_app.test_client()
     for _ in range(8):  # a crew signing in at every shift change, from one phone
-        assert client.post("/api/v1/session",
-                           json={"username": "crew", "password": "pw"}).status_code == 200
+        assert (
+            client.post("/api/v1/session", json={"username": "crew", "password": "pw"}).status_code
+            == 200
+        )
     for _ in range(4):
         assert client.post("/api/v1/session", json=WRONG).status_code == 401
-    assert client.post("/api/v1/session",
-                       json={"username": "crew", "password": "pw"}).status_code == 200
+    assert (
+        client.post("/api/v1/session", json={"username": "crew", "password": "pw"}).status_code
+        == 200
+    )
 
 
 def _api_login(app, username, password="wrong", address="127.0.0.1"):
     """One sign-in through the API from an address; (status, Retry-After, seconds taken)."""
     started = time.perf_counter()
-    resp = app.test_client().post("/api/v1/session",
-                                  json={"username": username, "password": password},
-                                  environ_base={"REMOTE_ADDR": address})
+    resp = app.test_client().post(
+        "/api/v1/session",
+        json={"username": username, "password": password},
+        environ_base={"REMOTE_ADDR": address},
+    )
     return resp.status_code, resp.headers.get("Retry-After"), time.perf_counter() - started
 
 
@@ -109,11 +120,15 @@ def test_a_username_guessed_from_many_addresses_is_locked(limited_app):
     for n in range(10):  # one failure from each of ten addresses
         assert _api_login(limited_app, "crew", address=f"10.9.0.{n}")[0] == 401
     client = limited_app.test_client()
-    resp = client.post("/api/v1/session", json={"username": "crew", "password": "pw"},
-                       environ_base={"REMOTE_ADDR": "10.9.1.1"})
+    resp = client.post(
+        "/api/v1/session",
+        json={"username": "crew", "password": "pw"},
+        environ_base={"REMOTE_ADDR": "10.9.1.1"},
+    )
     assert resp.status_code == 429  # the right password too: that is what the lock is for
     assert resp.get_json()["errors"]["session"] == [
-        "Tài khoản này tạm khóa vì đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút."]
+        "Tài khoản này tạm khóa vì đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút."
+    ]
     assert 14 * 60 < int(resp.headers["Retry-After"]) <= 15 * 60
     assert _api_login(limited_app, "crew2", "pw", address="10.9.1.1")[0] == 200
 
@@ -148,11 +163,22 @@ def test_a_colleague_behind_a_slowed_address_signs_in_after_the_delay(limited_ap
 
 
 def test_an_unknown_username_takes_as_long_as_a_real_one(limited_app, org):
-    real = User(username="real", name="Người dùng thật", role="crew", desk="operations",
-                team=org["teams"]["PC-DN-HC"])
+    real = User(
+        username="real",
+        name="Người dùng thật",
+        role="crew",
+        desk="operations",
+        team=org["teams"]["PC-DN-HC"],
+    )
     real.set_password("correct horse")  # hashed as real users are, not the tests' cheap hash
-    gone = User(username="gone", name="Đã nghỉ", role="crew", desk="operations",
-                team=real.team, active=False)
+    gone = User(
+        username="gone",
+        name="Đã nghỉ",
+        role="crew",
+        desk="operations",
+        team=real.team,
+        active=False,
+    )
     gone.set_password("correct horse")
     db.session.add_all([real, gone])
     db.session.commit()

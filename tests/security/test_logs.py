@@ -41,16 +41,22 @@ def test_a_day_of_work_logs_no_phone(app, org, push_ticket, login, client, every
     assert push_ticket(body).status_code == 200  # a replay
     ticket_id = created.get_json()["id"]
     token = login("crew")
-    results = client.post("/api/v1/sync", headers={"X-CSRFToken": token}, json=batch(
-        op(ticket_id, "accept"),
-        op(ticket_id, "note", {"text": f"Gọi khách {PHONE} không nghe máy"}))).get_json()
+    results = client.post(
+        "/api/v1/sync",
+        headers={"X-CSRFToken": token},
+        json=batch(
+            op(ticket_id, "accept"),
+            op(ticket_id, "note", {"text": f"Gọi khách {PHONE} không nghe máy"}),
+        ),
+    ).get_json()
     assert results["results"][0]["status"] == "applied"
     assert client.get(f"/api/v1/tickets/{ticket_id}").status_code == 200
     assert client.get("/api/v1/sync").status_code == 200
     assert client.get(f"/tickets/{ticket_id}").status_code == 200
     assert client.get("/desk", query_string={"q": PHONE}).status_code == 200
-    client.post("/api/v1/sync", headers={"X-CSRFToken": token},
-                json={"device_id": PHONE, "ops": "bad"})  # a refused batch is logged too
+    client.post(
+        "/api/v1/sync", headers={"X-CSRFToken": token}, json={"device_id": PHONE, "ops": "bad"}
+    )  # a refused batch is logged too
     queue = get_queue(app)
     SimpleWorker([queue], connection=queue.connection).work(burst=True, with_scheduler=True)
     _werkzeug_and_gunicorn_access_lines()
@@ -60,12 +66,22 @@ def test_a_day_of_work_logs_no_phone(app, org, push_ticket, login, client, every
 def _werkzeug_and_gunicorn_access_lines():
     """The lines werkzeug's server and gunicorn's access log write for a search by phone."""
     line = f"GET /desk?q={PHONE} HTTP/1.1"
-    logging.getLogger("werkzeug").info('%s - - [%s] "%s" %s %s', "127.0.0.1",
-                                       "23/Nov/2026 10:00:00", line, "200", "-")
+    logging.getLogger("werkzeug").info(
+        '%s - - [%s] "%s" %s %s', "127.0.0.1", "23/Nov/2026 10:00:00", line, "200", "-"
+    )
     from gunicorn.config import Config
 
-    atoms = {"h": "127.0.0.1", "l": "-", "u": "-", "t": "[23/Nov/2026:10:00:00 +0700]",
-             "r": line, "s": "200", "b": "512", "f": f"/desk?q=%2B84{PHONE[1:]}", "a": "Mobile"}
+    atoms = {
+        "h": "127.0.0.1",
+        "l": "-",
+        "u": "-",
+        "t": "[23/Nov/2026:10:00:00 +0700]",
+        "r": line,
+        "s": "200",
+        "b": "512",
+        "f": f"/desk?q=%2B84{PHONE[1:]}",
+        "a": "Mobile",
+    }
     logging.getLogger("gunicorn.access").info(Config().access_log_format, atoms)
 
 
@@ -77,12 +93,15 @@ def test_an_error_with_a_phone_in_it_is_masked(everything_logged):
     _assert_no_phone(everything_logged)
 
 
-@pytest.mark.parametrize("text, masked", [
-    ("q=0905123456&x", "q=<phone>&x"),
-    ("+84 905 123 456", "<phone>"),
-    ("gọi 0905.123.456 hoặc 0236-3822-123", "gọi <phone> hoặc <phone>"),
-    ("ticket 1234567 crm CPC-TEST-000001 code PC03AA0123456", None),  # not phones
-    ("epoch 1763870400 and 09051234567890", None),
-])
+@pytest.mark.parametrize(
+    "text, masked",
+    [
+        ("q=0905123456&x", "q=<phone>&x"),
+        ("+84 905 123 456", "<phone>"),
+        ("gọi 0905.123.456 hoặc 0236-3822-123", "gọi <phone> hoặc <phone>"),
+        ("ticket 1234567 crm CPC-TEST-000001 code PC03AA0123456", None),  # not phones
+        ("epoch 1763870400 and 09051234567890", None),
+    ],
+)
 def test_the_mask(text, masked):
     assert mask_phones(text) == (masked or text)

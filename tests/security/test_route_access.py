@@ -7,8 +7,13 @@ import pytest
 
 from tests.api.helpers import batch, op
 
-ROLES = {"crew": "crew", "desk": "desk", "lead": "team_lead", "company": "company",
-         "admin": "admin"}
+ROLES = {
+    "crew": "crew",
+    "desk": "desk",
+    "lead": "team_lead",
+    "company": "company",
+    "admin": "admin",
+}
 EVERYONE = frozenset(ROLES.values())
 PUBLIC = None  # no session needed
 SIGNED = "signed"  # the CRM's HMAC signature instead of a session
@@ -89,12 +94,20 @@ def test_every_route_is_in_the_table(app):
 
 
 def _url(app, rule, method, foreign) -> str:
-    values = {"ticket_id": foreign["ticket_id"], "attachment_id": foreign["attachment_id"],
-              "incident_id": foreign["incident_id"],
-              "callback_id": 1, "user_id": 1, "change": "disable", "action": "accept",
-              "filename": "css/app.css", "size": 192}
+    values = {
+        "ticket_id": foreign["ticket_id"],
+        "attachment_id": foreign["attachment_id"],
+        "incident_id": foreign["incident_id"],
+        "callback_id": 1,
+        "user_id": 1,
+        "change": "disable",
+        "action": "accept",
+        "filename": "css/app.css",
+        "size": 192,
+    }
     url = app.url_map.bind("localhost").build(
-        rule.endpoint, {k: values[k] for k in rule.arguments}, method=method)
+        rule.endpoint, {k: values[k] for k in rule.arguments}, method=method
+    )
     return url + QUERY.get(rule.endpoint, "")
 
 
@@ -153,6 +166,9 @@ def test_the_crm_intake_needs_its_signature(app, foreign, signed_in):
     client, token = signed_in("admin")
     resp = client.post("/api/v1/crm/tickets", json={}, headers={"X-CSRFToken": token})
     assert resp.status_code == 401
-    resp = client.post("/api/v1/crm/tickets/CPC-1/chase", json={"at": "2027-03-03T10:00:00Z"},
-                       headers={"X-CSRFToken": token})
+    resp = client.post(
+        "/api/v1/crm/tickets/CPC-1/chase",
+        json={"at": "2027-03-03T10:00:00Z"},
+        headers={"X-CSRFToken": token},
+    )
     assert resp.status_code == 401

@@ -93,14 +93,17 @@ def _set_times(client, *, started_ago: float | None, seen_ago: float | None) -> 
 HOUR = 3600
 
 
-@pytest.mark.parametrize("started_ago, seen_ago, alive", [
-    (3 * HOUR, 2 * HOUR - 60, True),  # idle just under 2 h
-    (3 * HOUR, 2 * HOUR + 60, False),  # idle just over 2 h
-    (12 * HOUR - 60, 10, True),  # busy all shift, just under 12 h
-    (12 * HOUR + 60, 10, False),  # busy all shift, but past 12 h
-    (None, 10, False),  # a session without its times (from before them): ended
-    (10, None, False),
-])
+@pytest.mark.parametrize(
+    "started_ago, seen_ago, alive",
+    [
+        (3 * HOUR, 2 * HOUR - 60, True),  # idle just under 2 h
+        (3 * HOUR, 2 * HOUR + 60, False),  # idle just over 2 h
+        (12 * HOUR - 60, 10, True),  # busy all shift, just under 12 h
+        (12 * HOUR + 60, 10, False),  # busy all shift, but past 12 h
+        (None, 10, False),  # a session without its times (from before them): ended
+        (10, None, False),
+    ],
+)
 def test_idle_and_absolute_expiry(org, signed_in, started_ago, seen_ago, alive):
     client, _ = signed_in("crew")
     _set_times(client, started_ago=started_ago, seen_ago=seen_ago)
@@ -144,8 +147,10 @@ def test_signing_in_starts_a_fresh_session(app, org):
     client.set_cookie("lang", "en")
     with client.session_transaction() as session:
         session["planted"] = "x"
-    assert client.post("/api/v1/session",
-                       json={"username": "crew", "password": "pw"}).status_code == 200
+    assert (
+        client.post("/api/v1/session", json={"username": "crew", "password": "pw"}).status_code
+        == 200
+    )
     with client.session_transaction() as session:
         assert "planted" not in session
         assert session[STARTED] == session[SEEN]

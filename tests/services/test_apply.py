@@ -50,13 +50,18 @@ class Statements:
 
 def test_a_batch_is_judged_in_order_against_the_state_it_builds(tickets, org):
     [tid] = tickets(1)
-    outcome = apply_batch(ops([tid], "update", {"note": "trước khi nhận"}) + ops([tid])
-                          + ops([tid], "update", {"note": "đã nhận"}), org["users"]["crew"])
+    outcome = apply_batch(
+        ops([tid], "update", {"note": "trước khi nhận"})
+        + ops([tid])
+        + ops([tid], "update", {"note": "đã nhận"}),
+        org["users"]["crew"],
+    )
     assert [r.status for r in outcome.results] == ["rejected", "applied", "applied"]
     assert [t.id for t in outcome.tickets] == [tid]  # each touched ticket once
     assert outcome.tickets[0].version == 3  # received + accepted + updated
-    actions = db.session.scalars(select(Event.action).where(Event.ticket_id == tid)
-                                 .order_by(Event.id)).all()
+    actions = db.session.scalars(
+        select(Event.action).where(Event.ticket_id == tid).order_by(Event.id)
+    ).all()
     assert actions == ["received", "accepted", "updated"]
 
 
@@ -76,8 +81,11 @@ def test_fifty_ops_cost_at_most_four_statements_each(tickets, org):
 def test_reminders_follow_each_tickets_final_state(tickets, org):
     [tid] = tickets(1)
     apply_batch(ops([tid]), org["users"]["crew"])
-    kinds = set(db.session.scalars(select(Reminder.kind).where(Reminder.ticket_id == tid,
-                                                               Reminder.sent_at.is_(None))))
+    kinds = set(
+        db.session.scalars(
+            select(Reminder.kind).where(Reminder.ticket_id == tid, Reminder.sent_at.is_(None))
+        )
+    )
     assert "accept_due" not in kinds and "contact_warn_80" in kinds
 
 

@@ -63,8 +63,17 @@ def test_a_calendar_override_reaches_the_next_push(org, push_ticket):
 
 def test_a_team_added_meanwhile_is_known_at_once(org, push_ticket):
     assert push_ticket(intake_body()).status_code == 201
-    load_org({"companies": [{"code": "PC-DN", "name": "Công ty Điện lực Đà Nẵng",
-                             "teams": [{"code": "PC-DN-NHS", "name": "Đội Ngũ Hành Sơn"}]}]})
+    load_org(
+        {
+            "companies": [
+                {
+                    "code": "PC-DN",
+                    "name": "Công ty Điện lực Đà Nẵng",
+                    "teams": [{"code": "PC-DN-NHS", "name": "Đội Ngũ Hành Sơn"}],
+                }
+            ]
+        }
+    )
     answer = push_ticket(intake_body(team="PC-DN-NHS"))
     assert answer.status_code == 201 and answer.get_json()["team"] == "PC-DN-NHS"
 
@@ -84,16 +93,24 @@ def test_a_team_removed_meanwhile_is_refused(org, push_ticket):
 
 
 def test_a_walk_in_callback_names_the_new_tickets_stream(org):
-    ticket, errors = create_walkin({"type": "NEW_SUPPLY_LV", "content": "Lắp công tơ",
-                                    "customer_name": "Khách", "walkin_id": "w-1"},
-                                   org["users"]["desk"])
+    ticket, errors = create_walkin(
+        {
+            "type": "NEW_SUPPLY_LV",
+            "content": "Lắp công tơ",
+            "customer_name": "Khách",
+            "walkin_id": "w-1",
+        },
+        org["users"]["desk"],
+    )
     assert not errors
     callback = db.session.execute(select(CrmCallback)).scalar_one()
     assert callback.ticket_id == ticket.id and callback.stream == f"ticket:{ticket.id}"
 
 
-@pytest.mark.skipif("'postgresql' not in __import__('os').environ.get('DATABASE_URL', '')",
-                    reason="the insert waits on another transaction's row: PostgreSQL")
+@pytest.mark.skipif(
+    "'postgresql' not in __import__('os').environ.get('DATABASE_URL', '')",
+    reason="the insert waits on another transaction's row: PostgreSQL",
+)
 def test_a_twin_push_written_first_wins_and_ours_writes_nothing(org, push_ticket, app):
     """Our lookup ran before the twin committed; our insert meets its crm_id and does nothing."""
     model = push_ticket(intake_body()).get_json()
@@ -101,13 +118,18 @@ def test_a_twin_push_written_first_wins_and_ours_writes_nothing(org, push_ticket
     columns = [c.name for c in Ticket.__table__.columns if c.name not in ("id", "crm_id")]
     other = db.engine.connect()
     twin = other.begin()
-    other.execute(insert(Ticket.__table__).from_select(
-        ["crm_id", *columns],
-        select(text(f"'{twin_id}'"), *[Ticket.__table__.c[c] for c in columns])
-        .where(Ticket.__table__.c.id == model["id"])))
+    other.execute(
+        insert(Ticket.__table__).from_select(
+            ["crm_id", *columns],
+            select(text(f"'{twin_id}'"), *[Ticket.__table__.c[c] for c in columns]).where(
+                Ticket.__table__.c.id == model["id"]
+            ),
+        )
+    )
     answers = []
-    pushing = threading.Thread(target=lambda: answers.append(
-        push_ticket(intake_body(crm_id=twin_id))))
+    pushing = threading.Thread(
+        target=lambda: answers.append(push_ticket(intake_body(crm_id=twin_id)))
+    )
     pushing.start()
     _wait_until_blocked()
     twin.commit()
@@ -127,9 +149,12 @@ def _wait_until_blocked(timeout: float = 20) -> None:
     deadline = time.monotonic() + timeout
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         while time.monotonic() < deadline:
-            if conn.execute(text(
+            if conn.execute(
+                text(
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND wait_event_type = 'Lock'")).scalar():
+                    "AND wait_event_type = 'Lock'"
+                )
+            ).scalar():
                 return
             time.sleep(0.01)
     raise AssertionError("the push never waited for the twin's row")

@@ -15,11 +15,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 # The event each action leaves in the ticket's history (DOMAIN §4).
-EVENT_OF = {"accept": "accepted", "contact": "contacted", "update": "updated",
-            "complete": "completed"}
+EVENT_OF = {
+    "accept": "accepted",
+    "contact": "contacted",
+    "update": "updated",
+    "complete": "completed",
+}
 # What the ticket's status is at the end, by the part it plays in the test.
-FINAL_STATUS = {"done": "completed", "open": "in_progress", "shared": "in_progress",
-                "contested": "accepted"}
+FINAL_STATUS = {
+    "done": "completed",
+    "open": "in_progress",
+    "shared": "in_progress",
+    "contested": "accepted",
+}
 
 
 @dataclass(frozen=True)
@@ -61,8 +69,13 @@ class PlannedOp:
 
     def body(self, skew: timedelta) -> dict:
         """The op as the phone sends it, stamped with the phone's clock."""
-        return {"op_id": self.op_id, "ticket_id": self.ticket_id, "action": self.action,
-                "at": (self.done_at + skew).isoformat(), "data": self.data}
+        return {
+            "op_id": self.op_id,
+            "ticket_id": self.ticket_id,
+            "action": self.action,
+            "at": (self.done_at + skew).isoformat(),
+            "data": self.data,
+        }
 
 
 @dataclass
@@ -82,8 +95,13 @@ def _op_id(rng: random.Random) -> str:
     return uuid.UUID(int=rng.getrandbits(128), version=4).hex
 
 
-def make_plan(rng: random.Random, phones: list[PhoneSpec], tickets: list[TicketSpec],
-              ops_per_phone: int, start: datetime) -> Plan:
+def make_plan(
+    rng: random.Random,
+    phones: list[PhoneSpec],
+    tickets: list[TicketSpec],
+    ops_per_phone: int,
+    start: datetime,
+) -> Plan:
     """Each phone's ops, in the order the crew did them, with true times from `start`."""
     plan = Plan(phones, {t.id: t for t in tickets})
     contest = {}
@@ -103,26 +121,37 @@ def make_plan(rng: random.Random, phones: list[PhoneSpec], tickets: list[TicketS
         made += [(t.id, "accept", {}) for t in contests]
         shared = [t for t in tickets if t.kind == "shared" and t.holder == phone.username]
         done = [t for t in mine if t.kind == "done"]
-        made += [(rng.choice(shared).id, "update", None)
-                 for _ in range(max(0, ops_per_phone - len(made) - len(done)))]
+        made += [
+            (rng.choice(shared).id, "update", None)
+            for _ in range(max(0, ops_per_phone - len(made) - len(done)))
+        ]
         rng.shuffle(made)
         # A crew's own ticket is accepted before its notes; the rest interleave freely.
-        made.sort(key=lambda m: (m[0] in {t.id for t in mine} and m[1] != "accept"))
+        made.sort(key=lambda m: m[0] in {t.id for t in mine} and m[1] != "accept")
         made += [(t.id, "complete", _completion(start)) for t in done]
         for n, (ticket_id, action, data) in enumerate(made):
             note = {"note": f"{phone.device_id} ghi chú {n}"} if data is None else data
             planned = PlannedOp(
-                _op_id(rng), phone.index, ticket_id, action, note,
-                done_at=start + timedelta(milliseconds=n), held=action == "complete",
-                contested=plan.tickets[ticket_id].kind == "contested")
+                _op_id(rng),
+                phone.index,
+                ticket_id,
+                action,
+                note,
+                done_at=start + timedelta(milliseconds=n),
+                held=action == "complete",
+                contested=plan.tickets[ticket_id].kind == "contested",
+            )
             plan.ops[planned.op_id] = planned
     return plan
 
 
 def _completion(start: datetime) -> dict:
     """The facts an outage needs to be completed (DOMAIN §3: restored time and cause)."""
-    return {"result": "Đã khôi phục cấp điện", "restored_at": start.isoformat(),
-            "cause": "Đứt dây sau công tơ"}
+    return {
+        "result": "Đã khôi phục cấp điện",
+        "restored_at": start.isoformat(),
+        "cause": "Đứt dây sau công tơ",
+    }
 
 
 def contestants(plan: Plan, ticket_id: int) -> list[PlannedOp]:

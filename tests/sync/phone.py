@@ -24,8 +24,15 @@ MAX_ROUNDS = 400
 
 
 class Phone:
-    def __init__(self, base_url: str, username: str, device_id: str, skew: timedelta,
-                 ops: list[PlannedOp], rng: random.Random):
+    def __init__(
+        self,
+        base_url: str,
+        username: str,
+        device_id: str,
+        skew: timedelta,
+        ops: list[PlannedOp],
+        rng: random.Random,
+    ):
         self.base_url, self.username, self.device_id = base_url, username, device_id
         self.skew, self.rng = skew, rng
         self.pending = {o.op_id: o for o in ops if not o.held}
@@ -41,8 +48,11 @@ class Phone:
         self.token = ""
 
     def sign_in(self) -> None:
-        resp = self.http.post(f"{self.base_url}/api/v1/session", timeout=30,
-                              json={"username": self.username, "password": "pw"})
+        resp = self.http.post(
+            f"{self.base_url}/api/v1/session",
+            timeout=30,
+            json={"username": self.username, "password": "pw"},
+        )
         resp.raise_for_status()
         self.token = resp.json()["csrf_token"]
         self.twin.cookies.update(self.http.cookies)
@@ -62,8 +72,10 @@ class Phone:
         while self.pending or self.held:
             rounds += 1
             if rounds > MAX_ROUNDS:
-                self.problems.append(f"{self.device_id}: still pending after {MAX_ROUNDS} "
-                                     f"rounds: {sorted(self.pending)} held {self.held}")
+                self.problems.append(
+                    f"{self.device_id}: still pending after {MAX_ROUNDS} "
+                    f"rounds: {sorted(self.pending)} held {self.held}"
+                )
                 return
             self._release_held()
             if self.pending:
@@ -110,13 +122,18 @@ class Phone:
     def _post(self, ops: list[PlannedOp], cut: bool = False, http=None) -> list[dict] | None:
         """POST a batch; its results, or None when there was no usable answer."""
         now = datetime.now(UTC) + self.skew
-        body = {"device_id": self.device_id, "sent_at": now.isoformat(),
-                "ops": [o.body(self.skew) for o in ops]}
+        body = {
+            "device_id": self.device_id,
+            "sent_at": now.isoformat(),
+            "ops": [o.body(self.skew) for o in ops],
+        }
         try:
             resp = (http or self.http).post(
-                f"{self.base_url}/api/v1/sync", data=json.dumps(body),
+                f"{self.base_url}/api/v1/sync",
+                data=json.dumps(body),
                 headers={"Content-Type": "application/json", "X-CSRFToken": self.token},
-                timeout=(10, 0.005) if cut else 120)
+                timeout=(10, 0.005) if cut else 120,
+            )
         except requests.exceptions.ReadTimeout:
             if not cut:
                 self.problems.append(f"{self.device_id}: no answer in time")
@@ -136,8 +153,9 @@ class Phone:
     def _take_twins(self, ops: list[PlannedOp]) -> None:
         """The same batch on two connections at once; both answers are read."""
         twin_results: list = []
-        other = threading.Thread(target=lambda: twin_results.append(
-            self._post(ops, http=self.twin)))
+        other = threading.Thread(
+            target=lambda: twin_results.append(self._post(ops, http=self.twin))
+        )
         other.start()
         mine = self._post(ops)
         other.join()
@@ -152,8 +170,9 @@ class Phone:
             for op, result in zip(ops, results, strict=True):
                 self.answers[op.op_id].append(result["status"])
 
-    def _take(self, ops: list[PlannedOp], results: list[dict] | None,
-              concurrent: bool = False) -> None:
+    def _take(
+        self, ops: list[PlannedOp], results: list[dict] | None, concurrent: bool = False
+    ) -> None:
         """Act on the answers: acked ops leave the outbox, others stay or are judged lost."""
         self._record(ops, results)
         if results is not None:
@@ -183,7 +202,9 @@ class Phone:
             # after the whole batch): it stays in the outbox and goes again.
             pass
         else:
-            self.problems.append(f"{op.op_id} {op.action} on ticket {op.ticket_id}: "
-                                 f"unexpected rejection {result.get('error')} "
-                                 f"(ticket {ticket.get('status')})")
+            self.problems.append(
+                f"{op.op_id} {op.action} on ticket {op.ticket_id}: "
+                f"unexpected rejection {result.get('error')} "
+                f"(ticket {ticket.get('status')})"
+            )
             self.pending.pop(op.op_id, None)

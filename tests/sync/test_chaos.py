@@ -35,15 +35,18 @@ from tests.sync.phone import Phone
 SEED = int(os.environ.get("CHAOS_SEED", "4"))
 OPS_PER_PHONE = 24
 # (team, crews signed in, phones): some crews carry two phones.
-TEAMS = (("PC-DN-HC", ["crew", "crew2"] + [f"hc_crew{i}" for i in range(3, 11)], 12),
-         ("PC-DN-ST", ["st_crew"] + [f"st_crew{i}" for i in range(2, 7)], 8))
+TEAMS = (
+    ("PC-DN-HC", ["crew", "crew2"] + [f"hc_crew{i}" for i in range(3, 11)], 12),
+    ("PC-DN-ST", ["st_crew"] + [f"st_crew{i}" for i in range(2, 7)], 8),
+)
 CONTESTED = 2
 # The corrected time of an op is the true time it was done, give or take the network.
 CLOCK_TOLERANCE = timedelta(seconds=60)
 
 
 def test_many_phones_on_a_bad_network_lose_nothing_and_apply_nothing_twice(
-        served, org, push_ticket):
+    served, org, push_ticket
+):
     base_url, in_flight = served
     rng = random.Random(SEED)
     phones = _phones(org)
@@ -51,8 +54,17 @@ def test_many_phones_on_a_bad_network_lose_nothing_and_apply_nothing_twice(
     setup_ops = _accept_shared(base_url, tickets)
     plan = make_plan(rng, phones, tickets, OPS_PER_PHONE, datetime.now(UTC))
 
-    devices = [Phone(base_url, p.username, p.device_id, _skew(rng), plan.of_phone(p.index),
-                     random.Random(f"{SEED}:{p.index}")) for p in phones]
+    devices = [
+        Phone(
+            base_url,
+            p.username,
+            p.device_id,
+            _skew(rng),
+            plan.of_phone(p.index),
+            random.Random(f"{SEED}:{p.index}"),
+        )
+        for p in phones
+    ]
     for device in devices:
         device.sign_in()
     threads = [threading.Thread(target=d.run) for d in devices]
@@ -78,8 +90,17 @@ def _phones(org) -> list[PhoneSpec]:
     known = set(org["users"])
     for code, usernames, _ in TEAMS:
         db.session.add_all(
-            User(username=u, password_hash=PASSWORD_HASH, role="crew", team=teams[code],
-                 desk="operations", name=f"Công nhân {u}") for u in usernames if u not in known)
+            User(
+                username=u,
+                password_hash=PASSWORD_HASH,
+                role="crew",
+                team=teams[code],
+                desk="operations",
+                name=f"Công nhân {u}",
+            )
+            for u in usernames
+            if u not in known
+        )
     db.session.commit()
     phones = []
     for code, usernames, count in TEAMS:
@@ -98,8 +119,11 @@ def _tickets(push_ticket, phones: list[PhoneSpec]) -> list[TicketSpec]:
     received = datetime.now(UTC) - timedelta(minutes=2)
     tickets = []
     for n, (team, kind, owner, holder) in enumerate(parts):
-        body = intake_body(team=team, received_at=received.isoformat(),
-                           customer={"code": f"PC03CH{n:07d}", "phone": f"0905{n:06d}"})
+        body = intake_body(
+            team=team,
+            received_at=received.isoformat(),
+            customer={"code": f"PC03CH{n:07d}", "phone": f"0905{n:06d}"},
+        )
         resp = push_ticket(body)
         assert resp.status_code == 201, resp.get_json()
         tickets.append(TicketSpec(resp.get_json()["id"], team, kind, owner, holder))
@@ -111,15 +135,28 @@ def _accept_shared(base_url: str, tickets: list[TicketSpec]) -> dict[str, tuple[
     done = {}
     for spec in (t for t in tickets if t.kind == "shared"):
         with requests.Session() as http:
-            resp = http.post(f"{base_url}/api/v1/session", timeout=30,
-                             json={"username": spec.holder, "password": "pw"})
+            resp = http.post(
+                f"{base_url}/api/v1/session",
+                timeout=30,
+                json={"username": spec.holder, "password": "pw"},
+            )
             token = resp.json()["csrf_token"]
             now = datetime.now(UTC).isoformat()
-            ops = [{"op_id": f"setup-accept-{spec.id:06d}", "ticket_id": spec.id,
-                    "action": "accept", "at": now, "data": {}}]
-            resp = http.post(f"{base_url}/api/v1/sync", headers={"X-CSRFToken": token},
-                             json={"device_id": f"{spec.holder}-setup", "sent_at": now,
-                                   "ops": ops}, timeout=60)
+            ops = [
+                {
+                    "op_id": f"setup-accept-{spec.id:06d}",
+                    "ticket_id": spec.id,
+                    "action": "accept",
+                    "at": now,
+                    "data": {},
+                }
+            ]
+            resp = http.post(
+                f"{base_url}/api/v1/sync",
+                headers={"X-CSRFToken": token},
+                json={"device_id": f"{spec.holder}-setup", "sent_at": now, "ops": ops},
+                timeout=60,
+            )
             assert [r["status"] for r in resp.json()["results"]] == ["applied"]
             done[ops[0]["op_id"]] = (spec.id, spec.holder)
     return done
@@ -148,8 +185,11 @@ def _check_contests(plan: Plan, devices: list[Phone]) -> dict[int, str]:
     winners = {}
     for ticket in (t for t in plan.tickets.values() if t.kind == "contested"):
         sent = {o.op_id for o in contestants(plan, ticket.id)}
-        applied = set(db.session.scalars(select(Event.op_id).where(
-            Event.ticket_id == ticket.id, Event.action == "accepted")))
+        applied = set(
+            db.session.scalars(
+                select(Event.op_id).where(Event.ticket_id == ticket.id, Event.action == "accepted")
+            )
+        )
         assert len(applied) == 1 and applied <= sent, (SEED, ticket.id, applied, sent)
         winners[ticket.id] = applied.pop()
         assert sent - {winners[ticket.id]} == sent & lost, (SEED, ticket.id)
@@ -161,13 +201,16 @@ def _check_final_state(plan: Plan, setup_ops: dict, winners: dict[int, str]) -> 
     users = {u.username: u.id for u in db.session.scalars(select(User))}
     phone_user = {p.index: users[p.username] for p in plan.phones}
     # op id → (ticket, user, event) the model expects, for the phones' ops and the setup accepts.
-    want = {o.op_id: (o.ticket_id, phone_user[o.phone], EVENT_OF[o.action])
-            for o in plan.ops.values() if o.op_id in applied}
-    want.update({op_id: (tid, users[crew], "accepted")
-                 for op_id, (tid, crew) in setup_ops.items()})
+    want = {
+        o.op_id: (o.ticket_id, phone_user[o.phone], EVENT_OF[o.action])
+        for o in plan.ops.values()
+        if o.op_id in applied
+    }
+    want.update({op_id: (tid, users[crew], "accepted") for op_id, (tid, crew) in setup_ops.items()})
 
-    events = list(db.session.scalars(select(Event).where(Event.op_id.is_not(None))
-                                      .order_by(Event.id)))
+    events = list(
+        db.session.scalars(select(Event).where(Event.op_id.is_not(None)).order_by(Event.id))
+    )
     per_op = Counter(e.op_id for e in events)
     twice = {op_id: n for op_id, n in per_op.items() if n > 1}
     assert twice == {}, f"seed {SEED}: applied twice: {twice}"
@@ -176,7 +219,8 @@ def _check_final_state(plan: Plan, setup_ops: dict, winners: dict[int, str]) -> 
     assert {e.op_id: (e.ticket_id, e.user_id, e.action) for e in events} == want
     rows = db.session.scalars(select(AppliedOp))
     assert {r.op_id: (r.ticket_id, r.user_id) for r in rows} == {
-        op_id: (tid, uid) for op_id, (tid, uid, _) in want.items()}
+        op_id: (tid, uid) for op_id, (tid, uid, _) in want.items()
+    }
 
     _check_event_contents(plan, events)
     per_ticket = Counter(tid for tid, _, _ in want.values())
@@ -188,8 +232,11 @@ def _check_final_state(plan: Plan, setup_ops: dict, winners: dict[int, str]) -> 
         holder = _holder(plan, spec, phone_user, users, winners)
         assert ticket.assignee_id == holder, (SEED, spec)
         if spec.owner is not None:
-            history = list(db.session.scalars(select(Event.action).where(
-                Event.ticket_id == spec.id).order_by(Event.id)))
+            history = list(
+                db.session.scalars(
+                    select(Event.action).where(Event.ticket_id == spec.id).order_by(Event.id)
+                )
+            )
             assert history[:2] == ["received", "accepted"], (SEED, spec, history)
             assert (history[-1] == "completed") == (spec.kind == "done"), (SEED, spec, history)
 
@@ -205,8 +252,9 @@ def _check_event_contents(plan: Plan, events: list[Event]) -> None:
         assert abs(event.at - op.done_at) < CLOCK_TOLERANCE, (SEED, op, event.at)
 
 
-def _holder(plan: Plan, spec: TicketSpec, phone_user: dict, users: dict,
-            winners: dict[int, str]) -> int:
+def _holder(
+    plan: Plan, spec: TicketSpec, phone_user: dict, users: dict, winners: dict[int, str]
+) -> int:
     """Whose hands the ticket ends in: owner, the shared ticket's crew, or the contest's
     winner."""
     if spec.owner is not None:

@@ -24,9 +24,13 @@ def add_seal_fact(monkeypatch, type_code: str = "OUTAGE") -> None:
     fields = complete.fields[:-2] + (optional,) + complete.fields[-2:]
     monkeypatch.setitem(actions.ACTIONS, "complete", replace(complete, fields=fields))
     kind = catalog.TYPES[type_code]
-    monkeypatch.setitem(catalog.TYPES, type_code,
-                        replace(kind, completion_facts=kind.completion_facts + (SEAL.name,)))
+    monkeypatch.setitem(
+        catalog.TYPES,
+        type_code,
+        replace(kind, completion_facts=kind.completion_facts + (SEAL.name,)),
+    )
     # The sync schemas are built once from the specs when the app starts: built again here from
     # the changed spec, as a restart would.
-    monkeypatch.setitem(schemas.DATA_SCHEMAS, "complete",
-                        schemas.data_schema(actions.ACTIONS["complete"]))
+    monkeypatch.setitem(
+        schemas.DATA_SCHEMAS, "complete", schemas.data_schema(actions.ACTIONS["complete"])
+    )

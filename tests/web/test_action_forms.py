@@ -12,8 +12,11 @@ from tests.web.conftest import reload
 from tests.web.spec_change import SEAL_NAME, add_seal_fact
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
-FIXED_FACTS = {"result": "Đã thay cầu chì", "restored_at": "2026-01-05T10:30",
-               "cause": "Đứt cầu chì"}
+FIXED_FACTS = {
+    "result": "Đã thay cầu chì",
+    "restored_at": "2026-01-05T10:30",
+    "cause": "Đứt cầu chì",
+}
 
 
 def local_input(hours: int) -> str:
@@ -78,14 +81,28 @@ def test_a_refused_board_form_comes_back_open_with_what_was_typed(client, login,
     crew = login("crew")
     act(t.id, "accept", crew)
     for hours in (3, 4):  # the two extensions an outage may have
-        act(t.id, "extend", crew, reason_code="storm", note="Bão", new_eta=local_input(hours),
-            customer_informed_how="phone", customer_informed_at=local_input(0))
+        act(
+            t.id,
+            "extend",
+            crew,
+            reason_code="storm",
+            note="Bão",
+            new_eta=local_input(hours),
+            customer_informed_how="phone",
+            customer_informed_at=local_input(0),
+        )
     assert reload(t).extensions == 2
     lead = login("lead")
-    resp = client.post(f"/board/tickets/{t.id}/extend",
-                       data={"csrf_token": lead, "op_id": "op-board-extend-1",
-                             "reason_code": "storm", "note": "Bão số 5"},
-                       headers={"HX-Request": "true", "HX-Target": f"board-row-{t.id}"})
+    resp = client.post(
+        f"/board/tickets/{t.id}/extend",
+        data={
+            "csrf_token": lead,
+            "op_id": "op-board-extend-1",
+            "reason_code": "storm",
+            "note": "Bão số 5",
+        },
+        headers={"HX-Request": "true", "HX-Target": f"board-row-{t.id}"},
+    )
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422 and '<details class="action" open>' in html
     extend = form_of(html, "extend")
@@ -109,13 +126,15 @@ def test_badges_carry_their_window_and_never_say_zero_minutes(client, login, tic
 
 
 def sync_complete(client, token, ticket_id, **data):
-    answer = client.post("/api/v1/sync", headers={"X-CSRFToken": token},
-                         json=batch(op(ticket_id, "complete", data)))
+    answer = client.post(
+        "/api/v1/sync", headers={"X-CSRFToken": token}, json=batch(op(ticket_id, "complete", data))
+    )
     return answer.get_json()["results"][0]
 
 
-def test_one_spec_change_reaches_the_form_the_api_and_the_rules(client, login, ticket, act,
-                                                               monkeypatch):
+def test_one_spec_change_reaches_the_form_the_api_and_the_rules(
+    client, login, ticket, act, monkeypatch
+):
     add_seal_fact(monkeypatch)
     facts = {**FIXED_FACTS, "restored_at": datetime.now(LOCAL).isoformat()}
     t, token, html = accepted_page(client, login, ticket, act)

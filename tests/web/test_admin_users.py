@@ -7,8 +7,14 @@ from sqlalchemy import select
 from fieldapp.extensions import db
 from fieldapp.models import AdminAudit, User
 
-NEW = {"username": "thu.nt", "name": "Nguyễn Thị Thu", "password": "mat-khau-1",
-       "role": "desk", "team": "PC-DN-HC", "desk": ""}
+NEW = {
+    "username": "thu.nt",
+    "name": "Nguyễn Thị Thu",
+    "password": "mat-khau-1",
+    "role": "desk",
+    "team": "PC-DN-HC",
+    "desk": "",
+}
 
 
 def audit() -> list[tuple[str, str, dict]]:
@@ -36,7 +42,8 @@ def test_the_menu_leads_to_every_admin_page(client, login, org):
 
 
 def test_an_account_is_created_disabled_reset_moved_and_every_change_is_audited(
-        app, client, login, org):
+    app, client, login, org
+):
     token = login("admin")
     resp = client.post("/admin/users", data={**NEW, "csrf_token": token})
     thu = account("thu.nt")
@@ -51,22 +58,27 @@ def test_an_account_is_created_disabled_reset_moved_and_every_change_is_audited(
     assert not account("thu.nt").active
     assert other.get("/").status_code == 302  # signed out at once
     client.post(f"/admin/users/{thu.id}/enable", data={"csrf_token": token})
-    client.post(f"/admin/users/{thu.id}/password",
-                data={"csrf_token": token, "password": "mat-khau-2"})
+    client.post(
+        f"/admin/users/{thu.id}/password", data={"csrf_token": token, "password": "mat-khau-2"}
+    )
     assert account("thu.nt").check_password("mat-khau-2")
-    client.post(f"/admin/users/{thu.id}/move",
-                data={"csrf_token": token, "team": "PC-DN-ST", "desk": "operations"})
+    client.post(
+        f"/admin/users/{thu.id}/move",
+        data={"csrf_token": token, "team": "PC-DN-ST", "desk": "operations"},
+    )
     thu = account("thu.nt")
     assert thu.team.code == "PC-DN-ST" and thu.desk == "operations"
 
     assert audit() == [
-        ("created", "thu.nt", {"role": [None, "desk"], "team": [None, "PC-DN-HC"],
-                               "desk": [None, "business"]}),
+        (
+            "created",
+            "thu.nt",
+            {"role": [None, "desk"], "team": [None, "PC-DN-HC"], "desk": [None, "business"]},
+        ),
         ("disabled", "thu.nt", {"active": [True, False]}),
         ("enabled", "thu.nt", {"active": [False, True]}),
         ("password_reset", "thu.nt", {}),
-        ("moved", "thu.nt", {"team": ["PC-DN-HC", "PC-DN-ST"],
-                             "desk": ["business", "operations"]}),
+        ("moved", "thu.nt", {"team": ["PC-DN-HC", "PC-DN-ST"], "desk": ["business", "operations"]}),
     ]
     page = client.get("/admin/audit").get_data(as_text=True)
     assert page.index("Chuyển đội / bộ phận") < page.index("Đặt lại mật khẩu")
@@ -82,18 +94,23 @@ def test_bad_input_is_named_and_nothing_changes(client, login, org):
     resp = client.post("/admin/users", data=form)
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422 and audit() == []
-    for sentence in ("Tên đăng nhập này đã có người dùng.", "Mật khẩu cần ít nhất 8 ký tự.",
-                     "Vai trò này cần một đội."):
+    for sentence in (
+        "Tên đăng nhập này đã có người dùng.",
+        "Mật khẩu cần ít nhất 8 ký tự.",
+        "Vai trò này cần một đội.",
+    ):
         assert sentence in html
     admin = account("admin")
     resp = client.post(f"/admin/users/{admin.id}/disable", data={"csrf_token": token})
     assert resp.status_code == 422 and account("admin").active
     crew = account("crew")
-    resp = client.post(f"/admin/users/{crew.id}/move",
-                       data={"csrf_token": token, "team": "NO-SUCH", "desk": ""})
+    resp = client.post(
+        f"/admin/users/{crew.id}/move", data={"csrf_token": token, "team": "NO-SUCH", "desk": ""}
+    )
     assert resp.status_code == 422 and account("crew").team.code == "PC-DN-HC"
-    assert client.post(f"/admin/users/{crew.id}/delete",
-                       data={"csrf_token": token}).status_code == 404
+    assert (
+        client.post(f"/admin/users/{crew.id}/delete", data={"csrf_token": token}).status_code == 404
+    )
     assert audit() == []
 
 

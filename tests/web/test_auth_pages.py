@@ -19,8 +19,7 @@ def test_login_page_is_vietnamese_by_default(client, org):
 
 def test_wrong_password_is_said_in_vietnamese(client, org):
     token = csrf_of(client.get("/login").get_data(as_text=True))
-    resp = client.post("/login", data={"username": "crew", "password": "nope",
-                                       "csrf_token": token})
+    resp = client.post("/login", data={"username": "crew", "password": "nope", "csrf_token": token})
     assert resp.status_code == 401
     html = resp.get_data(as_text=True)
     assert "Sai tên đăng nhập hoặc mật khẩu." in html and 'value="crew"' in html
@@ -39,8 +38,7 @@ def test_login_goes_back_to_a_local_page_only(client, org):
 
 def test_a_session_lasts_a_working_shift(client, org):
     token = csrf_of(client.get("/login").get_data(as_text=True))
-    resp = client.post("/login", data={"username": "crew", "password": "pw",
-                                       "csrf_token": token})
+    resp = client.post("/login", data={"username": "crew", "password": "pw", "csrf_token": token})
     cookie = resp.headers["Set-Cookie"]
     assert "Expires=" in cookie and "HttpOnly" in cookie
 
@@ -84,7 +82,7 @@ def test_the_menu_follows_the_role(client, org, login):
     for user, (shown, hidden) in expected.items():
         login(user)
         html = client.get("/desk" if user == "desk" else "/").get_data(as_text=True)
-        menu = html[html.index('class="menu-list"'):html.index("</nav>")]
+        menu = html[html.index('class="menu-list"') : html.index("</nav>")]
         links = set(re.findall(r'<a href="([^"]+)"', menu))
         assert shown <= links and not hidden & links, user
         assert "/settings" in links and "Đăng xuất" in menu

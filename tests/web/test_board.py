@@ -11,7 +11,8 @@ from tests.web.conftest import reload
 def in_hours(hours: int) -> str:
     """A datetime-local value (Vietnam time) some hours from now."""
     return (datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")) + timedelta(hours=hours)).strftime(
-        "%Y-%m-%dT%H:%M")
+        "%Y-%m-%dT%H:%M"
+    )
 
 
 def board_ids(html: str) -> list[int]:
@@ -46,16 +47,18 @@ def test_filters(client, login, ticket):
     local = ZoneInfo("Asia/Ho_Chi_Minh")
     fresh_due_today = fresh.resolve_by.astimezone(local).date() == datetime.now(local).date()
     assert biz.id not in today and (fresh.id in today) == fresh_due_today
-    resp = client.get("/board?status=completed", headers={"HX-Request": "true",
-                                                           "HX-Target": "board"})
+    resp = client.get(
+        "/board?status=completed", headers={"HX-Request": "true", "HX-Target": "board"}
+    )
     assert resp.get_data(as_text=True).lstrip().startswith('<section id="board"')
 
 
 def post_row(client, ticket_id, action, token, **fields):
-    return client.post(f"/board/tickets/{ticket_id}/{action}",
-                       data={"csrf_token": token, "op_id": f"op-{action}-{ticket_id}-x1",
-                             **fields},
-                       headers={"HX-Request": "true", "HX-Target": f"board-row-{ticket_id}"})
+    return client.post(
+        f"/board/tickets/{ticket_id}/{action}",
+        data={"csrf_token": token, "op_id": f"op-{action}-{ticket_id}-x1", **fields},
+        headers={"HX-Request": "true", "HX-Target": f"board-row-{ticket_id}"},
+    )
 
 
 def test_assign_and_reassign(client, login, ticket, org):
@@ -65,18 +68,32 @@ def test_assign_and_reassign(client, login, ticket, org):
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200 and html.lstrip().startswith(f'<li id="board-row-{t.id}"')
     assert "Lê Văn Cường" in html and reload(t).assignee_id == org["users"]["crew2"].id
-    resp = post_row(client, t.id, "assign", token, assignee_id=str(org["users"]["st_crew"].id),
-                    op_id="op-assign-other-team")
+    resp = post_row(
+        client,
+        t.id,
+        "assign",
+        token,
+        assignee_id=str(org["users"]["st_crew"].id),
+        op_id="op-assign-other-team",
+    )
     assert resp.status_code == 422 and "Người được giao không thuộc đội này." in resp.get_data(
-        as_text=True)
+        as_text=True
+    )
 
 
 def test_transfer_from_the_board(client, login, ticket):
     t = ticket()
     token = login("lead")
-    resp = client.post(f"/board/tickets/{t.id}/transfer",
-                       data={"csrf_token": token, "op_id": "op-transfer-plain",
-                             "desk": "business", "note": "Sai loại", "next": "/board?desk="})
+    resp = client.post(
+        f"/board/tickets/{t.id}/transfer",
+        data={
+            "csrf_token": token,
+            "op_id": "op-transfer-plain",
+            "desk": "business",
+            "note": "Sai loại",
+            "next": "/board?desk=",
+        },
+    )
     assert resp.status_code == 303 and resp.location == "/board?desk="
     assert reload(t).desk == "business"
 
@@ -87,16 +104,32 @@ def test_the_leader_confirms_an_extension_beyond_the_limit(client, login, ticket
     act(t.id, "accept", crew)
     informed = {"customer_informed_how": "phone", "customer_informed_at": in_hours(0)}
     for n in (1, 2):
-        act(t.id, "extend", crew, reason_code="storm", note="Bão", new_eta=in_hours(2 + n),
-            **informed)
-    refused = act(t.id, "extend", crew, reason_code="storm", note="Bão", new_eta=in_hours(5),
-                  **informed)
+        act(
+            t.id,
+            "extend",
+            crew,
+            reason_code="storm",
+            note="Bão",
+            new_eta=in_hours(2 + n),
+            **informed,
+        )
+    refused = act(
+        t.id, "extend", crew, reason_code="storm", note="Bão", new_eta=in_hours(5), **informed
+    )
     assert "chỉ đội trưởng" in refused.get_data(as_text=True) and reload(t).extensions == 2
     lead = login("lead")
     html = client.get("/board").get_data(as_text=True)
     assert f'action="/board/tickets/{t.id}/extend"' in html
-    resp = post_row(client, t.id, "extend", lead, reason_code="storm", note="Bão số 5",
-                    new_eta=in_hours(6), **informed)
+    resp = post_row(
+        client,
+        t.id,
+        "extend",
+        lead,
+        reason_code="storm",
+        note="Bão số 5",
+        new_eta=in_hours(6),
+        **informed,
+    )
     assert resp.status_code == 200 and reload(t).extensions == 3
     assert reload(t).events[-1].data.get("leader_confirmed") is True
 
@@ -105,19 +138,25 @@ def assignee_options(html: str, ticket_id: int) -> list[str]:
     """The choices of a board row's "Giao cho", as shown."""
     row = re.search(rf'<li id="board-row-{ticket_id}".*?</li>', html, re.S).group(0)
     select = re.search(r'<select name="assignee_id"[^>]*>(.*?)</select>', row, re.S).group(1)
-    return [re.sub(r"\s+", " ", o).strip() for o in re.findall(r"<option[^>]*>(.*?)</option>",
-                                                               select, re.S)]
+    return [
+        re.sub(r"\s+", " ", o).strip()
+        for o in re.findall(r"<option[^>]*>(.*?)</option>", select, re.S)
+    ]
 
 
-def test_giao_cho_starts_empty_and_lists_the_tickets_desk_with_open_counts(client, login,
-                                                                          ticket, act):
+def test_giao_cho_starts_empty_and_lists_the_tickets_desk_with_open_counts(
+    client, login, ticket, act
+):
     held = ticket()
     act(held.id, "accept", login("crew2"))
     outage, biz = ticket(), ticket(type="NEW_SUPPLY_LV")
     login("lead")
     html = client.get("/board").get_data(as_text=True)
     assert assignee_options(html, outage.id) == [
-        "— Chọn người —", "Lê Văn Cường · 1 phiếu đang mở", "Nguyễn Văn An · 0 phiếu đang mở"]
+        "— Chọn người —",
+        "Lê Văn Cường · 1 phiếu đang mở",
+        "Nguyễn Văn An · 0 phiếu đang mở",
+    ]
     assert assignee_options(html, biz.id) == ["— Chọn người —", "Trần Thị Bình · 0 phiếu đang mở"]
     held_row = re.search(rf'<li id="board-row-{held.id}".*?</li>', html, re.S).group(0)
     assert " selected" not in held_row.split('name="assignee_id"')[1].split("</select>")[0]
@@ -147,10 +186,8 @@ def test_a_leader_stays_on_the_team(client, login, ticket):
 def test_chips_name_the_filters_in_force_and_take_each_off(client, login, ticket):
     ticket()
     login("lead")
-    html = client.get("/board?desk=operations&flags=elderly&overdue=resolve").get_data(
-        as_text=True)
-    chips = dict(re.findall(r'<a class="chip chip-filter" href="([^"]*)"[^>]*>([^<]*) ×</a>',
-                            html))
+    html = client.get("/board?desk=operations&flags=elderly&overdue=resolve").get_data(as_text=True)
+    chips = dict(re.findall(r'<a class="chip chip-filter" href="([^"]*)"[^>]*>([^<]*) ×</a>', html))
     assert {v.strip(): k.replace("&amp;", "&") for k, v in chips.items()} == {
         "Bộ phận trực vận hành": "/board?overdue=resolve&flags=elderly",
         "Quá hạn xử lý": "/board?desk=operations&flags=elderly",

@@ -16,7 +16,8 @@ def source_messages() -> set[str]:
     """The msgids marked for translation in the app's Python code and templates."""
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-            APP, METHODS, options_map=OPTIONS):
+        APP, METHODS, options_map=OPTIONS
+    ):
         found.add(message if isinstance(message, str) else message[0])
     return found
 

@@ -1,14 +1,19 @@
 """The counter: search by customer code, phone or name, and walk-in tickets."""
 
-
 from sqlalchemy import select
 
 from fieldapp.extensions import db
 from fieldapp.models import CrmCallback, Ticket
 
-WALKIN = {"type": "OUTAGE", "customer_name": "Lê Thị Mai", "customer_code": "pc03bb0000777",
-          "customer_phone": "0905777888", "customer_address": "45 Trần Phú",
-          "content": "Khách đến quầy báo mất điện", "walkin_id": "QAY-7KX4PM"}
+WALKIN = {
+    "type": "OUTAGE",
+    "customer_name": "Lê Thị Mai",
+    "customer_code": "pc03bb0000777",
+    "customer_phone": "0905777888",
+    "customer_address": "45 Trần Phú",
+    "content": "Khách đến quầy báo mất điện",
+    "walkin_id": "QAY-7KX4PM",
+}
 
 
 def tickets():
@@ -50,19 +55,31 @@ def test_a_walk_in_form_with_gaps_names_them_and_keeps_the_rest(client, login, o
 
 
 def test_search_by_code_phone_or_name(client, login, ticket):
-    t = ticket(customer={"code": "PC03AA0000009", "phone": "0905 000 111",
-                         "name": "Đỗ Thị Lan"})
+    t = ticket(customer={"code": "PC03AA0000009", "phone": "0905 000 111", "name": "Đỗ Thị Lan"})
     other = ticket(customer={"code": "PC03AA0000010", "phone": "0911222333"})
-    ticket(team="PC-DN-ST", customer={"code": "PC03AA0000009",  # not visible to this team
-                                      "name": "Đỗ Thị Lan"})
+    ticket(
+        team="PC-DN-ST",
+        customer={
+            "code": "PC03AA0000009",  # not visible to this team
+            "name": "Đỗ Thị Lan",
+        },
+    )
     login("desk")
-    for q in ("pc03aa0000009", "0905 000 111", "+84 905 000 111", "84905000111",
-              "0905.000.111", "Đỗ Thị Lan", "do thi lan", "THỊ LAN", t.crm_id):
+    for q in (
+        "pc03aa0000009",
+        "0905 000 111",
+        "+84 905 000 111",
+        "84905000111",
+        "0905.000.111",
+        "Đỗ Thị Lan",
+        "do thi lan",
+        "THỊ LAN",
+        t.crm_id,
+    ):
         html = client.get(f"/desk?q={q}").get_data(as_text=True)
         assert f"row-{t.id}" in html and f"row-{other.id}" not in html
         assert html.count('<li id="row-') == 1
-    resp = client.get("/desk?q=0911222333", headers={"HX-Request": "true",
-                                                     "HX-Target": "results"})
+    resp = client.get("/desk?q=0911222333", headers={"HX-Request": "true", "HX-Target": "results"})
     html = resp.get_data(as_text=True)
     assert html.lstrip().startswith('<div id="results">') and f"row-{other.id}" in html
 
@@ -86,8 +103,7 @@ def test_a_walk_in_of_the_clerks_own_desk_is_theirs_and_says_so(client, login, o
 
 def test_an_outage_walk_in_waits_for_the_duty_desk(client, login, org):
     token = login("desk")
-    resp = client.post("/desk/tickets", data={**WALKIN, "csrf_token": token},
-                       follow_redirects=True)
+    resp = client.post("/desk/tickets", data={**WALKIN, "csrf_token": token}, follow_redirects=True)
     assert "Phiếu chờ Bộ phận trực vận hành tiếp nhận." in resp.get_data(as_text=True)
     (t,) = tickets()
     login("crew")
@@ -98,8 +114,9 @@ def test_an_outage_walk_in_waits_for_the_duty_desk(client, login, org):
 def test_a_code_of_another_teams_ticket_is_not_taken_over(client, login, org, ticket):
     theirs = ticket(team="PC-DN-ST", crm_id="QAY-ACDEFG")
     token = login("desk")
-    resp = client.post("/desk/tickets", data={**WALKIN, "walkin_id": theirs.crm_id,
-                                              "csrf_token": token})
+    resp = client.post(
+        "/desk/tickets", data={**WALKIN, "walkin_id": theirs.crm_id, "csrf_token": token}
+    )
     assert resp.status_code == 422 and len(tickets()) == 1
     html = resp.get_data(as_text=True)
     assert "QAY-ACDEFG" not in html

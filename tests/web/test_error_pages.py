@@ -28,7 +28,8 @@ def test_403_is_a_page(client, org, login):
 
 def test_api_paths_keep_json_errors(client, org, login):
     assert client.get("/api/v1/nothing-here").get_json() == {
-        "errors": {"_request": ["Không tìm thấy."]}}
+        "errors": {"_request": ["Không tìm thấy."]}
+    }
     login("crew")
     resp = client.get("/api/v1/tickets/999999")
     assert resp.status_code == 404 and resp.get_json()["errors"]
@@ -36,8 +37,11 @@ def test_api_paths_keep_json_errors(client, org, login):
 
 @pytest.fixture
 def failing_app(tmp_path):
-    config = {**_config_dict(TestConfig), "PROPAGATE_EXCEPTIONS": False,
-              "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'e.db'}"}
+    config = {
+        **_config_dict(TestConfig),
+        "PROPAGATE_EXCEPTIONS": False,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'e.db'}",
+    }
     app = create_app(config)
 
     @app.get("/boom")

@@ -37,8 +37,11 @@ def test_durations(app):
 def test_translations_compile_when_missing(tmp_path):
     po = tmp_path / "en" / "LC_MESSAGES" / "messages.po"
     po.parent.mkdir(parents=True)
-    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
-                  'msgid "Nhận"\nmsgstr "Accept"\n', encoding="utf-8")
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+        'msgid "Nhận"\nmsgstr "Accept"\n',
+        encoding="utf-8",
+    )
     compile_translations(tmp_path)
     mo = po.with_suffix(".mo")
     assert mo.exists() and b"Accept" in mo.read_bytes()

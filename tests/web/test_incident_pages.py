@@ -36,8 +36,10 @@ def outage(new_ticket, minutes_ago, **customer):
 
 def accept(user, tickets):
     """The crew accepted these calls (late: they arrived a while ago)."""
-    ops = [OpRequest(uuid.uuid4().hex, t["id"], "accept", utcnow(), {"late_reason": LATE})
-           for t in tickets]
+    ops = [
+        OpRequest(uuid.uuid4().hex, t["id"], "accept", utcnow(), {"late_reason": LATE})
+        for t in tickets
+    ]
     assert {r.status for r in apply_batch(ops, user).results} == {"applied"}
 
 
@@ -68,14 +70,27 @@ def test_a_crew_declares_from_the_tab_and_lands_on_the_incident(client, login, o
     page = client.get("/incidents").get_data(as_text=True)
     assert 'data-action="declare"' in page and 'name="area"' in page
     now = utcnow()
-    resp = post(client, "/incidents/declare", token, kind="unplanned", area="Thôn 3, Lê Lợi",
-                station="T-17", feeder="471-E10", started_at=input_datetime(ago(minutes=20)),
-                cause="Cây đổ vào đường dây", eta=input_datetime(now + timedelta(hours=2)))
+    resp = post(
+        client,
+        "/incidents/declare",
+        token,
+        kind="unplanned",
+        area="Thôn 3, Lê Lợi",
+        station="T-17",
+        feeder="471-E10",
+        started_at=input_datetime(ago(minutes=20)),
+        cause="Cây đổ vào đường dây",
+        eta=input_datetime(now + timedelta(hours=2)),
+    )
     assert resp.status_code == 303, resp.get_data(as_text=True)
     incident = db.session.scalars(select(Incident)).one()
     assert resp.headers["Location"].endswith(f"/incidents/{incident.id}")
     assert (incident.area, incident.station, incident.feeder, incident.kind) == (
-        "Thôn 3, Lê Lợi", "T-17", "471-E10", "unplanned")
+        "Thôn 3, Lê Lợi",
+        "T-17",
+        "471-E10",
+        "unplanned",
+    )
     assert incident.created_by == org["users"]["crew"].id
     html = client.get(resp.headers["Location"]).get_data(as_text=True)
     assert "Thôn 3, Lê Lợi" in html and "Đã ghi nhận: báo sự cố." in html
@@ -85,18 +100,27 @@ def test_a_crew_declares_from_the_tab_and_lands_on_the_incident(client, login, o
 
 def test_a_declaration_missing_its_area_comes_back_open_saying_so(client, login, org):
     token = login("lead")
-    resp = post(client, "/incidents/declare", token, htmx_target="section#declare",
-                kind="unplanned", area=" ", started_at=input_datetime(ago(minutes=5)),
-                eta=input_datetime(utcnow() + timedelta(hours=1)), cause="Sét đánh")
+    resp = post(
+        client,
+        "/incidents/declare",
+        token,
+        htmx_target="section#declare",
+        kind="unplanned",
+        area=" ",
+        started_at=input_datetime(ago(minutes=5)),
+        eta=input_datetime(utcnow() + timedelta(hours=1)),
+        cause="Sét đánh",
+    )
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422 and 'id="declare"' in html and "<html" not in html
     assert re.search(r'name="area"[^>]*aria-invalid="true"', html)
-    assert 'value="Sét đánh"' in html and "<details class=\"action\" open" in html
+    assert 'value="Sét đánh"' in html and '<details class="action" open' in html
     assert db.session.scalar(select(func.count(Incident.id))) == 0
 
 
 def test_the_page_proposes_the_teams_outage_calls_and_links_them_in_one_op(
-        client, login, org, new_ticket):
+    client, login, org, new_ticket
+):
     by_station = outage(new_ticket, 20, station="T-17")
     by_street = outage(new_ticket, 10, address="9 Trần Phú, Hải Châu")
     outage(new_ticket, 90, station="T-17")  # before the power went out
@@ -109,14 +133,15 @@ def test_the_page_proposes_the_teams_outage_calls_and_links_them_in_one_op(
     assert ids_in(html, "proposals") == {by_station["id"]: "station", by_street["id"]: "street"}
     assert hidden_ids(html, "link") == [by_station["id"], by_street["id"]]
 
-    resp = post(client, f"/incidents/{incident.id}/link", token,
-                tickets=hidden_ids(html, "link"))
+    resp = post(client, f"/incidents/{incident.id}/link", token, tickets=hidden_ids(html, "link"))
     assert resp.status_code == 303
     db.session.rollback()  # see the request's commit
     linked = db.session.scalars(select(Ticket.id).where(Ticket.incident_id == incident.id))
     assert sorted(linked) == sorted([by_station["id"], by_street["id"]])
-    assert db.session.scalar(select(func.count(Event.id)).where(
-        Event.action == "incident_linked")) == 2
+    assert (
+        db.session.scalar(select(func.count(Event.id)).where(Event.action == "incident_linked"))
+        == 2
+    )
     ops = db.session.scalars(select(AppliedOp.action).where(AppliedOp.incident_id.is_not(None)))
     assert sorted(ops) == ["declare", "link"]  # one op for both tickets
     after = client.get(f"/incidents/{incident.id}").get_data(as_text=True)
@@ -125,7 +150,8 @@ def test_the_page_proposes_the_teams_outage_calls_and_links_them_in_one_op(
 
 
 def test_restoring_from_the_page_completes_what_it_can_and_says_why_not_the_rest(
-        client, login, org, new_ticket):
+    client, login, org, new_ticket
+):
     worked = [outage(new_ticket, 20, station="T-17") for _ in range(2)]
     waiting = outage(new_ticket, 15, station="T-17")  # nobody accepted it
     accept(org["users"]["crew"], worked)
@@ -133,19 +159,30 @@ def test_restoring_from_the_page_completes_what_it_can_and_says_why_not_the_rest
     token = login("lead")
     html = client.get(f"/incidents/{incident.id}").get_data(as_text=True)
     post(client, f"/incidents/{incident.id}/link", token, tickets=hidden_ids(html, "link"))
-    resp = post(client, f"/incidents/{incident.id}/restore", token,
-                htmx_target=f"section#incident-{incident.id}",
-                restored_at=input_datetime(ago(minutes=2)), result="Đã thay dây")
+    resp = post(
+        client,
+        f"/incidents/{incident.id}/restore",
+        token,
+        htmx_target=f"section#incident-{incident.id}",
+        restored_at=input_datetime(ago(minutes=2)),
+        result="Đã thay dây",
+    )
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200 and "<html" not in html
     assert "2 phiếu đã cập nhật, 1 phiếu chưa cập nhật được." in html
     left = re.search(r"Phiếu chưa cập nhật được.*?</ul>", html, re.S).group(0)
     assert f'href="/tickets/{waiting["id"]}"' in left and "tiếp nhận" in left
     db.session.rollback()
-    statuses = dict(db.session.execute(select(Ticket.id, Ticket.status).where(
-        Ticket.incident_id == incident.id)).all())
-    assert statuses == {worked[0]["id"]: "completed", worked[1]["id"]: "completed",
-                        waiting["id"]: "received"}
+    statuses = dict(
+        db.session.execute(
+            select(Ticket.id, Ticket.status).where(Ticket.incident_id == incident.id)
+        ).all()
+    )
+    assert statuses == {
+        worked[0]["id"]: "completed",
+        worked[1]["id"]: "completed",
+        waiting["id"]: "received",
+    }
     assert db.session.get(Incident, incident.id).status == "restored"
     assert 'data-action="restore"' not in html  # nothing left to do on a restored incident
 
@@ -153,8 +190,13 @@ def test_restoring_from_the_page_completes_what_it_can_and_says_why_not_the_rest
 def test_a_refused_action_comes_back_open_with_what_was_typed(client, login, org):
     incident = declare_incident(org["users"]["lead"], area=AREA)
     token = login("crew")
-    resp = post(client, f"/incidents/{incident.id}/eta", token,
-                eta=input_datetime(ago(minutes=30)), note="Lùi giờ")
+    resp = post(
+        client,
+        f"/incidents/{incident.id}/eta",
+        token,
+        eta=input_datetime(ago(minutes=30)),
+        note="Lùi giờ",
+    )
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422 and re.search(r'name="eta"[^>]*aria-invalid="true"', html)
     assert "Lùi giờ" in html
@@ -171,7 +213,8 @@ def test_a_linked_ticket_names_its_incident(client, login, org, new_ticket):
 
 
 def test_the_call_that_makes_a_cluster_leads_to_a_declaration_filled_in(
-        client, login, org, new_ticket):
+    client, login, org, new_ticket
+):
     first = outage(new_ticket, 12, station="T-5", address="3 Lê Lợi, Hải Châu")
     outage(new_ticket, 8, station="T-5", address="40 Hùng Vương, Hải Châu")
     third = outage(new_ticket, 4, station="T-5", address="8 Lê Lợi, Hải Châu")
@@ -186,8 +229,7 @@ def test_the_call_that_makes_a_cluster_leads_to_a_declaration_filled_in(
     assert 'name="area" value="Lê Lợi, Hùng Vương"' in form
 
 
-def test_the_page_is_read_only_for_a_company_and_hidden_from_another_team(
-        app, login, org):
+def test_the_page_is_read_only_for_a_company_and_hidden_from_another_team(app, login, org):
     incident = declare_incident(org["users"]["lead"], area=AREA)
     company = app.test_client()
     login("company", c=company)

@@ -10,8 +10,11 @@ from fieldapp.rules.actions import CLIENT_ACTIONS, INCIDENT_CLIENT_ACTIONS
 
 def box_names(page: str, target: str) -> dict[str, str]:
     """The action names the outbox box of `target` carries for the offline script."""
-    match = re.search(rf'<section class="card outbox-list" {target}="[^"]*"[^>]*'
-                      r'data-names="([^"]*)"', page)
+    match = re.search(
+        rf'<section class="card outbox-list" {target}="[^"]*"[^>]*'
+        r'data-names="([^"]*)"',
+        page,
+    )
     assert match, f"no outbox box {target}"
     return json.loads(html_lib.unescape(match.group(1)))
 
@@ -38,7 +41,8 @@ def test_the_box_carries_what_each_rejection_code_lets_the_phone_do(client, logi
     page = client.get(f"/tickets/{t.id}").get_data(as_text=True)
     match = re.search(r'data-outbox-for="\d+"[^>]*data-remedies="([^"]*)"', page)
     assert json.loads(html_lib.unescape(match.group(1))) == {
-        code: list(offered) for code, offered in REMEDIES.items()}
+        code: list(offered) for code, offered in REMEDIES.items()
+    }
 
 
 def test_a_teammates_ticket_names_who_holds_it(client, login, ticket, act):
@@ -46,8 +50,10 @@ def test_a_teammates_ticket_names_who_holds_it(client, login, ticket, act):
     act(t.id, "accept", login("crew2"))
     login("crew")
     page = client.get(f"/tickets/{t.id}").get_data(as_text=True)
-    assert ("Phiếu này đang do Lê Văn Cường xử lý: chỉ người đó hoặc đội trưởng mới thao tác "
-            "được trên phiếu.") in page
+    assert (
+        "Phiếu này đang do Lê Văn Cường xử lý: chỉ người đó hoặc đội trưởng mới thao tác "
+        "được trên phiếu."
+    ) in page
     assert "Phiếu này thuộc" not in page
 
 

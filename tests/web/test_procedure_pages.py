@@ -45,10 +45,20 @@ def test_a_complaints_completion_asks_for_its_subject(login, ticket, act, client
     act(t.id, "accept", token)
     page = client.get(f"/tickets/{t.id}").get_data(as_text=True)
     assert 'name="reply_ref"' in page and 'name="complaint_subject"' in page
-    for name in ("Thái độ nhân viên", "Chất lượng cung cấp điện", "Hóa đơn, tiền điện",
-                 "Nội dung khác"):
+    for name in (
+        "Thái độ nhân viên",
+        "Chất lượng cung cấp điện",
+        "Hóa đơn, tiền điện",
+        "Nội dung khác",
+    ):
         assert name in page
-    resp = act(t.id, "complete", token, result="Đã trả lời báo", reply_ref="215/ĐLĐN-KD",
-               complaint_subject="attitude")
+    resp = act(
+        t.id,
+        "complete",
+        token,
+        result="Đã trả lời báo",
+        reply_ref="215/ĐLĐN-KD",
+        complaint_subject="attitude",
+    )
     assert resp.status_code == 303
     assert (reload(t).status, reload(t).complaint_subject) == ("completed", "attitude")

@@ -58,8 +58,10 @@ def test_the_worker_caches_the_versioned_shell(client):
     assert re.fullmatch(r"[0-9a-f]{12}", info["version"])
     assert info["offline"] == "/offline"
     for name in build.SHELL_ASSETS:
-        assert any(re.fullmatch(rf"/static/{re.escape(name)}\?v=[0-9a-f]{{12}}", url)
-                   for url in info["shell"]), name
+        assert any(
+            re.fullmatch(rf"/static/{re.escape(name)}\?v=[0-9a-f]{{12}}", url)
+            for url in info["shell"]
+        ), name
     for url in info["shell"]:
         assert client.get(url).status_code == 200, url
 

@@ -12,8 +12,12 @@ def row_ids(html: str) -> list[int]:
 
 def tab_counts(html: str) -> dict[str, int]:
     """The count each tab shows, by the tab's name in the URL."""
-    return {tab: int(n) for tab, n in re.findall(
-        r'data-tab="(\w+)"[^>]*>\s*<span>[^<]*</span><span class="count">(\d+)</span>', html)}
+    return {
+        tab: int(n)
+        for tab, n in re.findall(
+            r'data-tab="(\w+)"[^>]*>\s*<span>[^<]*</span><span class="count">(\d+)</span>', html
+        )
+    }
 
 
 def current_tab(html: str) -> str:
@@ -34,8 +38,7 @@ def test_the_queue_holds_the_open_tickets_of_the_users_desk(client, login, ticke
     assert row_ids(client.get("/").get_data(as_text=True)) == [outage.id]
 
 
-def test_the_whole_desk_tab_shows_own_tickets_first_then_by_time_left(client, login, ticket,
-                                                                      act):
+def test_the_whole_desk_tab_shows_own_tickets_first_then_by_time_left(client, login, ticket, act):
     later = ticket()
     sooner = ticket(received_at=ago(minutes=2).isoformat())
     mine = ticket()
@@ -45,8 +48,12 @@ def test_the_whole_desk_tab_shows_own_tickets_first_then_by_time_left(client, lo
 
 
 def test_tabs_split_the_desk_by_who_holds_each_ticket(client, login, ticket, act):
-    theirs, mine, free, sooner_free = ticket(), ticket(), ticket(), ticket(
-        received_at=ago(minutes=2).isoformat())
+    theirs, mine, free, sooner_free = (
+        ticket(),
+        ticket(),
+        ticket(),
+        ticket(received_at=ago(minutes=2).isoformat()),
+    )
     ticket(type="NEW_SUPPLY_LV")  # the business desk's: in no tab of the duty crew
     ticket(team="PC-DN-ST")  # another team's
     act(theirs.id, "accept", login("crew2"))
@@ -59,8 +66,7 @@ def test_tabs_split_the_desk_by_who_holds_each_ticket(client, login, ticket, act
     assert current_tab(html) == "unassigned"
 
 
-def test_the_crew_lands_on_its_own_tickets_or_else_on_the_unassigned(client, login, ticket,
-                                                                     act):
+def test_the_crew_lands_on_its_own_tickets_or_else_on_the_unassigned(client, login, ticket, act):
     free = ticket()
     token = login("crew")
     html = client.get("/").get_data(as_text=True)
@@ -72,8 +78,9 @@ def test_the_crew_lands_on_its_own_tickets_or_else_on_the_unassigned(client, log
     assert current_tab(client.get("/?tab=nonsense").get_data(as_text=True)) == "mine"
 
 
-def test_the_page_names_every_open_ticket_of_the_desk_for_the_phone_to_keep(client, login,
-                                                                            ticket, act):
+def test_the_page_names_every_open_ticket_of_the_desk_for_the_phone_to_keep(
+    client, login, ticket, act
+):
     theirs, mine, free = ticket(), ticket(), ticket()
     ticket(type="NEW_SUPPLY_LV")
     act(theirs.id, "accept", login("crew2"))
@@ -83,22 +90,35 @@ def test_the_page_names_every_open_ticket_of_the_desk_for_the_phone_to_keep(clie
     assert sorted(map(int, keep)) == sorted([theirs.id, mine.id, free.id])
 
 
-def test_recently_done_lists_the_users_last_completed_tickets_latest_first(client, login,
-                                                                          ticket, act):
+def test_recently_done_lists_the_users_last_completed_tickets_latest_first(
+    client, login, ticket, act
+):
     token = login("crew")
     done = []
     for _ in range(3):
         t = ticket()
         act(t.id, "accept", token)
-        act(t.id, "complete", token, result="Đã xử lý", restored_at="2026-01-05T10:30",
-            cause="Đứt cầu chì")
+        act(
+            t.id,
+            "complete",
+            token,
+            result="Đã xử lý",
+            restored_at="2026-01-05T10:30",
+            cause="Đứt cầu chì",
+        )
         done.append(t.id)
     open_one = ticket()
     act(open_one.id, "accept", token)
     other = ticket()
     act(other.id, "accept", login("crew2"))
-    act(other.id, "complete", login("crew2"), result="Xong", restored_at="2026-01-05T10:30",
-        cause="Đứt cầu chì")
+    act(
+        other.id,
+        "complete",
+        login("crew2"),
+        result="Xong",
+        restored_at="2026-01-05T10:30",
+        cause="Đứt cầu chì",
+    )
     login("crew")
     html = client.get("/?tab=done").get_data(as_text=True)
     assert row_ids(html) == done[::-1] and "3 phiếu bạn hoàn tất gần nhất" in html
@@ -112,8 +132,14 @@ def test_recently_done_stops_at_its_limit(client, login, ticket, act, monkeypatc
     for _ in range(3):
         t = ticket()
         act(t.id, "accept", token)
-        act(t.id, "complete", token, result="Đã xử lý", restored_at="2026-01-05T10:30",
-            cause="Đứt cầu chì")
+        act(
+            t.id,
+            "complete",
+            token,
+            result="Đã xử lý",
+            restored_at="2026-01-05T10:30",
+            cause="Đứt cầu chì",
+        )
     assert len(rows_of(client, "done")) == 2
 
 
@@ -130,21 +156,25 @@ def test_tabs_are_links_that_htmx_swaps_into_the_queue(client, login, ticket):
 
 
 def test_rows_show_type_customer_address_badge_and_flags(client, login, ticket):
-    ticket(customer={"name": "Cụ Lân", "birth_year": 1940, "address": "9 Hùng Vương"},
-           contact_count=2)
+    ticket(
+        customer={"name": "Cụ Lân", "birth_year": 1940, "address": "9 Hùng Vương"}, contact_count=2
+    )
     login("crew")
     html = client.get("/").get_data(as_text=True)
     assert "Mất điện (sự cố, riêng lẻ)" in html and "Cụ Lân" in html and "9 Hùng Vương" in html
     assert "Người cao tuổi" in html and "Lần 2+" in html
-    assert re.search(r'badge badge-ok[^>]*>\s*<span class="badge-kind">Hạn tiếp nhận</span>\s*'
-                     r'<span class="badge-time">Còn', html)
+    assert re.search(
+        r'badge badge-ok[^>]*>\s*<span class="badge-kind">Hạn tiếp nhận</span>\s*'
+        r'<span class="badge-time">Còn',
+        html,
+    )
 
 
 def test_overdue_rows_say_so_in_words(client, login, ticket):
     ticket(received_at=ago(minutes=20).isoformat())
     login("crew")
     html = client.get("/").get_data(as_text=True)
-    assert re.search(r'badge badge-late[^>]*>.*?Quá hạn 17 phút', html, re.S)
+    assert re.search(r"badge badge-late[^>]*>.*?Quá hạn 17 phút", html, re.S)
 
 
 def test_htmx_refresh_answers_with_the_list_only(client, login, ticket):

@@ -17,8 +17,11 @@ from tests.web.conftest import reload
 
 def events(ticket, action):
     db.session.rollback()
-    query = select(func.count()).select_from(Event).where(Event.ticket_id == ticket.id,
-                                                          Event.action == action)
+    query = (
+        select(func.count())
+        .select_from(Event)
+        .where(Event.ticket_id == ticket.id, Event.action == action)
+    )
     return db.session.scalar(query)
 
 
@@ -53,8 +56,9 @@ def test_the_same_form_sent_twice_is_applied_once(login, ticket, act):
     token = login("crew")
     act(t.id, "accept", token)
     first = act(t.id, "update", token, op_id="op-twice-0001", note="Đang đến")
-    second = act(t.id, "update", token, target=f"ticket-{t.id}", op_id="op-twice-0001",
-                 note="Đang đến")
+    second = act(
+        t.id, "update", token, target=f"ticket-{t.id}", op_id="op-twice-0001", note="Đang đến"
+    )
     assert first.status_code == 303 and second.status_code == 200
     assert "Thao tác này đã được ghi nhận trước đó." in second.get_data(as_text=True)
     assert events(t, "updated") == 1
@@ -156,8 +160,14 @@ def test_blocked_completion_names_what_is_missing(login, ticket, act):
     assert "Chưa thể hoàn tất phiếu: còn thiếu thời gian có điện lại, nguyên nhân." in html
     assert re.search(r'name="restored_at"[^>]*aria-invalid="true"', html)
     assert "Đã xử lý</textarea>" in html and '<details class="action" open>' in html
-    resp = act(t.id, "complete", token, result="Đã xử lý", restored_at="2026-01-05T10:30",
-               cause="Đứt cầu chì")
+    resp = act(
+        t.id,
+        "complete",
+        token,
+        result="Đã xử lý",
+        restored_at="2026-01-05T10:30",
+        cause="Đứt cầu chì",
+    )
     assert resp.status_code == 303 and reload(t).status == "completed"
 
 
@@ -183,11 +193,19 @@ def test_expected_delay_and_transfer_and_return(login, ticket, act):
     t = ticket()
     token = login("crew")
     act(t.id, "accept", token)
-    eta = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).replace(second=0, microsecond=0) + \
-        timedelta(hours=5)
-    resp = act(t.id, "extend", token, reason_code="waiting_materials", note="Chờ cáp",
-               new_eta=eta.strftime("%Y-%m-%dT%H:%M"), customer_informed_how="zalo",
-               customer_informed_at=(eta - timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M"))
+    eta = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).replace(second=0, microsecond=0) + timedelta(
+        hours=5
+    )
+    resp = act(
+        t.id,
+        "extend",
+        token,
+        reason_code="waiting_materials",
+        note="Chờ cáp",
+        new_eta=eta.strftime("%Y-%m-%dT%H:%M"),
+        customer_informed_how="zalo",
+        customer_informed_at=(eta - timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M"),
+    )
     assert resp.status_code == 303 and reload(t).extensions == 1
     assert reload(t).expected_at == eta  # typed in Vietnam time
     informed = reload(t).events[-1].data["customer_informed"]
@@ -209,17 +227,22 @@ def test_another_teams_ticket_is_not_found(client, login, ticket, act):
 def test_htmx_post_without_csrf_token_is_refused(client, login, ticket):
     t = ticket()
     login("crew")
-    resp = client.post(f"/tickets/{t.id}/accept", data={"op_id": "abcdefgh12"},
-                       headers={"HX-Request": "true", "HX-Target": f"ticket-{t.id}"})
+    resp = client.post(
+        f"/tickets/{t.id}/accept",
+        data={"op_id": "abcdefgh12"},
+        headers={"HX-Request": "true", "HX-Target": f"ticket-{t.id}"},
+    )
     assert resp.status_code == 400 and reload(t).status == "received"
 
 
 def test_htmx_post_with_the_csrf_header_is_accepted(client, login, ticket):
     t = ticket()
     token = login("crew")
-    resp = client.post(f"/tickets/{t.id}/accept", data={"op_id": "abcdefgh12"},
-                       headers={"HX-Request": "true", "HX-Target": f"ticket-{t.id}",
-                                "X-CSRFToken": token})
+    resp = client.post(
+        f"/tickets/{t.id}/accept",
+        data={"op_id": "abcdefgh12"},
+        headers={"HX-Request": "true", "HX-Target": f"ticket-{t.id}", "X-CSRFToken": token},
+    )
     assert resp.status_code == 200 and reload(t).status == "accepted"
 
 
@@ -243,12 +266,18 @@ def test_a_crew_does_not_act_on_the_other_desks_tickets(client, login, ticket, a
 def test_photo_upload_endpoint_for_the_outbox(client, login, ticket):
     t = ticket()
     token = login("crew")
-    resp = client.post(f"/tickets/{t.id}/photos", headers={"X-CSRFToken": token},
-                       data={"photos": (io.BytesIO(png_bytes()), "a.png")})
+    resp = client.post(
+        f"/tickets/{t.id}/photos",
+        headers={"X-CSRFToken": token},
+        data={"photos": (io.BytesIO(png_bytes()), "a.png")},
+    )
     assert resp.status_code == 201
     (photo_id,) = resp.get_json()["attachments"]
-    bad = client.post(f"/tickets/{t.id}/photos", headers={"X-CSRFToken": token},
-                      data={"photos": (io.BytesIO(b"GIF89a...."), "a.gif")})
+    bad = client.post(
+        f"/tickets/{t.id}/photos",
+        headers={"X-CSRFToken": token},
+        data={"photos": (io.BytesIO(b"GIF89a...."), "a.gif")},
+    )
     assert bad.status_code == 400 and "photos" in bad.get_json()["errors"]
     login("st_crew")
     assert client.get(f"/attachments/{photo_id}").status_code == 404

@@ -34,8 +34,9 @@ def english_words() -> set[str]:
     with open(CATALOGUE, "rb") as po:
         messages = [m for m in read_po(po) if m.id and m.string]
     vietnamese = {w.lower() for m in messages for w in WORD.findall(_one(m.id))}
-    english = {w.lower() for m in messages if m.string != m.id
-               for w in WORD.findall(_one(m.string))}
+    english = {
+        w.lower() for m in messages if m.string != m.id for w in WORD.findall(_one(m.string))
+    }
     return {w for w in english - vietnamese if w.isascii()}
 
 
@@ -95,8 +96,11 @@ def walk(client, start: list[str]) -> dict[str, str]:
         parser = PageText()
         parser.feed(resp.get_data(as_text=True))
         pages[url] = " ".join(parser.texts)
-        queue += [urljoin(url, link) for link in parser.links
-                  if not link.startswith(("#", "tel:", "mailto:", "http"))]
+        queue += [
+            urljoin(url, link)
+            for link in parser.links
+            if not link.startswith(("#", "tel:", "mailto:", "http"))
+        ]
     return pages
 
 
@@ -108,22 +112,36 @@ def world(org, ticket, client, login):
     ticket(type="COMPLAINT", content="Khách hàng bức xúc vì mất điện nhiều lần")
     ticket(type="RECONNECT")
     now = utcnow()
-    ops = [OpRequest(uuid.uuid4().hex, worked.id, "accept", now, {}),
-           OpRequest(uuid.uuid4().hex, worked.id, "update", now, {"note": "Đang đến"})]
+    ops = [
+        OpRequest(uuid.uuid4().hex, worked.id, "accept", now, {}),
+        OpRequest(uuid.uuid4().hex, worked.id, "update", now, {"note": "Đang đến"}),
+    ]
     assert {r.status for r in apply_batch(ops, users["crew"]).results} == {"applied"}
     declare_incident(users["crew"])
     token = login("desk")
-    client.post("/desk/tickets", data={
-        "type": "CONTRACT_OWNER", "customer_name": "Lê Thị Mai", "customer_phone": "0905777888",
-        "content": "Sang tên hợp đồng", "csrf_token": token})
+    client.post(
+        "/desk/tickets",
+        data={
+            "type": "CONTRACT_OWNER",
+            "customer_name": "Lê Thị Mai",
+            "customer_phone": "0905777888",
+            "content": "Sang tên hợp đồng",
+            "csrf_token": token,
+        },
+    )
     token = login("admin")
     client.post(f"/admin/users/{users['crew2'].id}/disable", data={"csrf_token": token})
 
 
 def english_in(text: str, english: set[str], names: set[str]) -> list[str]:
     """The English words of a text; codes (all capitals: CPC-TEST-1) and names are not."""
-    return sorted({w for w in WORD.findall(text)
-                   if w.lower() in english and not w.isupper() and w.lower() not in names})
+    return sorted(
+        {
+            w
+            for w in WORD.findall(text)
+            if w.lower() in english and not w.isupper() and w.lower() not in names
+        }
+    )
 
 
 def test_no_page_of_any_role_shows_english(app, client, login, org, ticket):
@@ -135,9 +153,19 @@ def test_no_page_of_any_role_shows_english(app, client, login, org, ticket):
     for role in ROLES:
         visitor = app.test_client()
         login(role, c=visitor)
-        start = ["/", "/settings", "/incidents", "/desk", "/board", "/reports/dashboard",
-                 "/reports/monthly", "/reports/adjusted", "/admin/users", "/admin/audit",
-                 "/admin/callbacks"]
+        start = [
+            "/",
+            "/settings",
+            "/incidents",
+            "/desk",
+            "/board",
+            "/reports/dashboard",
+            "/reports/monthly",
+            "/reports/adjusted",
+            "/admin/users",
+            "/admin/audit",
+            "/admin/callbacks",
+        ]
         pages = walk(visitor, start)
         assert len(pages) >= 5, (role, list(pages))
 

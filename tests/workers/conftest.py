@@ -1,6 +1,5 @@
 """Fixtures for the workers: the job queue, running it in-process, a push service, tickets."""
 
-
 import pytest
 
 from tests.api.helpers import batch, op
@@ -22,8 +21,11 @@ def sync_as(app, login):
     def _sync(username, ticket_id, action, data=None, at=None):
         c = app.test_client()
         token = login(username, c=c)
-        resp = c.post("/api/v1/sync", json=batch(op(ticket_id, action, data, at=at)),
-                      headers={"X-CSRFToken": token})
+        resp = c.post(
+            "/api/v1/sync",
+            json=batch(op(ticket_id, action, data, at=at)),
+            headers={"X-CSRFToken": token},
+        )
         assert resp.status_code == 200, resp.get_data(as_text=True)
         [result] = resp.get_json()["results"]
         assert result["status"] == "applied", result

@@ -32,13 +32,17 @@ class Browser:
 
     name: str
     key: ec.EllipticCurvePrivateKey = field(
-        default_factory=lambda: ec.generate_private_key(ec.SECP256R1()))
+        default_factory=lambda: ec.generate_private_key(ec.SECP256R1())
+    )
     auth: bytes = field(default_factory=lambda: os.urandom(16))
 
     @property
     def p256dh(self) -> str:
-        return b64(self.key.public_key().public_bytes(
-            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint))
+        return b64(
+            self.key.public_key().public_bytes(
+                serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+            )
+        )
 
 
 @dataclass
@@ -86,8 +90,12 @@ class FakePushService:
     def subscribe(self, user_id: int, name: str) -> PushSubscription:
         """A new browser of the user, subscribed in the database as the settings page does."""
         browser = self.browsers[name] = Browser(name)
-        row = PushSubscription(user_id=user_id, endpoint=f"{self.base}/push/{name}",
-                               p256dh=browser.p256dh, auth=b64(browser.auth))
+        row = PushSubscription(
+            user_id=user_id,
+            endpoint=f"{self.base}/push/{name}",
+            p256dh=browser.p256dh,
+            auth=b64(browser.auth),
+        )
         db.session.add(row)
         db.session.commit()
         return row
@@ -116,8 +124,9 @@ class FakePushService:
         if headers.get("Content-Encoding") != "aes128gcm":
             self.rejected.append(f"{device}: not aes128gcm")
             return 400, {}
-        plain = http_ece.decrypt(body, private_key=browser.key, auth_secret=browser.auth,
-                                 version="aes128gcm")
+        plain = http_ece.decrypt(
+            body, private_key=browser.key, auth_secret=browser.auth, version="aes128gcm"
+        )
         with self._lock:
             queued = self.answers.get(device) or []
             answer = queued.pop(0) if queued else 201
@@ -126,9 +135,17 @@ class FakePushService:
             token, key = auth.split(" ", 1)[1].split(",")
             claims = json.loads(base64.urlsafe_b64decode(token[2:].split(".")[1] + "=="))
             with self._lock:
-                self.received.append(Received(device, json.loads(plain), headers.get("TTL"),
-                                              headers.get("Urgency"), key[2:], claims,
-                                              time.time()))
+                self.received.append(
+                    Received(
+                        device,
+                        json.loads(plain),
+                        headers.get("TTL"),
+                        headers.get("Urgency"),
+                        key[2:],
+                        claims,
+                        time.time(),
+                    )
+                )
         return status, extra
 
     def _handler(self):
@@ -194,8 +211,14 @@ class FakeCrm:
                     status = crm.failures.pop(0) if crm.failures else 200
                     if json.loads(raw).get("crm_id") in crm.refused:
                         status = 500
-                    crm.requests.append({"raw": raw, "body": json.loads(raw), "status": status,
-                                         "headers": dict(self.headers)})
+                    crm.requests.append(
+                        {
+                            "raw": raw,
+                            "body": json.loads(raw),
+                            "status": status,
+                            "headers": dict(self.headers),
+                        }
+                    )
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(crm.reply)))
                 self.end_headers()

@@ -15,17 +15,24 @@ def start_worker(app, log: Path, embedded_redis: bool = False, **settings) -> su
     one of the app's instance folder when embedded_redis, whatever the run uses); settings are
     more environment variables (no periodic sweep unless SWEEP_INTERVAL_SECONDS is given)."""
     settings.setdefault("SWEEP_INTERVAL_SECONDS", 3600)
-    env = {**os.environ, "FIELDAPP_INSTANCE": app.instance_path,
-           "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-           "PUSH_ALLOWED_HOSTS": app.config["PUSH_ALLOWED_HOSTS"],
-           **{name: str(value) for name, value in settings.items()}}
+    env = {
+        **os.environ,
+        "FIELDAPP_INSTANCE": app.instance_path,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "PUSH_ALLOWED_HOSTS": app.config["PUSH_ALLOWED_HOSTS"],
+        **{name: str(value) for name, value in settings.items()},
+    }
     env.pop("REDIS_URL", None)
     if app.config.get("REDIS_URL") and not embedded_redis:
         env["REDIS_URL"] = app.config["REDIS_URL"]
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "worker"],
-        cwd=ROOT, env=env, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=log.open("w"))
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("w"),
+    )
 
 
 def kill_with_its_jobs(worker: subprocess.Popen, *children: int) -> None:
@@ -81,6 +88,7 @@ def descendants(pid: int) -> list[int]:
 def wait_until(condition, seconds: float, what: str) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
-        assert time.monotonic() < deadline, \
+        assert time.monotonic() < deadline, (
             f"timed out waiting for {what() if callable(what) else what}"
+        )
         time.sleep(0.05)

@@ -18,8 +18,7 @@ CONTACT = {"outcome": "reached", "note": "Đã gọi khách hàng"}
 
 @pytest.fixture
 def fast_retries(app):
-    app.config.update(CRM_RETRY_BASE_SECONDS=0.05, CRM_RETRY_CAP_SECONDS=0.2,
-                      CRM_LEASE_SECONDS=5)
+    app.config.update(CRM_RETRY_BASE_SECONDS=0.05, CRM_RETRY_CAP_SECONDS=0.2, CRM_LEASE_SECONDS=5)
 
 
 def rows() -> list[CrmCallback]:
@@ -40,8 +39,9 @@ def busy_tickets(new_ticket, sync_as, n: int) -> list[dict]:
 def drain(queue, work, seconds: float = 15.0) -> None:
     """Tick and work, as running workers do, until the outbox is empty or time is up."""
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and any(r.sent_at is None and r.parked_at is None
-                                              for r in rows()):
+    while time.monotonic() < deadline and any(
+        r.sent_at is None and r.parked_at is None for r in rows()
+    ):
         dispatch.tick(queue, f"t{time.monotonic_ns()}")
         work()
         time.sleep(0.05)
@@ -57,7 +57,7 @@ def assert_in_order(crm: FakeCrm) -> None:
     for request in crm.requests:
         body = request["body"]
         order = expected[body["crm_id"]]
-        earlier = order[:order.index(body["event_id"])]
+        earlier = order[: order.index(body["event_id"])]
         assert set(earlier) <= confirmed, f"{body['event']} of {body['crm_id']} came too early"
         if request["status"] < 300:
             confirmed.add(body["event_id"])
@@ -66,8 +66,9 @@ def assert_in_order(crm: FakeCrm) -> None:
         assert list(dict.fromkeys(got)) == order
 
 
-def test_each_event_is_posted_signed_as_the_contract_says(app, new_ticket, sync_as, crm, queue,
-                                                         work):
+def test_each_event_is_posted_signed_as_the_contract_says(
+    app, new_ticket, sync_as, crm, queue, work
+):
     ticket = new_ticket()
     sync_as("crew", ticket["id"], "accept")
     queue.enqueue(callbacks.send_callbacks)
@@ -75,8 +76,14 @@ def test_each_event_is_posted_signed_as_the_contract_says(app, new_ticket, sync_
 
     [request] = crm.requests
     headers = request["headers"]
-    assert verify(app.config["CRM_SHARED_SECRET"], headers["X-CRM-Timestamp"],
-                  headers["X-CRM-Signature"], request["raw"], time.time(), 300)
+    assert verify(
+        app.config["CRM_SHARED_SECRET"],
+        headers["X-CRM-Timestamp"],
+        headers["X-CRM-Signature"],
+        request["raw"],
+        time.time(),
+        300,
+    )
     assert headers["Content-Type"] == "application/json"
     [row] = rows()
     assert request["body"] == row.payload
@@ -98,11 +105,18 @@ def test_without_a_callback_url_events_are_kept_not_sent(app, new_ticket, sync_a
 def test_failures_back_off_exponentially_up_to_a_cap():
     policy = Policy("http://crm", "s", base=10, cap=3600)
     assert [policy.backoff(n).total_seconds() for n in (1, 2, 3, 4, 9, 12)] == [
-        10, 20, 40, 80, 2560, 3600]
+        10,
+        20,
+        40,
+        80,
+        2560,
+        3600,
+    ]
 
 
 def test_a_failed_event_waits_its_back_off_and_holds_back_the_next_ones(
-        app, new_ticket, sync_as, crm, queue, work):
+    app, new_ticket, sync_as, crm, queue, work
+):
     app.config.update(CRM_RETRY_BASE_SECONDS=30)
     [ticket] = busy_tickets(new_ticket, sync_as, 1)
     crm.failures = [503]
@@ -119,11 +133,13 @@ def test_a_failed_event_waits_its_back_off_and_holds_back_the_next_ones(
     assert len(crm.requests) == 1
     assert callbacks.due_streams(datetime.now(UTC), 10) == []
     assert callbacks.due_streams(datetime.now(UTC) + timedelta(seconds=33), 10) == [
-        f"ticket:{ticket['id']}"]
+        f"ticket:{ticket['id']}"
+    ]
 
 
 def test_a_flaky_crm_still_gets_every_event_in_order_per_ticket(
-        app, new_ticket, sync_as, crm, queue, work, fast_retries):
+    app, new_ticket, sync_as, crm, queue, work, fast_retries
+):
     busy_tickets(new_ticket, sync_as, 4)
     crm.failures = [500, 200, 502, 500, 200, 200, 503] * 4
 
@@ -135,7 +151,8 @@ def test_a_flaky_crm_still_gets_every_event_in_order_per_ticket(
 
 
 def test_the_crm_down_then_up_gets_every_event_in_order(
-        app, new_ticket, sync_as, queue, work, fast_retries):
+    app, new_ticket, sync_as, queue, work, fast_retries
+):
     crm = FakeCrm()
     port, url = crm.port, crm.url
     crm.close()  # down: nothing listens on its port
@@ -157,7 +174,8 @@ def test_the_crm_down_then_up_gets_every_event_in_order(
 
 
 def test_after_many_failures_an_event_is_parked_until_an_administrator_retries_it(
-        app, new_ticket, sync_as, crm, queue, work, client, login, fast_retries):
+    app, new_ticket, sync_as, crm, queue, work, client, login, fast_retries
+):
     app.config["CRM_MAX_ATTEMPTS"] = 3
     stuck, fine = busy_tickets(new_ticket, sync_as, 2)
     crm.refused.add(stuck["crm_id"])
@@ -166,7 +184,8 @@ def test_after_many_failures_an_event_is_parked_until_an_administrator_retries_i
 
     parked = [r for r in rows() if r.parked_at is not None]
     assert [(r.payload["crm_id"], r.event, r.attempts) for r in parked] == [
-        (stuck["crm_id"], "accepted", 3)]
+        (stuck["crm_id"], "accepted", 3)
+    ]
     waiting = [r.event for r in rows() if r.sent_at is None and r.parked_at is None]
     assert waiting == ["contacted", "updated"]  # held back behind the parked one
     assert {b["crm_id"] for b in crm.accepted()} == {fine["crm_id"]}
@@ -180,19 +199,23 @@ def test_after_many_failures_an_event_is_parked_until_an_administrator_retries_i
     assert stuck["crm_id"] in html and "HTTP 500" in html
     assert client.post(f"/admin/callbacks/{parked[0].id}/retry").status_code == 400  # no CSRF
     crm.refused.clear()
-    answer = client.post(f"/admin/callbacks/{parked[0].id}/retry",
-                         headers={"X-CSRFToken": token})
+    answer = client.post(f"/admin/callbacks/{parked[0].id}/retry", headers={"X-CSRFToken": token})
     assert answer.status_code == 303
 
     drain(queue, work)
     assert all(r.sent_at is not None for r in rows())
     assert_in_order(crm)
-    assert client.post(f"/admin/callbacks/{parked[0].id}/retry",
-                       headers={"X-CSRFToken": token}).status_code == 404  # sent now
+    assert (
+        client.post(
+            f"/admin/callbacks/{parked[0].id}/retry", headers={"X-CSRFToken": token}
+        ).status_code
+        == 404
+    )  # sent now
 
 
 def test_an_event_that_cannot_be_encoded_is_counted_and_parked_not_retried_unseen(
-        app, new_ticket, sync_as, crm, queue, work, client, login, fast_retries):
+    app, new_ticket, sync_as, crm, queue, work, client, login, fast_retries
+):
     app.config["CRM_MAX_ATTEMPTS"] = 3
     stuck, fine = busy_tickets(new_ticket, sync_as, 2)
     # Outbox rows written before the door refused lone surrogates may hold one: UTF-8 has no
@@ -215,8 +238,12 @@ def test_an_event_that_cannot_be_encoded_is_counted_and_parked_not_retried_unsee
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and stuck["crm_id"] in html
     assert f"/admin/callbacks/{parked.id}/retry" in html and "\\ud800" in html
-    assert client.post(f"/admin/callbacks/{parked.id}/retry",
-                       headers={"X-CSRFToken": token}).status_code == 303
+    assert (
+        client.post(
+            f"/admin/callbacks/{parked.id}/retry", headers={"X-CSRFToken": token}
+        ).status_code
+        == 303
+    )
     queue.enqueue(callbacks.send_callbacks)
     work()
     [again] = [r for r in rows() if r.id == parked.id]
@@ -224,7 +251,8 @@ def test_an_event_that_cannot_be_encoded_is_counted_and_parked_not_retried_unsee
 
 
 def test_an_error_page_with_a_nul_from_the_crm_is_recorded(
-        app, new_ticket, sync_as, crm, queue, work):
+    app, new_ticket, sync_as, crm, queue, work
+):
     ticket = new_ticket()
     sync_as("crew", ticket["id"], "accept")
     crm.failures, crm.reply = [502], b"Bad\x00Gateway"
@@ -237,7 +265,8 @@ def test_an_error_page_with_a_nul_from_the_crm_is_recorded(
 
 
 def test_a_worker_that_dies_mid_send_leaves_a_lease_that_runs_out(
-        app, new_ticket, sync_as, crm, queue, work):
+    app, new_ticket, sync_as, crm, queue, work
+):
     app.config["CRM_LEASE_SECONDS"] = 0.5
     ticket = new_ticket()
     sync_as("crew", ticket["id"], "accept")

@@ -19,10 +19,16 @@ def file_on(org):
     """A file of a ticket (or of none: not attached), uploaded `age` ago by the crew."""
 
     def _file(ticket_id=None, age=timedelta(0), name="anh.jpg", made_for=None):
-        row = Attachment(ticket_id=ticket_id, for_ticket_id=made_for or ticket_id,
-                         user_id=org["users"]["crew"].id, filename=name,
-                         content_type="image/jpeg", size=5, data=b"\xff\xd8\xffxx",
-                         created_at=utcnow() - age)
+        row = Attachment(
+            ticket_id=ticket_id,
+            for_ticket_id=made_for or ticket_id,
+            user_id=org["users"]["crew"].id,
+            filename=name,
+            content_type="image/jpeg",
+            size=5,
+            data=b"\xff\xd8\xffxx",
+            created_at=utcnow() - age,
+        )
         db.session.add(row)
         db.session.commit()
         return row.id
@@ -77,16 +83,16 @@ def test_retention_keeps_complaints_3_years_and_serious_ones_5(closed, file_on):
         "returned_3y": (closed(3 * year, returned=True, type="COMPLAINT"), "purged"),
         "media_4y": (closed(4 * year, type="MEDIA_COMPLAINT"), "kept"),
         "media_5y": (closed(5 * year, type="MEDIA_COMPLAINT"), "purged"),
-        "difficult_4y": (closed(4 * year, type="COMPLAINT", customer={"difficult": True}),
-                         "kept"),
+        "difficult_4y": (closed(4 * year, type="COMPLAINT", customer={"difficult": True}), "kept"),
         "third_call_4y": (closed(4 * year, type="COMPLAINT", contact_count=3), "kept"),
         "second_call_4y": (closed(4 * year, type="COMPLAINT", contact_count=2), "purged"),
         "outage_6y": (closed(6 * year, type="OUTAGE"), "kept"),  # not a complaint: kept
     }
     files = {name: file_on(ticket) for name, (ticket, _) in cases.items()}
     assert evidence.purge() == 4
-    assert {name: state(files[name]) for name in cases} == \
-        {name: expected for name, (_, expected) in cases.items()}
+    assert {name: state(files[name]) for name in cases} == {
+        name: expected for name, (_, expected) in cases.items()
+    }
     assert evidence.purge() == 0  # run twice: nothing more
 
 

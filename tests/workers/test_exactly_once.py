@@ -17,8 +17,11 @@ DEVICES = (("crew", "crew-a"), ("crew", "crew-b"), ("crew2", "crew2-a"))
 
 def statuses() -> dict[str, int]:
     db.session.rollback()
-    return dict(db.session.execute(select(ReminderDelivery.status, func.count())
-                                   .group_by(ReminderDelivery.status)).all())
+    return dict(
+        db.session.execute(
+            select(ReminderDelivery.status, func.count()).group_by(ReminderDelivery.status)
+        ).all()
+    )
 
 
 def subscribe_all(org, push_service) -> None:
@@ -32,8 +35,9 @@ def sweep_once(queue, work) -> None:
     work()
 
 
-def test_a_worker_killed_mid_send_sends_no_reminder_twice(app, org, new_ticket, push_service,
-                                                        queue, work, tmp_path):
+def test_a_worker_killed_mid_send_sends_no_reminder_twice(
+    app, org, new_ticket, push_service, queue, work, tmp_path
+):
     subscribe_all(org, push_service)
     for _ in range(3):
         new_ticket()  # three new tickets for the operations desk: 9 pushes
@@ -43,18 +47,25 @@ def test_a_worker_killed_mid_send_sends_no_reminder_twice(app, org, new_ticket, 
     worker = start_worker(app, log)
     try:
         # Wait until every push the worker has claimed is sitting at the push service.
-        wait_until(lambda: statuses().get("sending", 0) >= 1, 60,
-                   lambda: f"the worker to start sending; its log:\n{log.read_text()}")
-        wait_until(lambda: push_service.arrivals == statuses().get("sending"), 10,
-                   "the claimed pushes to reach the push service")
+        wait_until(
+            lambda: statuses().get("sending", 0) >= 1,
+            60,
+            lambda: f"the worker to start sending; its log:\n{log.read_text()}",
+        )
+        wait_until(
+            lambda: push_service.arrivals == statuses().get("sending"),
+            10,
+            "the claimed pushes to reach the push service",
+        )
         time.sleep(0.3)
         in_flight = statuses()["sending"]
         assert push_service.arrivals == in_flight and 0 < in_flight < 9
     finally:
         kill_with_its_jobs(worker)
     push_service.gate.set()  # the stalled requests complete: those phones got their push
-    wait_until(lambda: push_service.count() == in_flight or push_service.rejected, 10,
-               "the stalled pushes")
+    wait_until(
+        lambda: push_service.count() == in_flight or push_service.rejected, 10, "the stalled pushes"
+    )
     assert push_service.rejected == []
 
     sweep_once(queue, work)
@@ -67,7 +78,8 @@ def test_a_worker_killed_mid_send_sends_no_reminder_twice(app, org, new_ticket, 
 
 
 def test_after_redis_loses_everything_one_sweep_sends_every_due_reminder(
-        app, org, new_ticket, push_service, queue, work):
+    app, org, new_ticket, push_service, queue, work
+):
     subscribe_all(org, push_service)
     tickets = [new_ticket(received_at=ago(minutes=5).isoformat()) for _ in range(3)]
     assert dispatch.tick(queue, "before-the-crash")  # the jobs were enqueued...
@@ -83,7 +95,8 @@ def test_after_redis_loses_everything_one_sweep_sends_every_due_reminder(
 
 
 def test_deliveries_fanned_out_before_redis_was_lost_still_go_once(
-        app, org, new_ticket, push_service, queue, work):
+    app, org, new_ticket, push_service, queue, work
+):
     subscribe_all(org, push_service)
     new_ticket()
     seen, claimed, ids = reminders.claim_due(utcnow(), 100)  # the job died after fanning out
@@ -97,8 +110,9 @@ def test_deliveries_fanned_out_before_redis_was_lost_still_go_once(
     assert push_service.count() == 3
 
 
-def test_a_push_retry_lost_with_redis_is_found_by_the_sweep(app, org, new_ticket, push_service,
-                                                           queue, work):
+def test_a_push_retry_lost_with_redis_is_found_by_the_sweep(
+    app, org, new_ticket, push_service, queue, work
+):
     push_service.subscribe(org["users"]["crew"].id, "busy-phone")
     push_service.answers = {"busy-phone": [(429, {"Retry-After": "1"})]}
     new_ticket()

@@ -23,12 +23,16 @@ def last_working_day_before_today():
 
 
 def handover_pushes(push_service) -> dict[str, int]:
-    return {device: n for (device, kind, _), n in push_service.per_device().items()
-            if kind == "handover_ack"}
+    return {
+        device: n
+        for (device, kind, _), n in push_service.per_device().items()
+        if kind == "handover_ack"
+    }
 
 
 def test_a_reconnection_left_open_at_1655_is_on_the_duty_desks_list_with_a_push(
-        app, org, push_ticket, sync_as, push_service, client, login, tmp_path):
+    app, org, push_ticket, sync_as, push_service, client, login, tmp_path
+):
     for name in ("crew", "crew2", "desk", "lead"):
         push_service.subscribe(org["users"][name].id, f"{name}-phone")
     cal, day = last_working_day_before_today()
@@ -45,8 +49,11 @@ def test_a_reconnection_left_open_at_1655_is_on_the_duty_desks_list_with_a_push(
     worker = start_worker(app, log, DISPATCH_INTERVAL_SECONDS=0.1)
     try:
         # Both duty-desk phones (crew, crew2) get it; the business clerk does not.
-        wait_until(lambda: len(handover_pushes(push_service)) == 2, 60,
-                   lambda: f"the duty desk's pushes; the worker's log:\n{log.read_text()}")
+        wait_until(
+            lambda: len(handover_pushes(push_service)) == 2,
+            60,
+            lambda: f"the duty desk's pushes; the worker's log:\n{log.read_text()}",
+        )
     finally:
         kill_with_its_jobs(worker)
 
@@ -55,8 +62,9 @@ def test_a_reconnection_left_open_at_1655_is_on_the_duty_desks_list_with_a_push(
     after = db.session.get(Ticket, ticket["id"])
     assert (after.desk, after.assignee_id, after.handover_pending) == ("operations", None, True)
     assert (after.accept_by, after.contact_by, after.resolve_by) == deadlines
-    [moved] = db.session.scalars(select(Event).where(
-        Event.ticket_id == ticket["id"], Event.action == "transferred"))
+    [moved] = db.session.scalars(
+        select(Event).where(Event.ticket_id == ticket["id"], Event.action == "transferred")
+    )
     assert (moved.at, moved.user_id) == (closing, None)
     assert moved.data["handover"] is True and moved.data["to"] == "operations"
 

@@ -28,7 +28,8 @@ def fire(queue, work):
 
 
 def test_a_new_ticket_reaches_each_desk_phone_signed_and_encrypted(
-        app, org, new_ticket, push_service, queue, work, client, login):
+    app, org, new_ticket, push_service, queue, work, client, login
+):
     users = org["users"]
     for name in ("crew", "crew2", "desk", "lead"):
         push_service.subscribe(users[name].id, f"{name}-phone")
@@ -65,8 +66,7 @@ def test_a_new_ticket_reaches_each_desk_phone_signed_and_encrypted(
     assert push_service.count() == 2
 
 
-def test_each_audience_gets_its_people_and_nobody_else(org, new_ticket, push_service, queue,
-                                                      work):
+def test_each_audience_gets_its_people_and_nobody_else(org, new_ticket, push_service, queue, work):
     users = org["users"]
     for name in ("crew", "crew2", "desk", "lead", "st_lead", "company", "qn_company"):
         push_service.subscribe(users[name].id, f"{name}-phone")
@@ -78,15 +78,19 @@ def test_each_audience_gets_its_people_and_nobody_else(org, new_ticket, push_ser
 
     sent = {(device, kind) for device, kind, _ in push_service.per_device()}
     assert sent == {
-        ("crew-phone", "new_ticket"), ("crew2-phone", "new_ticket"),
-        ("crew-phone", "accept_due"), ("crew2-phone", "accept_due"),
-        ("lead-phone", "accept_due"), ("lead-phone", "accept_escalation"),
+        ("crew-phone", "new_ticket"),
+        ("crew2-phone", "new_ticket"),
+        ("crew-phone", "accept_due"),
+        ("crew2-phone", "accept_due"),
+        ("lead-phone", "accept_due"),
+        ("lead-phone", "accept_escalation"),
     }
     assert all(n == 1 for n in push_service.per_device().values())
 
 
 def test_overdue_update_missing_reaches_the_leader_and_the_power_company(
-        org, new_ticket, push_service, queue, work, sync_as):
+    org, new_ticket, push_service, queue, work, sync_as
+):
     users = org["users"]
     for name in ("crew", "lead", "company", "qn_company"):
         push_service.subscribe(users[name].id, f"{name}-phone")
@@ -95,18 +99,24 @@ def test_overdue_update_missing_reaches_the_leader_and_the_power_company(
 
     fire(queue, work)
 
-    escalated = {device for device, kind, _ in push_service.per_device()
-                 if kind == "overdue_update_missing"}
+    escalated = {
+        device for device, kind, _ in push_service.per_device() if kind == "overdue_update_missing"
+    }
     assert escalated == {"lead-phone", "company-phone"}
 
 
 def test_business_desk_warnings_are_normal_and_expire_with_their_deadline(
-        org, new_ticket, push_service, queue, work):
+    org, new_ticket, push_service, queue, work
+):
     push_service.subscribe(org["users"]["desk"].id, "desk-phone")
     ticket = new_ticket(type="CONTRACT_RENEWAL")
     row = db.session.get(Ticket, ticket["id"])
-    warn = Reminder(ticket_id=row.id, kind="resolve_warn_15", audience="desk",
-                    due_at=datetime.now(UTC) - timedelta(seconds=1))
+    warn = Reminder(
+        ticket_id=row.id,
+        kind="resolve_warn_15",
+        audience="desk",
+        due_at=datetime.now(UTC) - timedelta(seconds=1),
+    )
     db.session.add(warn)
     db.session.commit()
 
@@ -136,8 +146,7 @@ def test_a_gone_subscription_is_removed(org, new_ticket, push_service, queue, wo
     assert all(d.subscription_id is None for d in deliveries("gone"))  # history stays
 
 
-def test_429_waits_for_retry_after_then_sends_once(app, org, new_ticket, push_service, queue,
-                                                  work):
+def test_429_waits_for_retry_after_then_sends_once(app, org, new_ticket, push_service, queue, work):
     push_service.subscribe(org["users"]["crew"].id, "busy-phone")
     push_service.answers = {"busy-phone": [(429, {"Retry-After": "2"})]}
     new_ticket()
@@ -160,7 +169,8 @@ def test_429_waits_for_retry_after_then_sends_once(app, org, new_ticket, push_se
 
 
 def test_a_service_that_keeps_failing_is_given_up_after_a_few_tries(
-        org, new_ticket, push_service, queue, work):
+    org, new_ticket, push_service, queue, work
+):
     push_service.subscribe(org["users"]["crew"].id, "phone")
     push_service.answers = {"phone": [(503, {"Retry-After": "0"})] * (push.MAX_ATTEMPTS + 1)}
     new_ticket()
@@ -175,8 +185,9 @@ def test_a_service_that_keeps_failing_is_given_up_after_a_few_tries(
     assert push_service.count() == 0
 
 
-def test_a_push_service_that_cannot_be_reached_is_retried(app, org, new_ticket, push_service,
-                                                         queue, work):
+def test_a_push_service_that_cannot_be_reached_is_retried(
+    app, org, new_ticket, push_service, queue, work
+):
     row = push_service.subscribe(org["users"]["crew"].id, "phone")
     row.endpoint = "http://127.0.0.1:9/push/phone"  # nothing listens on the discard port
     db.session.commit()

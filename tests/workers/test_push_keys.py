@@ -26,8 +26,10 @@ def raw(value: str) -> bytes:
 def browser_of(push_service, name: str) -> dict:
     """A browser the push service knows, as its PushSubscription.toJSON() (no user needed)."""
     browser = push_service.browsers[name] = Browser(name)
-    return {"endpoint": f"{push_service.base}/push/{name}",
-            "keys": {"p256dh": browser.p256dh, "auth": b64(browser.auth)}}
+    return {
+        "endpoint": f"{push_service.base}/push/{name}",
+        "keys": {"p256dh": browser.p256dh, "auth": b64(browser.auth)},
+    }
 
 
 def test_push_keys_prints_a_matching_p256_pair(app):
@@ -49,9 +51,13 @@ def test_pywebpush_signs_with_the_printed_key(app, push_service):
     keys = printed_keys(app.test_cli_runner())
     subscription = browser_of(push_service, "phone")
 
-    webpush(subscription, data=json.dumps({"title": "xin chào"}), ttl=60,
-            vapid_private_key=keys["VAPID_PRIVATE_KEY"],
-            vapid_claims={"sub": "mailto:ops@fieldapp.local"})
+    webpush(
+        subscription,
+        data=json.dumps({"title": "xin chào"}),
+        ttl=60,
+        vapid_private_key=keys["VAPID_PRIVATE_KEY"],
+        vapid_claims={"sub": "mailto:ops@fieldapp.local"},
+    )
 
     assert push_service.rejected == []
     [got] = push_service.received
@@ -65,10 +71,12 @@ def test_the_app_sends_with_configured_keys(app, push_service):
     app.extensions.pop("fieldapp.vapid", None)
     assert vapid_keys(app).public_key == keys["VAPID_PUBLIC_KEY"]
     assert app.test_client().get("/api/v1/push/vapid-key").get_json() == {
-        "public_key": keys["VAPID_PUBLIC_KEY"]}
+        "public_key": keys["VAPID_PUBLIC_KEY"]
+    }
 
-    outcome = PushSender.for_app(app).send(browser_of(push_service, "phone"), {"title": "thử"},
-                                           ttl=60, urgency="normal")
+    outcome = PushSender.for_app(app).send(
+        browser_of(push_service, "phone"), {"title": "thử"}, ttl=60, urgency="normal"
+    )
     assert outcome.status == "sent" and push_service.rejected == []
     [got] = push_service.received
     assert got.vapid_key == keys["VAPID_PUBLIC_KEY"] and got.payload == {"title": "thử"}

@@ -45,8 +45,12 @@ def instance(tmp_path):
 
 
 def run_child(instance: Path, name: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", CHILD, str(instance), name], cwd=ROOT,
-                            stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(instance), name],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_a_server_started_by_another_process_is_found_through_the_instance_folder(instance):
@@ -65,7 +69,11 @@ def test_processes_starting_at_once_share_one_server(instance):
     pids = {int(c.communicate(timeout=30)[0]) for c in children}
     assert len(pids) == 1
     assert sorted(get_redis(bare_app(instance)).keys("from:*")) == [
-        b"from:0", b"from:1", b"from:2", b"from:3"]
+        b"from:0",
+        b"from:1",
+        b"from:2",
+        b"from:3",
+    ]
 
 
 def test_the_client_is_cached_per_app(instance):

@@ -24,7 +24,8 @@ def fire(queue, work):
 
 
 def test_a_ticket_not_accepted_in_15_minutes_escalates_once_to_the_leader_and_the_crm(
-        org, new_ticket, push_service, queue, work, client, login):
+    org, new_ticket, push_service, queue, work, client, login
+):
     push_service.subscribe(org["users"]["lead"].id, "lead-phone")
     ticket = new_ticket(received_at=ago(minutes=16).isoformat())
     version = db.session.get(Ticket, ticket["id"]).version
@@ -49,21 +50,27 @@ def test_a_ticket_not_accepted_in_15_minutes_escalates_once_to_the_leader_and_th
 
 
 def test_a_missing_overdue_update_escalates_without_telling_the_crm(
-        org, new_ticket, queue, work, sync_as):
+    org, new_ticket, queue, work, sync_as
+):
     ticket = new_ticket(received_at=ago(hours=2, minutes=20).isoformat())
     sync_as("crew", ticket["id"], "accept", {"late_reason": {"code": "storm", "note": "Bão"}})
     before = count(CrmCallback)
 
     fire(queue, work)
 
-    kinds = [e.data["reminder"] for e in db.session.scalars(
-        select(Event).where(Event.action == "escalated").order_by(Event.id))]
+    kinds = [
+        e.data["reminder"]
+        for e in db.session.scalars(
+            select(Event).where(Event.action == "escalated").order_by(Event.id)
+        )
+    ]
     assert kinds == ["overdue_update_missing"]  # accepted (late): no accept escalation
     assert count(CrmCallback) == before
 
 
 def test_a_reminder_that_went_out_stays_when_the_ticket_changes(
-        org, new_ticket, push_service, queue, work, sync_as):
+    org, new_ticket, push_service, queue, work, sync_as
+):
     push_service.subscribe(org["users"]["crew"].id, "phone")
     ticket = new_ticket()
     fire(queue, work)  # new_ticket goes out
@@ -77,7 +84,8 @@ def test_a_reminder_that_went_out_stays_when_the_ticket_changes(
 
 
 def test_parallel_workers_claim_each_reminder_once_while_tickets_change(
-        app, org, new_ticket, push_service):
+    app, org, new_ticket, push_service
+):
     users = org["users"]
     for name in ("crew", "crew2", "lead"):
         push_service.subscribe(users[name].id, f"{name}-phone")
@@ -97,8 +105,13 @@ def test_parallel_workers_claim_each_reminder_once_while_tickets_change(
         with app.app_context():
             crew = db.session.get(User, users["crew"].id)
             for ticket_id in tickets[::2]:
-                op = OpRequest(uuid.uuid4().hex, ticket_id, "accept", datetime.now(UTC),
-                               {"late_reason": {"code": "storm", "note": "Bão"}})
+                op = OpRequest(
+                    uuid.uuid4().hex,
+                    ticket_id,
+                    "accept",
+                    datetime.now(UTC),
+                    {"late_reason": {"code": "storm", "note": "Bão"}},
+                )
                 if apply(op, crew).status != "applied":
                     errors.append(f"accept {ticket_id}")
 
@@ -114,16 +127,25 @@ def test_parallel_workers_claim_each_reminder_once_while_tickets_change(
     claimed = count(Reminder, Reminder.sent_at.is_not(None))
     assert 0 < claimed <= due
     assert count(Reminder, Reminder.sent_at.is_(None), Reminder.due_at <= datetime.now(UTC)) == 0
-    pairs = db.session.execute(select(ReminderDelivery.reminder_id,
-                                      ReminderDelivery.subscription_id)).all()
+    pairs = db.session.execute(
+        select(ReminderDelivery.reminder_id, ReminderDelivery.subscription_id)
+    ).all()
     assert len(pairs) == len(set(pairs))
     # An escalation is recorded once per claimed escalation reminder; a ticket accepted
     # before its escalation was claimed has none, one never accepted always has one.
     escalated = db.session.scalars(select(Event.ticket_id).where(Event.action == "escalated"))
     escalated = list(escalated)
-    assert len(escalated) == len(set(escalated)) == count(
-        Reminder, Reminder.kind == "accept_escalation", Reminder.sent_at.is_not(None))
+    assert (
+        len(escalated)
+        == len(set(escalated))
+        == count(Reminder, Reminder.kind == "accept_escalation", Reminder.sent_at.is_not(None))
+    )
     assert set(tickets[1::2]) <= set(escalated)
     # Every delivery belongs to a reminder that says it went out.
-    assert count(ReminderDelivery, ReminderDelivery.reminder_id.in_(
-        select(Reminder.id).where(Reminder.sent_at.is_(None)))) == 0
+    assert (
+        count(
+            ReminderDelivery,
+            ReminderDelivery.reminder_id.in_(select(Reminder.id).where(Reminder.sent_at.is_(None))),
+        )
+        == 0
+    )

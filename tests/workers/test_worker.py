@@ -66,9 +66,14 @@ def test_flask_worker_runs_the_sweep_in_a_forked_job(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
     env["FIELDAPP_INSTANCE"] = str(instance)
     try:
-        done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "worker",
-                               "--burst"], cwd=ROOT, env=env, capture_output=True, text=True,
-                              timeout=180)
+        done = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
         assert done.returncode == 0, done.stderr
         app = Flask("t", instance_path=str(instance))
         app.config["REDIS_URL"] = None
@@ -89,9 +94,14 @@ def test_jobs_forked_while_the_clocks_tick_all_finish(app, queue, tmp_path):
     log = tmp_path / "worker.log"
     worker = start_worker(app, log, SWEEP_INTERVAL_SECONDS=0.2, DISPATCH_INTERVAL_SECONDS=0.01)
     try:
-        wait_until(lambda: len(finished_sweeps(queue.connection)) >= 25, 120,
-                   lambda: f"25 sweeps to finish, {len(finished_sweeps(queue.connection))} did;"
-                           f" the worker's log:\n{log.read_text()[-4000:]}")
+        wait_until(
+            lambda: len(finished_sweeps(queue.connection)) >= 25,
+            120,
+            lambda: (
+                f"25 sweeps to finish, {len(finished_sweeps(queue.connection))} did;"
+                f" the worker's log:\n{log.read_text()[-4000:]}"
+            ),
+        )
         helpers = descendants(worker.pid)  # the clocks and RQ's scheduler, maybe a job
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=60) == 0, log.read_text()[-4000:]
@@ -105,8 +115,11 @@ def test_the_clocks_of_a_killed_worker_stop(app, queue, tmp_path):
     log = tmp_path / "worker.log"
     worker = start_worker(app, log, SWEEP_INTERVAL_SECONDS=0.25)
     try:
-        wait_until(lambda: len(finished_sweeps(queue.connection)) >= 2, 120,
-                   lambda: f"the clocks to tick; the worker's log:\n{log.read_text()[-4000:]}")
+        wait_until(
+            lambda: len(finished_sweeps(queue.connection)) >= 2,
+            120,
+            lambda: f"the clocks to tick; the worker's log:\n{log.read_text()[-4000:]}",
+        )
         os.kill(worker.pid, signal.SIGKILL)  # the worker alone, as the OOM killer would
         worker.wait(timeout=10)
         # Nobody runs the queue now: sweeps enqueued for it would pile up there.
@@ -128,14 +141,20 @@ def test_every_child_of_a_killed_worker_dies_with_it(app, queue, tmp_path):
     children = []
     try:
         queue.enqueue(note_pid_and_wait, str(pid_file))  # a job in progress: a work horse
-        wait_until(pid_file.exists, 60,
-                   lambda: f"the job to start; the worker's log:\n{log.read_text()[-4000:]}")
+        wait_until(
+            pid_file.exists,
+            60,
+            lambda: f"the job to start; the worker's log:\n{log.read_text()[-4000:]}",
+        )
         children = descendants(worker.pid)  # the clocks, the job's work horse, any other
         assert int(pid_file.read_text()) in children
         os.kill(worker.pid, signal.SIGKILL)  # the worker alone, as the OOM killer would
         worker.wait(timeout=10)
-        wait_until(lambda: not any(alive(pid) for pid in children), 10,
-                   lambda: f"{[pid for pid in children if alive(pid)]} to die with the worker")
+        wait_until(
+            lambda: not any(alive(pid) for pid in children),
+            10,
+            lambda: f"{[pid for pid in children if alive(pid)]} to die with the worker",
+        )
     finally:
         kill_with_its_jobs(worker, *children)
 
@@ -155,9 +174,11 @@ def test_jobs_scheduled_for_later_run_after_redis_was_away(app, tmp_path):
 
     def runs_when_due(what: str) -> None:
         job = queue.enqueue_at(datetime.now(UTC), os.getpid)
-        wait_until(lambda: job.get_status(refresh=True) == "finished", 30,
-                   lambda: f"a scheduled job to run {what}; the worker's log:\n"
-                           f"{log.read_text()[-4000:]}")
+        wait_until(
+            lambda: job.get_status(refresh=True) == "finished",
+            30,
+            lambda: f"a scheduled job to run {what}; the worker's log:\n{log.read_text()[-4000:]}",
+        )
 
     try:
         runs_when_due("at first")
