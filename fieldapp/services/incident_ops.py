@@ -61,7 +61,7 @@ def tickets_of(ops: list[OpRequest], locked: dict[int, Incident]) -> set[int]:
 
 def judge(batch: Batch, op: OpRequest) -> OpResult:
     """Judge one incident op of the batch and fan it out to the incident's tickets."""
-    from fieldapp.services.tickets import OpResult, rejected, resent
+    from fieldapp.services.tickets import rejected, resent
 
     if (earlier := batch.done.get(op.op_id)) is not None:
         return resent(op, earlier)
@@ -89,17 +89,7 @@ def judge(batch: Batch, op: OpRequest) -> OpResult:
     if op.action in _FANS_OUT:
         assert isinstance(outcome, Applied)  # the gate judged it already
         left, changed = _follow(batch, op, incident, outcome.state)
-    return batch.applied_as(
-        op,
-        OpResult(
-            op.op_id,
-            "applied",
-            None,
-            incident_id=incident.id,
-            left_open=tuple(left),
-            tickets_changed=tuple(changed),
-        ),
-    )
+    return _applied(batch, op, incident, left, changed)
 
 
 def _gate(batch: Batch, incident: Incident, op: Op) -> Refusal | None:
@@ -110,9 +100,26 @@ def _gate(batch: Batch, incident: Incident, op: Op) -> Refusal | None:
     return probe if isinstance(probe, Refusal) else None
 
 
+def _applied(
+    batch: Batch, op: OpRequest, incident: Incident, left: list[dict], changed: list[int]
+) -> OpResult:
+    """An applied incident op's result: the tickets it changed and those it left open."""
+    from fieldapp.services.tickets import OpResult
+
+    result = OpResult(
+        op.op_id,
+        "applied",
+        None,
+        incident_id=incident.id,
+        left_open=tuple(left),
+        tickets_changed=tuple(changed),
+    )
+    return batch.applied_as(op, result)
+
+
 def _declare(batch: Batch, op: OpRequest) -> OpResult:
     """A new incident of the sender's team, reported now, with the tickets it names."""
-    from fieldapp.services.tickets import OpResult, rejected
+    from fieldapp.services.tickets import rejected
 
     team = _own_team(batch, op.data.get("team"))
     claim = bound(op.at, op.skew, Floors(device_sync=batch.device_floor), batch.now)
@@ -136,17 +143,7 @@ def _declare(batch: Batch, op: OpRequest) -> OpResult:
     )
     db.session.flush()  # its id, for the tickets that link to it
     left, changed = _fan_out(batch, op, incident, op.data.get("tickets") or (), _link_op("link"))
-    return batch.applied_as(
-        op,
-        OpResult(
-            op.op_id,
-            "applied",
-            None,
-            incident_id=incident.id,
-            left_open=tuple(left),
-            tickets_changed=tuple(changed),
-        ),
-    )
+    return _applied(batch, op, incident, left, changed)
 
 
 def _own_team(batch: Batch, code: str | None) -> Team | None:
