@@ -92,10 +92,7 @@ class ChangeSet:
 
     def last_action_at(self, ticket: Ticket) -> datetime | None:
         """When a person last acted on the ticket, this transaction's ops included."""
-        touched = self._touched.get(ticket.id)
-        if touched and touched.last_action_at:
-            return touched.last_action_at
-        return ticket.last_action_at
+        return _last_action_at(self._touched.get(ticket.id), ticket.last_action_at)
 
     def judge(
         self,
@@ -148,10 +145,8 @@ class ChangeSet:
         return touched.state if touched else to_incident_state(incident)
 
     def incident_last_action_at(self, incident: Incident) -> datetime | None:
-        touched = self._incidents.get(incident.id)
-        if touched and touched.last_action_at:
-            return touched.last_action_at
-        return incident.last_action_at
+        """When a person last acted on the incident, this transaction's ops included."""
+        return _last_action_at(self._incidents.get(incident.id), incident.last_action_at)
 
     def judge_incident(
         self,
@@ -300,6 +295,11 @@ def _new_row(ticket: Ticket) -> dict:
         setattr(ticket, column.key, value)  # a column never set is not loaded: now it is
         row[column.key] = value
     return row
+
+
+def _last_action_at(touched: _Counted | None, stored: datetime | None) -> datetime | None:
+    """A person's last action: this transaction's latest, else the one the row keeps."""
+    return (touched.last_action_at if touched else None) or stored
 
 
 def _acted_at(outcome: Applied, user: User | None) -> datetime | None:
