@@ -28,6 +28,19 @@ def rows_of(client, tab: str) -> list[int]:
     return row_ids(client.get(f"/?tab={tab}").get_data(as_text=True))
 
 
+def accept_and_complete(act, ticket_id: int, token: str, result: str = "Đã xử lý") -> None:
+    """Take the outage and close it, with the facts its completion asks for."""
+    act(ticket_id, "accept", token)
+    act(
+        ticket_id,
+        "complete",
+        token,
+        result=result,
+        restored_at="2026-01-05T10:30",
+        cause="Đứt cầu chì",
+    )
+
+
 def test_the_queue_holds_the_open_tickets_of_the_users_desk(client, login, ticket, act):
     outage = ticket()
     ticket(type="NEW_SUPPLY_LV")  # business desk
@@ -97,28 +110,12 @@ def test_recently_done_lists_the_users_last_completed_tickets_latest_first(
     done = []
     for _ in range(3):
         t = ticket()
-        act(t.id, "accept", token)
-        act(
-            t.id,
-            "complete",
-            token,
-            result="Đã xử lý",
-            restored_at="2026-01-05T10:30",
-            cause="Đứt cầu chì",
-        )
+        accept_and_complete(act, t.id, token)
         done.append(t.id)
     open_one = ticket()
     act(open_one.id, "accept", token)
     other = ticket()
-    act(other.id, "accept", login("crew2"))
-    act(
-        other.id,
-        "complete",
-        login("crew2"),
-        result="Xong",
-        restored_at="2026-01-05T10:30",
-        cause="Đứt cầu chì",
-    )
+    accept_and_complete(act, other.id, login("crew2"), result="Xong")
     login("crew")
     html = client.get("/?tab=done").get_data(as_text=True)
     assert row_ids(html) == done[::-1] and "3 phiếu bạn hoàn tất gần nhất" in html
@@ -131,15 +128,7 @@ def test_recently_done_stops_at_its_limit(client, login, ticket, act, monkeypatc
     token = login("crew")
     for _ in range(3):
         t = ticket()
-        act(t.id, "accept", token)
-        act(
-            t.id,
-            "complete",
-            token,
-            result="Đã xử lý",
-            restored_at="2026-01-05T10:30",
-            cause="Đứt cầu chì",
-        )
+        accept_and_complete(act, t.id, token)
     assert len(rows_of(client, "done")) == 2
 
 
