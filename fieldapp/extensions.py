@@ -5,8 +5,6 @@ from typing import TYPE_CHECKING, ClassVar
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_htmx import HTMX
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -38,5 +36,3 @@ babel = Babel()
 csrf = CSRFProtect()
 htmx = HTMX()
 compress = Compress()
-# Only the sign-in views are limited (fieldapp.auth.throttle); nothing else by default.
-limiter = Limiter(get_remote_address)

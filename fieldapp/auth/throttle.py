@@ -26,12 +26,11 @@ from functools import lru_cache, wraps
 from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from limits import RateLimitItem, RateLimitItemPerSecond, parse_many
-from limits.storage import MemoryStorage
+from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from redis.exceptions import RedisError
 from werkzeug.wrappers import Response
 
-from fieldapp.extensions import limiter
 from fieldapp.redis_conn import socket_path
 
 log = logging.getLogger(__name__)
@@ -49,11 +48,20 @@ _in_memory = MovingWindowRateLimiter(MemoryStorage())
 REDIS_RETRY_SECONDS = 30
 
 
+_COUNTS = "fieldapp.sign_in_counts"
+
+
 def init_app(app: Flask) -> None:
-    """Point the limiter's storage at the app's Redis unless told otherwise."""
+    """Count in the app's Redis unless told otherwise. The `limits` library is used directly:
+    only the sign-in views are limited, so no hook needs to run on every other request."""
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = storage_uri(app)
-    limiter.init_app(app)
+    app.extensions[_COUNTS] = Counts(storage_from_string(app.config["RATELIMIT_STORAGE_URI"]))
+
+
+def reset_counts(app: Flask) -> None:
+    """Forget every count (a test's fresh start on a Redis that outlives the app)."""
+    app.extensions[_COUNTS].reset()
 
 
 def storage_uri(app: Flask) -> str:
@@ -182,20 +190,21 @@ def _limits(setting: str) -> tuple[RateLimitItem, ...]:
 
 def _counted(method: str, *args):
     """counts.method(*args) with the app's counts."""
-    counts = current_app.extensions.get("fieldapp.sign_in_counts")
-    if counts is None:
-        counts = current_app.extensions["fieldapp.sign_in_counts"] = Counts(limiter.storage)
-    return counts.call(method, *args)
+    return current_app.extensions[_COUNTS].call(method, *args)
 
 
 class Counts:
-    """Moving-window counts (a lock ends as its failures age) in the limiter's storage, the
-    app's Redis; for a while after Redis failed to answer, in this process's memory instead:
-    a Redis that is down must not lock everyone out, nor make every sign-in wait for it."""
+    """Moving-window counts (a lock ends as its failures age) in the app's Redis; for a while
+    after Redis failed to answer, in this process's memory instead: a Redis that is down must
+    not lock everyone out, nor make every sign-in wait for it."""
 
     def __init__(self, storage):
+        self._storage = storage
         self._shared = MovingWindowRateLimiter(storage)
         self._down_until = 0.0
+
+    def reset(self) -> None:
+        self._storage.reset()
 
     def call(self, method: str, *args):
         """The strategy's method, on Redis when it answers."""

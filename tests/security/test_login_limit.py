@@ -7,8 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from fieldapp.auth.throttle import reset_counts
 from fieldapp.config import TestConfig
-from fieldapp.extensions import db, limiter
+from fieldapp.extensions import db
 from fieldapp.models import User
 from fieldapp.redis_conn import get_redis
 from tests.security.test_route_access import _anonymous_token
@@ -25,7 +26,7 @@ def limited_app(request, monkeypatch):
     if request.param == "redis":
         assert app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "redis+unix://"))
         get_redis(app).ping()  # the embedded server is started by the first who needs it
-        limiter.reset()  # a real server keeps the counts of the run's earlier tests
+        reset_counts(app)  # a real server keeps the counts of the run's earlier tests
     request.getfixturevalue("org")
     return app
 
