@@ -49,15 +49,19 @@ class NewTicketRows:
 def insert_new(rows: NewTicketRows) -> tuple[int, list[int]]:
     """Write the rows; (the ticket's id, its events' ids in order). Raises CrmIdTaken."""
     if db.session.get_bind().dialect.name == "postgresql":
-        written = db.session.execute(
-            _ONE_STATEMENT,
-            {
-                "ticket": _json(rows.ticket),
-                "events": _json(rows.events),
-                "reminders": _json(rows.reminders),
-                "callbacks": _json(rows.callbacks),
-            },
-        ).first()
+        written = (
+            db.session.connection()
+            .execute(
+                _ONE_STATEMENT,
+                {
+                    "ticket": _json(rows.ticket),
+                    "events": _json(rows.events),
+                    "reminders": _json(rows.reminders),
+                    "callbacks": _json(rows.callbacks),
+                },
+            )
+            .first()
+        )
         if written is None:
             raise CrmIdTaken(rows.ticket["crm_id"])
         return written[0], list(written[1])
