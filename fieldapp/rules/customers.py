@@ -5,6 +5,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import lru_cache
 
 from fieldapp.rules.calendar import WorkCalendar
 from fieldapp.rules.state import Customer
@@ -62,7 +63,13 @@ def shows_upset(content: str, words: Iterable[str]) -> bool:
     """Whether the request's content holds one of the words or phrases of an upset customer,
     as whole words, with or without diacritics."""
     folded = f" {fold(content or '')} "
-    return any(f" {fold(word)} " in folded for word in words if fold(word))
+    return any(f" {word} " in folded for word in _folded_words(tuple(words)))
+
+
+@lru_cache(maxsize=8)
+def _folded_words(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words folded once per list, not once per request."""
+    return tuple(word for word in map(fold, words) if word)
 
 
 def customer_flags(

@@ -16,6 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from fieldapp.extensions import db
 from fieldapp.models import CrmCallback, Event, Incident, IncidentEvent, Reminder, Ticket, User
+from fieldapp.models.written import as_written
 from fieldapp.rules import incidents, lifecycle
 from fieldapp.rules.actions import CRM_INCIDENT_EVENTS, crm_hears
 from fieldapp.rules.calendar import WorkCalendar
@@ -37,6 +38,7 @@ _NOTE_KEYS = ("note", "status_note", "result")
 _TICKETS, _EVENTS = Ticket.__table__, Event.__table__
 _INCIDENT_EVENTS = IncidentEvent.__table__
 _CALLBACKS = CrmCallback.__table__
+_NEW_TICKET_COLUMNS = tuple(c for c in _TICKETS.columns if not c.primary_key)
 
 
 class _Counted:
@@ -250,14 +252,14 @@ class ChangeSet:
             ticket,
             "events",
             [
-                Event(id=event_id, ticket_id=ticket_id, user=user, **row)
+                as_written(Event, {**row, "id": event_id, "ticket_id": ticket_id, "user": user})
                 for (row, user), event_id in zip(kept, event_ids, strict=True)
             ],
         )
         set_committed_value(
             ticket,
             "reminders",
-            [Reminder(**{**row, "ticket_id": ticket_id}) for row in rows.reminders],
+            [as_written(Reminder, {**row, "ticket_id": ticket_id}) for row in rows.reminders],
         )
 
     def _flush_incidents(self) -> None:
@@ -284,15 +286,16 @@ class ChangeSet:
 def _new_row(ticket: Ticket) -> dict:
     """A new ticket's row as an ORM insert would write it: unset columns take their defaults,
     which are copied onto the object too, so that it equals the row."""
+    held = vars(ticket)  # the values set so far, read without the attributes' machinery
     row = {}
-    for column in _TICKETS.columns:
-        if column.primary_key:
-            continue
-        value = getattr(ticket, column.key)
-        default = column.default
-        if value is None and isinstance(default, ColumnDefault):
-            value = default.arg(None) if default.is_callable else default.arg
-        setattr(ticket, column.key, value)  # a column never set is not loaded: now it is
+    for column in _NEW_TICKET_COLUMNS:
+        value = held.get(column.key)
+        if value is None:
+            default = column.default
+            if isinstance(default, ColumnDefault):
+                value = default.arg(None) if default.is_callable else default.arg
+            if column.key not in held or value is not None:
+                setattr(ticket, column.key, value)  # never set, so not loaded: now it is
         row[column.key] = value
     return row
 

@@ -69,7 +69,8 @@ def insert_new(rows: NewTicketRows) -> tuple[int, list[int]]:
 
 
 def _json(value) -> str:
-    return json.dumps(jsonable(value), ensure_ascii=False)
+    # `default` meets only the dates and sets, instead of a copy of every row made first
+    return json.dumps(value, ensure_ascii=False, default=jsonable)
 
 
 def _columns(table) -> str:
