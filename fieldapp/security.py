@@ -14,14 +14,16 @@ from flask import Flask, current_app, g, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-# No inline script or style anywhere: an injected one (or a style attribute) cannot run. The
-# nonce is there for a page that one day needs an inline block: `nonce="{{ csp_nonce() }}"`.
+# No inline script or style anywhere: an injected one (or a style attribute) cannot run. A
+# page that one day needs an inline block writes `nonce="{{ csp_nonce() }}"` on it, and its
+# policy then allows that nonce; an answer that asked for none allows no inline code at all.
 _CSP = (
-    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; "
-    "style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; connect-src 'self'; "
+    "default-src 'self'; script-src 'self'{nonce}; "
+    "style-src 'self'{nonce}; img-src 'self' data:; connect-src 'self'; "
     "font-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+_CSP_WITHOUT_NONCE = _CSP.format(nonce="")
 _FIXED = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",  # ticket addresses never leave the app
@@ -63,7 +65,10 @@ def csp_nonce() -> str:
 
 
 def _add_headers(response: Response) -> Response:
-    response.headers["Content-Security-Policy"] = _CSP.format(nonce=csp_nonce())
+    nonce = g.get("csp_nonce")
+    response.headers["Content-Security-Policy"] = (
+        _CSP.format(nonce=f" 'nonce-{nonce}'") if nonce else _CSP_WITHOUT_NONCE
+    )
     for name, value in _FIXED.items():
         response.headers.setdefault(name, value)
     hsts = current_app.config.get("HSTS")

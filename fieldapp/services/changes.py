@@ -28,6 +28,7 @@ from fieldapp.services.jsonable import jsonable
 from fieldapp.services.new_ticket import TICKET_STREAM, NewTicketRows, insert_new
 from fieldapp.services.reminder_plan import new_ticket_rows, replan, replan_incidents
 from fieldapp.services.ticket_state import (
+    state_columns,
     to_incident_state,
     to_state,
     write_incident_state,
@@ -204,15 +205,16 @@ class ChangeSet:
         """Write every change kept so far (no commit), and start afresh.
 
         Raises CrmIdTaken when a new ticket's crm_id was written meanwhile."""
-        for touched in self._touched.values():
-            _write_ticket(touched, self.now)
+        new = {id(t) for t in self._new}
+        for key, touched in self._touched.items():
+            if key not in new:  # a new ticket's row is written whole by _insert_new
+                _write_ticket(touched, self.now)
         for touched_incident in self._incidents.values():
             _write_incident(touched_incident, self.now)
         db.session.flush()  # new incidents get their ids; changed rows are updated
         self._flush_incidents()
-        new = {id(t) for t in self._new}
         for ticket in self._new:
-            self._insert_new(ticket, self._touched[id(ticket)].state)
+            self._insert_new(self._touched[id(ticket)])
         kept = [(ticket, row, user) for ticket, row, user in self._events if id(ticket) not in new]
         if kept:
             db.session.execute(
@@ -232,14 +234,15 @@ class ChangeSet:
         )
         self._touched, self._new, self._events = {}, [], []
 
-    def _insert_new(self, ticket: Ticket, state: TicketState) -> None:
+    def _insert_new(self, touched: _Touched) -> None:
         """A new ticket with its events, reminders and callbacks, in one statement; then the
         ticket object holds what was written, so whoever answers with it reads nothing."""
+        ticket = touched.ticket
         kept = [(row, user) for t, row, user in self._events if t is ticket]
         rows = NewTicketRows(
-            ticket=_new_row(ticket),
+            ticket=_new_row(touched, self.now),
             events=[row for row, _ in kept],
-            reminders=new_ticket_rows(state, self.now, self.cal),
+            reminders=new_ticket_rows(touched.state, self.now, self.cal),
             callbacks=[
                 _callback_row(ticket, row, user, self.now)
                 for row, user in kept
@@ -247,7 +250,7 @@ class ChangeSet:
             ],
         )
         ticket_id, event_ids = insert_new(rows)
-        ticket.id = ticket_id
+        vars(ticket)["id"] = ticket_id
         set_committed_value(
             ticket,
             "events",
@@ -283,20 +286,24 @@ class ChangeSet:
         self._incidents, self._new_incidents, self._incident_events = {}, [], []
 
 
-def _new_row(ticket: Ticket) -> dict:
-    """A new ticket's row as an ORM insert would write it: unset columns take their defaults,
-    which are copied onto the object too, so that it equals the row."""
-    held = vars(ticket)  # the values set so far, read without the attributes' machinery
-    row = {}
+def _new_row(touched: _Touched, now: datetime) -> dict:
+    """A new ticket's row as an ORM insert would write it (unset columns take their defaults),
+    copied onto the object as its loaded values: it was built untracked (intake._new_ticket),
+    is written by one statement, and then only read."""
+    ticket = touched.ticket
+    held = vars(ticket)
+    row = {column.key: held.get(column.key) for column in _NEW_TICKET_COLUMNS}
+    row.update(
+        state_columns(touched.state),
+        version=touched.changes,
+        updated_at=now,
+        last_action_at=touched.last_action_at,
+    )
     for column in _NEW_TICKET_COLUMNS:
-        value = held.get(column.key)
-        if value is None:
-            default = column.default
-            if isinstance(default, ColumnDefault):
-                value = default.arg(None) if default.is_callable else default.arg
-            if column.key not in held or value is not None:
-                setattr(ticket, column.key, value)  # never set, so not loaded: now it is
-        row[column.key] = value
+        default = column.default
+        if row[column.key] is None and isinstance(default, ColumnDefault):
+            row[column.key] = default.arg(None) if default.is_callable else default.arg
+    held.update(row)
     return row
 
 

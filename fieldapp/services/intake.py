@@ -11,6 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from fieldapp.extensions import db
 from fieldapp.models import Team, Ticket, User, utcnow
 from fieldapp.models.types import UTCDateTime
+from fieldapp.models.written import as_written
 from fieldapp.rules import counter, customers, deadlines, lifecycle
 from fieldapp.rules.actions import OPEN_STATUSES
 from fieldapp.rules.policy import Policy
@@ -91,31 +92,35 @@ def team_exists(code: str) -> bool:
 
 
 def _new_ticket(data: dict, team: TeamRef, origin: str) -> Ticket:
-    """The ticket row before any rule has run."""
+    """The ticket row before any rule has run: written whole by one statement, never through
+    the session, so built without the ORM's tracking of each attribute."""
     customer = data["customer"]
-    return Ticket(
-        crm_id=data["crm_id"],
-        type=data["type"],
-        team_id=team.id,
-        channel=data["channel"],
-        origin=origin,
-        content=data.get("content") or "",
-        customer_code=customer.get("code"),
-        customer_name=customer["name"],
-        customer_name_key=customers.fold(customer["name"]),
-        customer_phone=customers.normalise_phone(customer.get("phone")),
-        customer_address=customer.get("address") or "",
-        customer_birth_date=customer.get("birth_date"),
-        customer_birth_year=customer.get("birth_year"),
-        customer_sex=customer.get("sex"),
-        customer_important=bool(customer.get("important")),
-        customer_difficult=bool(customer.get("difficult")),
-        customer_station=customer.get("station"),
-        customer_feeder=customer.get("feeder"),
-        repeat_of=data.get("repeat_of"),
-        contact_count=data.get("contact_count") or 1,
-        received_at=data["received_at"],
-        version=0,
+    return as_written(
+        Ticket,
+        dict(
+            crm_id=data["crm_id"],
+            type=data["type"],
+            team_id=team.id,
+            channel=data["channel"],
+            origin=origin,
+            content=data.get("content") or "",
+            customer_code=customer.get("code"),
+            customer_name=customer["name"],
+            customer_name_key=customers.fold(customer["name"]),
+            customer_phone=customers.normalise_phone(customer.get("phone")),
+            customer_address=customer.get("address") or "",
+            customer_birth_date=customer.get("birth_date"),
+            customer_birth_year=customer.get("birth_year"),
+            customer_sex=customer.get("sex"),
+            customer_important=bool(customer.get("important")),
+            customer_difficult=bool(customer.get("difficult")),
+            customer_station=customer.get("station"),
+            customer_feeder=customer.get("feeder"),
+            repeat_of=data.get("repeat_of"),
+            contact_count=data.get("contact_count") or 1,
+            received_at=data["received_at"],
+            version=0,
+        ),
     )
 
 

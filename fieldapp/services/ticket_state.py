@@ -10,6 +10,11 @@ from fieldapp.rules.state import Actor, Customer, TicketState
 _COLUMNS = tuple(f.name for f in fields(TicketState) if f.name != "flags")
 
 
+def state_columns(state: TicketState) -> dict:
+    """The ticket row's columns that hold the state."""
+    return {name: getattr(state, name) for name in _COLUMNS} | {"flags": sorted(state.flags)}
+
+
 def to_state(ticket: Ticket) -> TicketState:
     """The rules' view of a ticket row."""
     values = {name: getattr(ticket, name) for name in _COLUMNS}
