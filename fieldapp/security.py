@@ -10,7 +10,7 @@ import logging
 import re
 import secrets
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, request, session
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -84,7 +84,10 @@ def _mark_personal(response: Response) -> None:
     keep their long caching; an answer that already says no-store keeps its words."""
     if request.endpoint == "static" or response.cache_control.public:
         return
-    user = current_user.username if current_user.is_authenticated else None
+    # Sessions are the only way in (no remember cookie, no token): without one in the
+    # session, no user is signed in, and the users table need not be asked.
+    signed_in = "_user_id" in session and current_user.is_authenticated
+    user = current_user.username if signed_in else None
     if (user or request.path.startswith("/api/")) and not response.cache_control.no_store:
         response.headers["Cache-Control"] = PERSONAL
     if user:

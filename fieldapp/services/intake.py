@@ -127,8 +127,9 @@ def _new_ticket(data: dict, team: TeamRef, origin: str) -> Ticket:
 def _as_written(ticket: Ticket, team: TeamRef) -> Ticket:
     """The new ticket as the database holds it, with its team and no assignee: detached, with
     everything loaded, so answering with it reads nothing back."""
-    team_row = Team(id=team.id, code=team.code, name=team.name, company_id=team.company_id)
-    make_transient_to_detached(team_row)
+    team_row = as_written(
+        Team, {"id": team.id, "code": team.code, "name": team.name, "company_id": team.company_id}
+    )
     set_committed_value(ticket, "team", team_row)
     set_committed_value(ticket, "assignee", None)
     make_transient_to_detached(ticket)
