@@ -17,9 +17,9 @@ SQLite has no INSERT inside WITH: the ticket's INSERT … RETURNING, then one mu
 per table. A crm_id already taken (the same push, twice at once) inserts nothing anywhere.
 """
 
-import json
 from dataclasses import dataclass
 
+import orjson
 from sqlalchemy import insert, text
 from sqlalchemy.dialects import sqlite
 
@@ -69,8 +69,9 @@ def insert_new(rows: NewTicketRows) -> tuple[int, list[int]]:
 
 
 def _json(value) -> str:
-    # `default` meets only the dates and sets, instead of a copy of every row made first
-    return json.dumps(value, ensure_ascii=False, default=jsonable)
+    """orjson writes datetimes as ISO 8601 itself (with their offset, which the database
+    keeps) at a tenth of the json module's cost; `default` meets only sets."""
+    return orjson.dumps(value, default=jsonable).decode()
 
 
 def _columns(table) -> str:
