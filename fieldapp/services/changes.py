@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnDefault, insert
+from sqlalchemy import ColumnDefault, Connection, insert
 from sqlalchemy.orm.attributes import set_committed_value
 
 from fieldapp.extensions import db
@@ -81,6 +81,8 @@ class ChangeSet:
     now: datetime
     cal: WorkCalendar
     policy: Policy
+    # Where new tickets are inserted: the session's connection unless the intake gives its own.
+    connection: Connection | None = None
     _touched: dict[int, _Touched] = field(default_factory=dict)
     _new: list[Ticket] = field(default_factory=list)
     _events: list[tuple[Ticket, dict, User | None]] = field(default_factory=list)
@@ -249,7 +251,7 @@ class ChangeSet:
                 if crm_hears(row["action"], row["data"])
             ],
         )
-        ticket_id, event_ids = insert_new(rows)
+        ticket_id, event_ids = insert_new(rows, self.connection or db.session.connection())
         vars(ticket)["id"] = ticket_id
         set_committed_value(
             ticket,

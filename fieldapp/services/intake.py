@@ -4,7 +4,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import ColumnElement, and_, bindparam, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, or_, select
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -23,7 +23,7 @@ from fieldapp.services.policy import current_policy
 from fieldapp.services.reference import TeamRef
 from fieldapp.services.ticket_state import actor_of, customer_of
 from fieldapp.services.tickets import ticket_loads
-from fieldapp.services.transactions import begin_write
+from fieldapp.services.transactions import write_connection
 
 
 class UnknownTeam(ValueError):
@@ -40,26 +40,28 @@ def receive(
     callbacks), which on PostgreSQL commits by itself. An outage call naming its station or
     feeder also locks its incident, and so runs in a transaction. Raises UnknownTeam, before
     anything is written, for a team not ours."""
-    now = now or utcnow()
     customer = data["customer"]
-    begin_write(
-        *([user] if user is not None else []),
-        one_statement=not incident_intake.may_join(
-            data["type"], customer.get("station"), customer.get("feeder")
-        ),
+    one_statement = not incident_intake.may_join(
+        data["type"], customer.get("station"), customer.get("feeder")
     )
+    keep = [user] if user is not None else []
+    with write_connection(*keep, one_statement=one_statement) as connection:
+        return _receive(connection, data, now or utcnow(), user, origin)
+
+
+def _receive(
+    connection: Connection, data: dict, now: datetime, user: User | None, origin: str
+) -> tuple[Ticket, bool]:
     policy = current_policy()
-    version, existing, earlier = _lookup(data, policy)
+    version, existing, earlier = _lookup(connection, data, policy)
     if existing is not None:
-        db.session.rollback()  # release the write lock: nothing to write
         return _pushed_before(data["crm_id"]), False
     ref = reference.current(version)
     team = ref.teams.get(data["team"])
     if team is None:
-        db.session.rollback()
         raise UnknownTeam(data["team"])
     ticket = _new_ticket(data, team, origin)
-    changes = ChangeSet(now, ref.calendar, policy)
+    changes = ChangeSet(now, ref.calendar, policy, connection=connection)
     ticket.contact_count = _contact_number(ticket.contact_count, earlier)
     repeat = bool(data.get("repeat_of")) or ticket.contact_count >= 2
     ticket.repeat_after_deadline = any(_was_late_at(e, ticket.received_at) for e in earlier)
@@ -80,9 +82,7 @@ def receive(
     try:
         changes.flush()
     except CrmIdTaken:  # the same crm_id pushed twice at once: the first one wins
-        db.session.rollback()
         return _pushed_before(data["crm_id"]), False
-    db.session.commit()
     return _as_written(ticket, team), True
 
 
@@ -173,7 +173,9 @@ class _Earlier:
     completed_at: datetime | None
 
 
-def _lookup(data: dict, policy: Policy) -> tuple[int, _Earlier | None, list[_Earlier]]:
+def _lookup(
+    connection: Connection, data: dict, policy: Policy
+) -> tuple[int, _Earlier | None, list[_Earlier]]:
     """One read: (the teams' and calendar's version, an earlier push of this crm_id, the
     earlier tickets this one repeats: the one the CRM names, and the customer's tickets of the
     same type received before it that are open or closed only recently). Only the columns the
@@ -184,8 +186,7 @@ def _lookup(data: dict, policy: Policy) -> tuple[int, _Earlier | None, list[_Ear
         params.update(
             code=code, type=data["type"], received=received, recent=received - policy.repeat_window
         )
-    # On the session's connection: a Core query, spared the ORM's handling of a session query.
-    rows = db.session.connection().execute(_lookup_statement(bool(code)), params).all()
+    rows = connection.execute(_lookup_statement(bool(code)), params).all()  # Core, not ORM
     tickets = [_Earlier(*row[1:]) for row in rows if row.crm_id is not None]
     existing = next((t for t in tickets if t.crm_id == data["crm_id"]), None)
     return rows[0].version, existing, [t for t in tickets if t is not existing]

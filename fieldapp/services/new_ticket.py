@@ -20,10 +20,9 @@ per table. A crm_id already taken (the same push, twice at once) inserts nothing
 from dataclasses import dataclass
 
 import orjson
-from sqlalchemy import insert, text
+from sqlalchemy import Connection, insert, text
 from sqlalchemy.dialects import sqlite
 
-from fieldapp.extensions import db
 from fieldapp.models import CrmCallback, Event, Reminder, Ticket
 from fieldapp.services.jsonable import jsonable
 
@@ -46,26 +45,22 @@ class NewTicketRows:
     callbacks: list[dict]
 
 
-def insert_new(rows: NewTicketRows) -> tuple[int, list[int]]:
+def insert_new(rows: NewTicketRows, connection: Connection) -> tuple[int, list[int]]:
     """Write the rows; (the ticket's id, its events' ids in order). Raises CrmIdTaken."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        written = (
-            db.session.connection()
-            .execute(
-                _ONE_STATEMENT,
-                {
-                    "ticket": _json(rows.ticket),
-                    "events": _json(rows.events),
-                    "reminders": _json(rows.reminders),
-                    "callbacks": _json(rows.callbacks),
-                },
-            )
-            .first()
-        )
+    if connection.dialect.name == "postgresql":
+        written = connection.execute(
+            _ONE_STATEMENT,
+            {
+                "ticket": _json(rows.ticket),
+                "events": _json(rows.events),
+                "reminders": _json(rows.reminders),
+                "callbacks": _json(rows.callbacks),
+            },
+        ).first()
         if written is None:
             raise CrmIdTaken(rows.ticket["crm_id"])
         return written[0], list(written[1])
-    return _statement_by_table(rows)
+    return _statement_by_table(rows, connection)
 
 
 def _json(value) -> str:
@@ -107,8 +102,8 @@ def _from_ticket(table, param: str, computed: dict[str, str] | None = None) -> s
 _ONE_STATEMENT = _one_statement()
 
 
-def _statement_by_table(rows: NewTicketRows) -> tuple[int, list[int]]:
-    ticket_id = db.session.scalar(
+def _statement_by_table(rows: NewTicketRows, connection: Connection) -> tuple[int, list[int]]:
+    ticket_id = connection.scalar(
         sqlite.insert(_TICKETS)
         .values(**rows.ticket)
         .on_conflict_do_nothing(index_elements=["crm_id"])
@@ -116,16 +111,16 @@ def _statement_by_table(rows: NewTicketRows) -> tuple[int, list[int]]:
     )
     if ticket_id is None:
         raise CrmIdTaken(rows.ticket["crm_id"])
-    event_ids = db.session.scalars(
+    event_ids = connection.scalars(
         insert(_EVENTS).returning(_EVENTS.c.id, sort_by_parameter_order=True),
         [{**row, "ticket_id": ticket_id} for row in rows.events],
     ).all()
     if rows.reminders:
-        db.session.execute(
+        connection.execute(
             insert(_REMINDERS), [{**row, "ticket_id": ticket_id} for row in rows.reminders]
         )
     if rows.callbacks:
-        db.session.execute(
+        connection.execute(
             insert(_CALLBACKS),
             [
                 {**row, "ticket_id": ticket_id, "stream": f"{TICKET_STREAM}{ticket_id}"}
