@@ -4,7 +4,7 @@ gunicorn serves the app (BENCH_WEB_WORKERS processes of BENCH_WEB_THREADS thread
 PostgreSQL; BENCH_INTAKE_TICKETS signed outage pushes (default 2,000) are sent by
 BENCH_INTAKE_CLIENTS threads (default 16). On the same database, a second gunicorn of the same
 shape serves `bench._bare`: the same HMAC check and one INSERT of the body. The two are
-measured in turn, BENCH_INTAKE_ROUNDS times (default 3), and the figures are the medians, so
+measured in turn, BENCH_INTAKE_ROUNDS times (default 5), and the figures are the medians, so
 that a burst of other work on the machine moves one round, not the result. The ratio says what
 the app's intake (validation, deadlines, event, reminder plan, in one transaction) costs over
 the floor of a signed write.
@@ -30,7 +30,7 @@ from bench._servers import (
 
 TICKETS = int(os.environ.get("BENCH_INTAKE_TICKETS", "2000"))
 CLIENTS = int(os.environ.get("BENCH_INTAKE_CLIENTS", "16"))
-ROUNDS = max(3, int(os.environ.get("BENCH_INTAKE_ROUNDS", "3")))
+ROUNDS = max(3, int(os.environ.get("BENCH_INTAKE_ROUNDS", "5")))
 TEAMS = 8
 WARM_UP = 50
 
