@@ -19,3 +19,8 @@ import os
 
 workers = int(os.environ.get("WEB_WORKERS", "2"))
 threads = int(os.environ.get("WEB_THREADS", "4"))
+# An idle keep-alive connection is closed after this many seconds. gunicorn's default, 2 s,
+# closed connections that clients were about to reuse after a short pause: the sync bench lost
+# one batch per run to "Remote end closed connection without response", and none at 75 s.
+# gthread keeps idle connections in its poller, not in a thread, so a long wait costs little.
+keepalive = int(os.environ.get("WEB_KEEPALIVE", "75"))
