@@ -67,7 +67,7 @@ class Config:
         "LOGIN_ADDRESS_RATE_LIMIT", "20 per 10 minutes; 100 per day"
     )
     LOGIN_ADDRESS_DELAY_SECONDS = int(os.environ.get("LOGIN_ADDRESS_DELAY_SECONDS", "5"))
-    RATELIMIT_STORAGE_URI: str | None = None  # None → the app's Redis
+    SIGN_IN_COUNTS_URI: str | None = None  # where failed sign-ins count; None → the app's Redis
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     # Photos are at most 5 MB each; a sync batch may carry a few.
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
@@ -135,7 +135,7 @@ class TestConfig(Config):
     CRM_CALLBACK_URL = None
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or "sqlite://"
     REDIS_URL = os.environ.get("REDIS_URL")
-    RATELIMIT_STORAGE_URI = "memory://"  # each test app counts from zero
+    SIGN_IN_COUNTS_URI = "memory://"  # each test app counts from zero
     # Plain http, as the development run (the production settings are tested on their own).
     HTTPS = SESSION_COOKIE_SECURE = False
     SESSION_COOKIE_NAME = "session"

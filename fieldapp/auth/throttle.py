@@ -54,9 +54,9 @@ _COUNTS = "fieldapp.sign_in_counts"
 def init_app(app: Flask) -> None:
     """Count in the app's Redis unless told otherwise. The `limits` library is used directly:
     only the sign-in views are limited, so no hook needs to run on every other request."""
-    if not app.config.get("RATELIMIT_STORAGE_URI"):
-        app.config["RATELIMIT_STORAGE_URI"] = storage_uri(app)
-    app.extensions[_COUNTS] = Counts(storage_from_string(app.config["RATELIMIT_STORAGE_URI"]))
+    if not app.config.get("SIGN_IN_COUNTS_URI"):
+        app.config["SIGN_IN_COUNTS_URI"] = storage_uri(app)
+    app.extensions[_COUNTS] = Counts(storage_from_string(app.config["SIGN_IN_COUNTS_URI"]))
 
 
 def reset_counts(app: Flask) -> None:
@@ -199,12 +199,11 @@ class Counts:
     not lock everyone out, nor make every sign-in wait for it."""
 
     def __init__(self, storage):
-        self._storage = storage
         self._shared = MovingWindowRateLimiter(storage)
         self._down_until = 0.0
 
     def reset(self) -> None:
-        self._storage.reset()
+        self._shared.storage.reset()
 
     def call(self, method: str, *args):
         """The strategy's method, on Redis when it answers."""

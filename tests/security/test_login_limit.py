@@ -21,10 +21,10 @@ WRONG = {"username": "crew", "password": "wrong"}
 def limited_app(request, monkeypatch):
     """The app counting in memory (tests' default) or in its own Redis (the real setting)."""
     if request.param == "redis":
-        monkeypatch.setattr(TestConfig, "RATELIMIT_STORAGE_URI", None)
+        monkeypatch.setattr(TestConfig, "SIGN_IN_COUNTS_URI", None)
     app = request.getfixturevalue("app")
     if request.param == "redis":
-        assert app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "redis+unix://"))
+        assert app.config["SIGN_IN_COUNTS_URI"].startswith(("redis://", "redis+unix://"))
         get_redis(app).ping()  # the embedded server is started by the first who needs it
         reset_counts(app)  # a real server keeps the counts of the run's earlier tests
     request.getfixturevalue("org")
