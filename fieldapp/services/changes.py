@@ -39,7 +39,11 @@ _NOTE_KEYS = ("note", "status_note", "result")
 _TICKETS, _EVENTS = Ticket.__table__, Event.__table__
 _INCIDENT_EVENTS = IncidentEvent.__table__
 _CALLBACKS = CrmCallback.__table__
-_NEW_TICKET_COLUMNS = tuple(c for c in _TICKETS.columns if not c.primary_key)
+_NEW_TICKET_COLUMNS = tuple(c.key for c in _TICKETS.columns if not c.primary_key)
+# The defaults an ORM insert would give the columns left unset: (column, value or function).
+_TICKET_DEFAULTS = tuple(
+    (c.key, c.default) for c in _TICKETS.columns if isinstance(c.default, ColumnDefault)
+)
 
 
 class _Counted:
@@ -294,17 +298,16 @@ def _new_row(touched: _Touched, now: datetime) -> dict:
     is written by one statement, and then only read."""
     ticket = touched.ticket
     held = vars(ticket)
-    row = {column.key: held.get(column.key) for column in _NEW_TICKET_COLUMNS}
+    row = {key: held.get(key) for key in _NEW_TICKET_COLUMNS}
     row.update(
         state_columns(touched.state),
         version=touched.changes,
         updated_at=now,
         last_action_at=touched.last_action_at,
     )
-    for column in _NEW_TICKET_COLUMNS:
-        default = column.default
-        if row[column.key] is None and isinstance(default, ColumnDefault):
-            row[column.key] = default.arg(None) if default.is_callable else default.arg
+    for key, default in _TICKET_DEFAULTS:
+        if row[key] is None:
+            row[key] = default.arg(None) if default.is_callable else default.arg
     held.update(row)
     return row
 

@@ -83,7 +83,7 @@ def _receive(
         changes.flush()
     except CrmIdTaken:  # the same crm_id pushed twice at once: the first one wins
         return _pushed_before(data["crm_id"]), False
-    return _as_written(ticket, team), True
+    return _answerable(ticket, team), True
 
 
 def team_exists(code: str) -> bool:
@@ -124,7 +124,7 @@ def _new_ticket(data: dict, team: TeamRef, origin: str) -> Ticket:
     )
 
 
-def _as_written(ticket: Ticket, team: TeamRef) -> Ticket:
+def _answerable(ticket: Ticket, team: TeamRef) -> Ticket:
     """The new ticket as the database holds it, with its team and no assignee: detached, with
     everything loaded, so answering with it reads nothing back."""
     team_row = as_written(
