@@ -9,7 +9,6 @@ what the service worker fetches for itself is on its own target, so the body byt
 sent in each phase are counted as well.
 """
 
-import os
 import tempfile
 import threading
 from collections import defaultdict
@@ -18,17 +17,8 @@ from werkzeug.serving import make_server
 
 from bench import Figure
 from bench.page_weight import CREW, PASSWORD, TARGET_KB, _Quiet, _seeded_app
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, PHONE_CONTEXT
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PHONE = {"width": 360, "height": 740}
 SW_READY_MS = 10_000
 
 
@@ -127,10 +117,8 @@ def _loads(base: str, counter: _BodyBytes) -> tuple[_Load, _Load, bool]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(
-            viewport=PHONE, service_workers="allow", locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
-        )
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(**PHONE_CONTEXT)
         answer = context.request.post(
             f"{base}/api/v1/session", data={"username": CREW, "password": PASSWORD}
         )

@@ -11,17 +11,9 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, PHONE_CONTEXT
+
 SCREENSHOTS = Path(__file__).parent / "screenshots"
-PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture
@@ -54,9 +46,7 @@ def browser():
 @pytest.fixture
 def context(browser):
     """A fresh browser profile at phone size, service workers allowed."""
-    ctx = browser.new_context(
-        viewport=PHONE, service_workers="allow", locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
-    )
+    ctx = browser.new_context(**PHONE_CONTEXT)
     yield ctx
     ctx.close()
 
