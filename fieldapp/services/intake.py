@@ -20,6 +20,7 @@ from fieldapp.services import incident_intake, reference
 from fieldapp.services.changes import ChangeSet
 from fieldapp.services.new_ticket import CrmIdTaken
 from fieldapp.services.policy import current_policy
+from fieldapp.services.precompiled import Precompiled
 from fieldapp.services.reference import TeamRef
 from fieldapp.services.ticket_state import actor_of, customer_of
 from fieldapp.services.tickets import ticket_loads
@@ -186,15 +187,15 @@ def _lookup(
         params.update(
             code=code, type=data["type"], received=received, recent=received - policy.repeat_window
         )
-    rows = connection.execute(_lookup_statement(bool(code)), params).all()  # Core, not ORM
+    rows = _lookup_statement(bool(code)).execute(connection, params).all()  # Core, not ORM
     tickets = [_Earlier(*row[1:]) for row in rows if row.crm_id is not None]
     existing = next((t for t in tickets if t.crm_id == data["crm_id"]), None)
     return rows[0].version, existing, [t for t in tickets if t is not existing]
 
 
 @cache
-def _lookup_statement(by_customer: bool):
-    """The lookup's query, built once (its values are parameters)."""
+def _lookup_statement(by_customer: bool) -> Precompiled:
+    """The lookup's query, built and compiled once (its values are parameters)."""
     repeats: list[ColumnElement[bool]] = [
         Ticket.crm_id == bindparam("crm_id"),
         Ticket.crm_id == bindparam("repeat_of"),  # NULL when none is named: matches nothing
@@ -206,15 +207,16 @@ def _lookup_statement(by_customer: bool):
                 Ticket.customer_code == bindparam("code"),
                 Ticket.type == bindparam("type"),
                 Ticket.received_at < bindparam("received", type_=UTCDateTime()),
+                # Open as equalities, not an IN list, which is expanded per execution.
                 or_(
-                    Ticket.status.in_(OPEN_STATUSES),
+                    *(Ticket.status == status for status in OPEN_STATUSES),
                     Ticket.completed_at >= recent,
                     Ticket.returned_at >= recent,
                 ),
             )
         )
     version = reference.version_column()
-    return (
+    return Precompiled(
         select(
             version.c.version,
             Ticket.crm_id,

@@ -25,6 +25,7 @@ from sqlalchemy.dialects import sqlite
 
 from fieldapp.models import CrmCallback, Event, Reminder, Ticket
 from fieldapp.services.jsonable import jsonable
+from fieldapp.services.precompiled import Precompiled
 
 TICKET_STREAM = "ticket:"  # + the ticket's id: the stream its CRM callbacks keep order in
 _TICKETS, _EVENTS = Ticket.__table__, Event.__table__
@@ -48,8 +49,8 @@ class NewTicketRows:
 def insert_new(rows: NewTicketRows, connection: Connection) -> tuple[int, list[int]]:
     """Write the rows; (the ticket's id, its events' ids in order). Raises CrmIdTaken."""
     if connection.dialect.name == "postgresql":
-        written = connection.execute(
-            _ONE_STATEMENT,
+        written = _ONE_STATEMENT.execute(
+            connection,
             {
                 "ticket": _json(rows.ticket),
                 "events": _json(rows.events),
@@ -99,7 +100,7 @@ def _from_ticket(table, param: str, computed: dict[str, str] | None = None) -> s
     )
 
 
-_ONE_STATEMENT = _one_statement()
+_ONE_STATEMENT = Precompiled(_one_statement())
 
 
 def _statement_by_table(rows: NewTicketRows, connection: Connection) -> tuple[int, list[int]]:

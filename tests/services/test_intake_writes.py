@@ -6,13 +6,15 @@ import time
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import bindparam, func, insert, select, text
+from sqlalchemy.dialects import postgresql
 
 from fieldapp.desk.walkin import create_walkin
 from fieldapp.extensions import db
 from fieldapp.models import CrmCallback, Event, Reminder, Team, Ticket
 from fieldapp.services.calendar import set_override
 from fieldapp.services.org import load_org
+from fieldapp.services.precompiled import Precompiled
 from tests.api.helpers import intake_body
 from tests.services.test_apply import Statements
 
@@ -158,3 +160,19 @@ def _wait_until_blocked(timeout: float = 20) -> None:
                 return
             time.sleep(0.01)
     raise AssertionError("the push never waited for the twin's row")
+
+
+def test_a_precompiled_statement_refuses_an_in_list():
+    """An IN list is written into the SQL per execution, so it cannot be compiled once."""
+    statement = Precompiled(select(Ticket.id).where(Ticket.status.in_(["received", "accepted"])))
+    with pytest.raises(ValueError, match="IN list"):
+        statement.compiled(postgresql.psycopg.dialect())
+
+
+def test_a_precompiled_statement_keeps_its_constants_apart_from_its_parameters():
+    statement = Precompiled(
+        select(Ticket.id).where(Ticket.status == "received", Ticket.crm_id == bindparam("crm_id"))
+    )
+    compiled = statement.compiled(postgresql.psycopg.dialect())
+    assert "%(crm_id)s" in compiled.sql
+    assert list(compiled.constants.values()) == ["received"]
