@@ -4,7 +4,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import ColumnElement, Connection, and_, bindparam, or_, select
+from sqlalchemy import Connection, bindparam, or_, select, true, union
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -195,15 +195,24 @@ def _lookup(
 
 @cache
 def _lookup_statement(by_customer: bool) -> Precompiled:
-    """The lookup's query, built and compiled once (its values are parameters)."""
-    repeats: list[ColumnElement[bool]] = [
-        Ticket.crm_id == bindparam("crm_id"),
-        Ticket.crm_id == bindparam("repeat_of"),  # NULL when none is named: matches nothing
+    """The lookup's query, built and compiled once (its values are parameters).
+
+    Each way a ticket can be found is its own indexed SELECT, and their UNION is joined to
+    the version. One join ON a OR b OR c read the same rows, but PostgreSQL plans a prepared
+    statement once per connection: planned on an empty or not yet analysed table, the OR
+    became a sequential scan, and stayed one while the table grew (every push read every
+    ticket). Each arm alone is an index lookup under any statistics."""
+    found = [Ticket.crm_id, Ticket.contact_count, Ticket.resolve_by, Ticket.completed_at]
+    columns = [*found, Ticket.received_at]
+    arms = [
+        select(*columns).where(Ticket.crm_id == bindparam("crm_id")),
+        # NULL when the CRM names none: matches nothing.
+        select(*columns).where(Ticket.crm_id == bindparam("repeat_of")),
     ]
     if by_customer:
         recent = bindparam("recent", type_=UTCDateTime())
-        repeats.append(
-            and_(
+        arms.append(
+            select(*columns).where(
                 Ticket.customer_code == bindparam("code"),
                 Ticket.type == bindparam("type"),
                 Ticket.received_at < bindparam("received", type_=UTCDateTime()),
@@ -215,18 +224,13 @@ def _lookup_statement(by_customer: bool) -> Precompiled:
                 ),
             )
         )
+    earlier = union(*arms).subquery("earlier")  # UNION: a ticket found twice counts once
     version = reference.version_column()
     return Precompiled(
-        select(
-            version.c.version,
-            Ticket.crm_id,
-            Ticket.contact_count,
-            Ticket.resolve_by,
-            Ticket.completed_at,
-        )
+        select(version.c.version, *(earlier.c[column.key] for column in found))
         .select_from(version)
-        .outerjoin(Ticket, or_(*repeats))
-        .order_by(Ticket.received_at)
+        .outerjoin(earlier, true())
+        .order_by(earlier.c.received_at)
     )
 
 

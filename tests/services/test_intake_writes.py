@@ -1,6 +1,7 @@
 """The CRM's push in two statements: one read, one write; teams and calendar kept per process
 until an administrator changes them; the answer is what was written."""
 
+import re
 import threading
 import time
 from datetime import UTC, date, datetime
@@ -12,6 +13,7 @@ from sqlalchemy.dialects import postgresql
 from fieldapp.desk.walkin import create_walkin
 from fieldapp.extensions import db
 from fieldapp.models import CrmCallback, Event, Reminder, Team, Ticket
+from fieldapp.services import intake
 from fieldapp.services.calendar import set_override
 from fieldapp.services.org import load_org
 from fieldapp.services.precompiled import Precompiled
@@ -160,6 +162,30 @@ def _wait_until_blocked(timeout: float = 20) -> None:
                 return
             time.sleep(0.01)
     raise AssertionError("the push never waited for the twin's row")
+
+
+@pytest.mark.skipif(
+    "'postgresql' not in __import__('os').environ.get('DATABASE_URL', '')",
+    reason="PostgreSQL's plan of a prepared statement",
+)
+@pytest.mark.parametrize("by_customer", [True, False])
+def test_the_lookup_reads_tickets_by_index_whatever_the_statistics(org, by_customer):
+    """The driver prepares the lookup after a few pushes, and PostgreSQL may then keep one
+    generic plan for the connection's life. Planned on the empty, never analysed table this
+    test starts with, that plan must still find tickets by index: a sequential scan would be
+    kept while the table grows, and every push would read every ticket."""
+    with db.engine.connect() as conn:
+        compiled = intake._lookup_statement(by_customer).compiled(conn.dialect)
+        names = list(dict.fromkeys(re.findall(r"%\((\w+)\)s", compiled.sql)))
+        numbered = re.sub(r"%\((\w+)\)s", lambda m: f"${names.index(m[1]) + 1}", compiled.sql)
+        conn.exec_driver_sql("SET plan_cache_mode = force_generic_plan")
+        conn.exec_driver_sql(f"PREPARE lookup AS {numbered}")
+        nulls = ", ".join("NULL" for _ in names)  # a generic plan holds for any values
+        plan = "\n".join(row[0] for row in conn.exec_driver_sql(f"EXPLAIN EXECUTE lookup({nulls})"))
+        conn.exec_driver_sql("DEALLOCATE lookup")
+        conn.exec_driver_sql("RESET plan_cache_mode")
+    reads = re.findall(r"(\w+ Scan)(?: using \w+)? on tickets\b", plan)
+    assert reads == ["Index Scan"] * (3 if by_customer else 2), plan  # one per way of finding
 
 
 def test_a_precompiled_statement_refuses_an_in_list():
