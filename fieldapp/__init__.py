@@ -6,6 +6,7 @@ from flask import Flask
 
 from fieldapp.config import Config
 from fieldapp.extensions import babel, compress, csrf, db, htmx, login_manager, migrate
+from fieldapp.json_provider import OrjsonProvider
 from fieldapp.urls import IdConverter
 
 
@@ -20,9 +21,7 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.config.from_object(config)
     os.makedirs(app.instance_path, exist_ok=True)
     _default_database(app)
-    # JSON answers keep the order they were built in: sorting every key of every answer
-    # cost the CRM's push a twentieth of its time, for nothing a client reads.
-    app.json.sort_keys = False  # type: ignore[attr-defined]  # DefaultJSONProvider
+    app.json = OrjsonProvider(app)  # unsorted keys, a tenth of the json module's cost
 
     db.init_app(app)
     # Batch mode lets later migrations alter tables on SQLite too.
