@@ -4,7 +4,6 @@ import hashlib
 from pathlib import Path
 
 from flask import Flask, current_app, request, url_for
-from flask.sessions import SecureCookieSessionInterface
 
 YEAR = 365 * 24 * 3600
 
@@ -13,7 +12,6 @@ def init_app(app: Flask) -> None:
     """Give templates asset_url() and let versioned static files be cached for good."""
     app.jinja_env.globals["asset_url"] = asset_url
     app.after_request(_cache_versioned)
-    app.session_interface = StaticWithoutCookie()
 
 
 def asset_url(filename: str) -> str:
@@ -49,10 +47,3 @@ def _cache_versioned(response):
         response.cache_control.immutable = True
         response.cache_control.no_cache = None
     return response
-
-
-class StaticWithoutCookie(SecureCookieSessionInterface):
-    """Sessions as usual, except that static files never carry the (refreshed) cookie."""
-
-    def should_set_cookie(self, app: Flask, session) -> bool:
-        return request.endpoint != "static" and super().should_set_cookie(app, session)

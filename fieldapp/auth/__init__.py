@@ -3,6 +3,7 @@
 from flask import Blueprint, Flask
 
 from fieldapp.auth import throttle
+from fieldapp.auth.cookie import SessionCookie
 from fieldapp.auth.session import enforce_expiry, load_user, unauthorized
 from fieldapp.extensions import login_manager
 
@@ -17,6 +18,7 @@ def init_app(app: Flask) -> None:
     login_manager.user_loader(load_user)
     login_manager.unauthorized_handler(unauthorized)
     login_manager.session_protection = "basic"
+    app.session_interface = SessionCookie()
     app.before_request(enforce_expiry)
     throttle.init_app(app)
     app.cli.add_command(users_cli)
