@@ -168,3 +168,19 @@ def test_only_a_change_rewrites_the_session_cookie(app, org, signed_in):
     switched = client.post("/language", data={"lang": "en", "csrf_token": token})
     assert [c.split("=")[0] for c in switched.headers.getlist("Set-Cookie")] == ["lang"]
     assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+
+
+def test_a_new_secret_key_refuses_old_cookies_unless_kept_as_a_fallback(app, org, signed_in):
+    """The cookie's signer is kept per process: a key rotated in the config is still seen."""
+    client, _ = signed_in("crew")
+    old, old_key = _cookie(client), app.secret_key
+    assert _ok(_replay(app, old))
+    app.secret_key = "a-rotated-secret"
+    assert not _ok(_replay(app, old))
+    app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+    assert _ok(_replay(app, old))
+
+
+def test_a_request_without_the_cookie_is_answered_without_setting_one(app, org):
+    resp = app.test_client().get("/api/v1/tickets")
+    assert resp.status_code == 401 and "Set-Cookie" not in resp.headers
