@@ -15,6 +15,8 @@ _KEY = "fieldapp.session_signer"
 
 
 class SessionCookie(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signer kept and static files cookie-free."""
+
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
         kept = app.extensions.get(_KEY)
