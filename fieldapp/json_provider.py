@@ -11,9 +11,12 @@ names the field that holds one (fieldapp.errors.refused). For the same reason an
 quotes such a field back is written by the json module, which escapes it.
 """
 
+from typing import cast
+
 import orjson
 from flask import Response
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.sansio.response import Response as AnyResponse
 
 _OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
 _COMPACT = {"separators": (",", ":")}
@@ -29,11 +32,12 @@ class OrjsonProvider(DefaultJSONProvider):
             return super().dumps(obj, **kwargs)
         return self._bytes(obj).decode()
 
-    def response(self, *args, **kwargs) -> Response:
+    def response(self, *args, **kwargs) -> AnyResponse:
         obj = self._prepare_response_obj(args, kwargs)
         if self._app.debug:  # indented, as Flask answers in debug mode
             return super().response(obj)
-        return self._app.response_class(self._bytes(obj) + b"\n", mimetype=self.mimetype)
+        response_class = cast(type[Response], self._app.response_class)  # a Flask app's
+        return response_class(self._bytes(obj) + b"\n", mimetype=self.mimetype)
 
     def _bytes(self, obj) -> bytes:
         try:
