@@ -217,7 +217,10 @@ class ChangeSet:
                 _write_ticket(touched, self.now)
         for touched_incident in self._incidents.values():
             _write_incident(touched_incident, self.now)
-        db.session.flush()  # new incidents get their ids; changed rows are updated
+        # Only rows the session tracks need its flush: a push that creates its ticket and
+        # nothing else never opens the session at all.
+        if len(new) < len(self._touched) or self._incidents:
+            db.session.flush()  # new incidents get their ids; changed rows are updated
         self._flush_incidents()
         for ticket in self._new:
             self._insert_new(self._touched[id(ticket)])
