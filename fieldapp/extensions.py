@@ -3,7 +3,6 @@
 from typing import TYPE_CHECKING, ClassVar
 
 from flask_babel import Babel
-from flask_compress import Compress
 from flask_htmx import HTMX
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -11,6 +10,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import Table
 from sqlalchemy.orm import DeclarativeBase
+
+from fieldapp.compression import Compress
 
 
 class Base(DeclarativeBase):

@@ -9,7 +9,7 @@ from fieldapp.api import bp
 from fieldapp.api.errors import error_response
 from fieldapp.api.schemas import UNKNOWN_TEAM, ChaseSchema, IntakeSchema, TicketSchema
 from fieldapp.errors.refused import TOO_DEEP, refused_fields, too_deep
-from fieldapp.extensions import csrf
+from fieldapp.extensions import compress, csrf
 from fieldapp.rules.text import N_
 from fieldapp.services.chase import chase
 from fieldapp.services.intake import UnknownTeam, receive, team_exists
@@ -22,6 +22,7 @@ INTAKE, TICKET, CHASE = IntakeSchema(team_exists=team_exists), TicketSchema(), C
 
 @bp.post("/crm/tickets")
 @csrf.exempt  # authenticated by its HMAC signature instead of a session
+@compress.exempt  # answered to a server (fieldapp.compression)
 def crm_push():
     """Receive a ticket from the CRM.
     ---
@@ -70,6 +71,7 @@ def crm_push():
 
 @bp.post("/crm/tickets/<crm_id>/chase")
 @csrf.exempt  # authenticated by its HMAC signature instead of a session
+@compress.exempt  # answered to a server (fieldapp.compression)
 def crm_chase(crm_id: str):
     """The call center chases a ticket (đôn đốc).
     ---

@@ -1,7 +1,11 @@
 """What travels on the wire: compressed text, static files cached by their digest."""
 
 import gzip
+import json
 import re
+
+from tests.api.helpers import intake_body
+from tests.conftest import sign
 
 
 def test_pages_css_and_js_are_gzipped(client, login, ticket):
@@ -43,3 +47,27 @@ def test_no_inline_scripts_or_styles(client, login, ticket):
         html = client.get(url).get_data(as_text=True)
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
         assert not re.search(r"\sstyle=|<style|\son[a-z]+=", html), url
+
+
+def test_the_crms_answers_are_plain_and_a_phones_compressed(app, org, client, login):
+    """The CRM is a server on a data-centre link: compressing its 1.5 KB answers cost more
+    CPU at both ends than the bytes were worth. A phone's answers stay compressed."""
+    secret, gzip_please = app.config["CRM_SHARED_SECRET"], {"Accept-Encoding": "gzip"}
+    push = json.dumps(intake_body()).encode()
+    pushed = client.post(
+        "/api/v1/crm/tickets", data=push, headers={**sign(push, secret), **gzip_please}
+    )
+    assert pushed.status_code == 201 and "Content-Encoding" not in pushed.headers
+    assert len(pushed.data) > 500  # large enough to be compressed otherwise
+    ticket = pushed.get_json()
+    chase = json.dumps({"at": ticket["received_at"]}).encode()
+    chased = client.post(
+        f"/api/v1/crm/tickets/{ticket['crm_id']}/chase",
+        data=chase,
+        headers={**sign(chase, secret), **gzip_please},
+    )
+    assert chased.status_code == 200 and "Content-Encoding" not in chased.headers
+    login("crew")
+    read = client.get(f"/api/v1/tickets/{ticket['id']}", headers=gzip_please)
+    assert read.status_code == 200 and read.headers["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(read.data))["crm_id"] == ticket["crm_id"]
