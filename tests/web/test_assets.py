@@ -5,7 +5,7 @@ import json
 import re
 
 from tests.api.helpers import intake_body
-from tests.conftest import sign
+from tests.api.test_procedure import chase
 
 
 def test_pages_css_and_js_are_gzipped(client, login, ticket):
@@ -49,25 +49,17 @@ def test_no_inline_scripts_or_styles(client, login, ticket):
         assert not re.search(r"\sstyle=|<style|\son[a-z]+=", html), url
 
 
-def test_the_crms_answers_are_plain_and_a_phones_compressed(app, org, client, login):
+def test_the_crms_answers_are_plain_and_a_phones_compressed(app, org, client, login, push_ticket):
     """The CRM is a server on a data-centre link: compressing its 1.5 KB answers cost more
     CPU at both ends than the bytes were worth. A phone's answers stay compressed."""
-    secret, gzip_please = app.config["CRM_SHARED_SECRET"], {"Accept-Encoding": "gzip"}
-    push = json.dumps(intake_body()).encode()
-    pushed = client.post(
-        "/api/v1/crm/tickets", data=push, headers={**sign(push, secret), **gzip_please}
-    )
+    client.environ_base["HTTP_ACCEPT_ENCODING"] = "gzip"  # every request below asks for it
+    pushed = push_ticket(intake_body())
     assert pushed.status_code == 201 and "Content-Encoding" not in pushed.headers
     assert len(pushed.data) > 500  # large enough to be compressed otherwise
     ticket = pushed.get_json()
-    chase = json.dumps({"at": ticket["received_at"]}).encode()
-    chased = client.post(
-        f"/api/v1/crm/tickets/{ticket['crm_id']}/chase",
-        data=chase,
-        headers={**sign(chase, secret), **gzip_please},
-    )
+    chased = chase(client, app, ticket["crm_id"], {"at": ticket["received_at"]})
     assert chased.status_code == 200 and "Content-Encoding" not in chased.headers
     login("crew")
-    read = client.get(f"/api/v1/tickets/{ticket['id']}", headers=gzip_please)
+    read = client.get(f"/api/v1/tickets/{ticket['id']}")
     assert read.status_code == 200 and read.headers["Content-Encoding"] == "gzip"
     assert json.loads(gzip.decompress(read.data))["crm_id"] == ticket["crm_id"]
