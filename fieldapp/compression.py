@@ -16,23 +16,19 @@ View = TypeVar("View", bound=Callable[..., object])
 
 
 class Compress(flask_compress.Compress):
-    """Flask-Compress with an exempt list, as Flask-WTF's CSRFProtect has."""
+    """Flask-Compress with an exempt list of views, as Flask-WTF's CSRFProtect has."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._exempt: set[str] = set()
+        self._exempt: set[Callable[..., object]] = set()  # the view functions themselves
 
     def exempt(self, view: View) -> View:
         """Mark a view whose answers are never compressed."""
-        self._exempt.add(_name(view))
+        self._exempt.add(view)
         return view
 
     def after_request(self, response: Response | None) -> Response:
         view = current_app.view_functions.get(request.endpoint or "")
-        if response is not None and view is not None and _name(view) in self._exempt:
+        if response is not None and view in self._exempt:
             return response
         return super().after_request(response)
-
-
-def _name(view: Callable[..., object]) -> str:
-    return f"{view.__module__}.{view.__name__}"
